@@ -1,0 +1,69 @@
+"""
+The one Markdown pipeline: markdown-it-py, then nh3.
+
+Posts, verdict notes, counterpoints and markdownx's live preview all go
+through here, so the preview shows exactly what will be published.
+markdown-it-py runs CommonMark with raw HTML off and stays linear on hostile
+input (Python-Markdown, markdownx's default, goes quadratic on a run of
+``[`` and passes raw HTML through). nh3 then keeps only an allow-list of
+tags, attributes and URL schemes, whatever the parser let through.
+"""
+
+import html
+
+import nh3
+from markdown_it import MarkdownIt
+
+_parser = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+
+URL_SCHEMES = {"http", "https", "mailto"}
+
+POST_TAGS = {
+    "p", "br", "hr", "a", "em", "strong", "del", "code", "pre", "blockquote",
+    "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "img",
+    "table", "thead", "tbody", "tr", "th", "td",
+}  # fmt: skip
+POST_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title"},
+    "ol": {"start"},
+}
+
+# Readers get a smaller language: no images, no headings, no tables.
+COUNTERPOINT_TAGS = {
+    "p", "br", "a", "em", "strong", "del", "code", "pre", "blockquote", "ul", "ol", "li",
+}  # fmt: skip
+COUNTERPOINT_ATTRIBUTES = {"a": {"href"}, "ol": {"start"}}
+
+
+def render_markdown(text, *, tags=POST_TAGS, attributes=POST_ATTRIBUTES, link_rel=None):
+    """Render Markdown ``text`` to sanitised HTML."""
+    html = _parser.render(text or "")
+    return nh3.clean(
+        html,
+        tags=tags,
+        attributes=attributes,
+        url_schemes=URL_SCHEMES,
+        link_rel=link_rel,
+    )
+
+
+def render_post_markdown(text):
+    """The author's Markdown (posts, verdict notes, the editor preview)."""
+    return render_markdown(text)
+
+
+def render_counterpoint_markdown(text):
+    """A reader's Markdown: the small subset, links marked as user content."""
+    return render_markdown(
+        text,
+        tags=COUNTERPOINT_TAGS,
+        attributes=COUNTERPOINT_ATTRIBUTES,
+        link_rel="nofollow ugc noopener",
+    )
+
+
+def plain_text(text):
+    """The words of some Markdown, without markup (for excerpts and meta)."""
+    text_only = nh3.clean(_parser.render(text or ""), tags=set())
+    return " ".join(html.unescape(text_only).split())

@@ -1,0 +1,169 @@
+"""Posts, their tags, and the hindsight verdicts stamped on them later."""
+
+import math
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import OuterRef, Q, Subquery
+from django.urls import reverse
+from django.utils import timezone
+from markdownx.models import MarkdownxField
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from .markup import plain_text, render_post_markdown
+
+EXCERPT_WORDS = 40
+
+
+def count_words(markdown):
+    """Words of the body by a plain whitespace split, as the seeds count them."""
+    return len(markdown.split())
+
+
+def reading_minutes(word_count):
+    return max(1, math.ceil(word_count / settings.WORDS_PER_MINUTE))
+
+
+class Verdict(models.TextChoices):
+    NAILED_IT = "nailed_it", "nailed it"
+    PARTLY_RIGHT = "partly_right", "partly right"
+    WRONG = "wrong", "wrong"
+    STILL_OPEN = "still_open", "still open"
+
+
+class PostQuerySet(models.QuerySet):
+    def published(self):
+        """The one definition of what readers may see."""
+        return self.filter(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def visible_to(self, user):
+        """Staff preview drafts and scheduled posts; everyone else sees published ones."""
+        return self if user.is_staff else self.published()
+
+    def with_verdict(self):
+        """Annotate each post with its current (newest) verdict, or None."""
+        newest = Hindsight.objects.filter(post=OuterRef("pk")).order_by("-decided_at", "-pk")
+        return self.annotate(current_verdict=Subquery(newest.values("verdict")[:1]))
+
+    def for_listing(self):
+        """Everything a post card shows, in a fixed number of queries."""
+        return (
+            self.with_verdict()
+            .select_related("author")
+            .prefetch_related("tags")
+            .order_by("-published_at", "-pk")
+        )
+
+
+class TaggedPost(TaggedItemBase):
+    """A real foreign key to Post, so tag counts can join on published posts."""
+
+    content_object = models.ForeignKey("Post", on_delete=models.CASCADE, related_name="tagged_items")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="unique_post_tag"),
+        ]
+
+
+class Post(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    dek = models.CharField(
+        "subtitle (dek)", max_length=300, blank=True, help_text="One sentence under the title."
+    )
+    body = MarkdownxField(help_text="Markdown.")
+    body_html = models.TextField(editable=False, default="")
+    excerpt = models.TextField(editable=False, default="")
+    cover_image = models.ImageField(upload_to="covers/", blank=True)
+    cover_alt = models.CharField(
+        "cover image alt text",
+        max_length=250,
+        blank=True,
+        help_text="Describe the image for readers who cannot see it.",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="posts"
+    )
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        default=timezone.now, help_text="A time in the future schedules the post."
+    )
+    check_back_by = models.DateField(
+        null=True, blank=True, help_text="When this prediction should get a verdict."
+    )
+    counterpoints_open = models.BooleanField(
+        "open to counterpoints", default=True, help_text="Untick to stop taking new counterpoints."
+    )
+    word_count = models.PositiveIntegerField(editable=False, default=0)
+    reading_minutes = models.PositiveIntegerField(editable=False, default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    tags = TaggableManager(through=TaggedPost, blank=True)
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        indexes = [models.Index(fields=["status", "-published_at"], name="post_status_published")]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=["draft", "published"]), name="post_status_valid"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.render()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("blog:post-detail", kwargs={"slug": self.slug})
+
+    def render(self):
+        """Derive everything that comes from the body; called on every save."""
+        self.body_html = render_post_markdown(self.body)
+        words = plain_text(self.body).split()
+        self.excerpt = " ".join(words[:EXCERPT_WORDS]) + (" …" if len(words) > EXCERPT_WORDS else "")
+        self.word_count = count_words(self.body)
+        self.reading_minutes = reading_minutes(self.word_count)
+
+    def clean(self):
+        if self.cover_image and not self.cover_alt:
+            raise ValidationError({"cover_alt": "Describe the cover image for readers who cannot see it."})
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+
+
+class Hindsight(models.Model):
+    """A verdict on a post. Revisions are new rows; the newest is the banner."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="hindsights")
+    verdict = models.CharField(max_length=20, choices=Verdict)
+    note = models.TextField(blank=True, help_text="Markdown: why, in hindsight.")
+    note_html = models.TextField(editable=False, default="")
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-decided_at", "-pk"]
+        verbose_name = "hindsight verdict"
+        indexes = [models.Index(fields=["post", "-decided_at"], name="hindsight_post_decided")]
+        constraints = [
+            models.CheckConstraint(condition=Q(verdict__in=Verdict.values), name="hindsight_verdict_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_verdict_display()} ({self.decided_at:%Y-%m-%d})"
+
+    def save(self, *args, **kwargs):
+        self.note_html = render_post_markdown(self.note)
+        super().save(*args, **kwargs)

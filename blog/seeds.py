@@ -1,0 +1,164 @@
+"""
+Seed posts: Markdown files with TOML front matter between ``+++`` lines.
+
+    +++
+    title = "…"
+    slug = "…"
+    dek = "…"
+    date = 2025-01-28T09:00:00Z
+    tags = ["ai", "llm"]
+
+    [[hindsight]]
+    verdict = "nailed it"
+    decided = 2025-09-14T12:00:00Z
+    note = "…"
+    +++
+
+    The body, in Markdown.
+"""
+
+import datetime
+import tomllib
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from .models import Hindsight, Post, Verdict
+
+REQUIRED = ("title", "date")
+KNOWN = {"title", "slug", "dek", "date", "tags", "hindsight", "draft"}
+
+
+class SeedError(ValueError):
+    """A seed file that cannot be loaded; the message says why."""
+
+
+@dataclass
+class Seed:
+    slug: str
+    title: str
+    dek: str
+    published_at: datetime.datetime
+    body: str
+    draft: bool = False
+    tags: list = field(default_factory=list)
+    verdicts: list = field(default_factory=list)  # (verdict, decided_at, note)
+
+
+def _verdict(value):
+    for choice in Verdict:
+        if value in (choice.value, choice.label):
+            return choice
+    labels = ", ".join(f'"{label}"' for label in Verdict.labels)
+    raise SeedError(f'unknown verdict "{value}" (expected one of {labels})')
+
+
+def _datetime(value, key):
+    if isinstance(value, datetime.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=datetime.UTC)
+    if isinstance(value, datetime.date):
+        return datetime.datetime.combine(value, datetime.time(), tzinfo=datetime.UTC)
+    raise SeedError(f"{key} must be a TOML date or date-time, not {value!r}")
+
+
+def _string(meta, key, default=""):
+    value = meta.get(key, default)
+    if not isinstance(value, str):
+        raise SeedError(f"{key} must be a string, not {value!r}")
+    return value.strip()
+
+
+def parse_seed(text):
+    """Parse one seed file's text into a Seed, or raise SeedError."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    lines = text.splitlines()
+    if not lines or lines[0].strip() != "+++":
+        raise SeedError("front matter missing: the file must start with a line '+++'")
+    try:
+        end = next(i for i, line in enumerate(lines[1:], start=1) if line.strip() == "+++")
+    except StopIteration:
+        raise SeedError("front matter is not closed by a second '+++' line") from None
+    try:
+        meta = tomllib.loads("\n".join(lines[1:end]))
+    except tomllib.TOMLDecodeError as error:
+        raise SeedError(f"front matter is not valid TOML: {error}") from None
+    missing = [key for key in REQUIRED if key not in meta]
+    if missing:
+        raise SeedError(f"front matter lacks {', '.join(missing)}")
+    unknown = sorted(set(meta) - KNOWN)
+    if unknown:
+        raise SeedError(f"unknown front matter key(s): {', '.join(unknown)}")
+    title = _string(meta, "title")
+    slug = _string(meta, "slug") or slugify(title)
+    if not title or not slug or slug != slugify(slug):
+        raise SeedError(f"title and slug must be non-empty and the slug a valid slug (got {slug!r})")
+    if len(title) > Post._meta.get_field("title").max_length:
+        raise SeedError("title is too long")
+    tags = meta.get("tags", [])
+    if not isinstance(tags, list) or not all(isinstance(tag, str) and tag.strip() for tag in tags):
+        raise SeedError("tags must be a list of non-empty strings")
+    verdicts = meta.get("hindsight", [])
+    if not isinstance(verdicts, list) or not all(isinstance(v, dict) for v in verdicts):
+        raise SeedError("hindsight must be a list of [[hindsight]] tables")
+    body = "\n".join(lines[end + 1 :]).strip()
+    if not body:
+        raise SeedError("the body is empty")
+    return Seed(
+        slug=slug,
+        title=title,
+        dek=_string(meta, "dek"),
+        published_at=_datetime(meta["date"], "date"),
+        body=body + "\n",
+        draft=meta.get("draft", False) is True,
+        tags=[tag.strip() for tag in tags],
+        verdicts=[
+            (
+                _verdict(_string(v, "verdict")),
+                _datetime(v.get("decided", meta["date"]), "hindsight.decided"),
+                _string(v, "note"),
+            )
+            for v in verdicts
+        ],
+    )
+
+
+@transaction.atomic
+def upsert_seed(seed):
+    """Create or update the post for ``seed``; returns "created", "updated" or "unchanged"."""
+    fields = {
+        "title": seed.title,
+        "dek": seed.dek,
+        "body": seed.body,
+        "published_at": seed.published_at,
+        "status": Post.Status.DRAFT if seed.draft else Post.Status.PUBLISHED,
+    }
+    post = Post.objects.filter(slug=seed.slug).first()
+    if post is None:
+        post = Post.objects.create(slug=seed.slug, **fields)
+        outcome = "created"
+    else:
+        changed = {name: value for name, value in fields.items() if getattr(post, name) != value}
+        for name, value in changed.items():
+            setattr(post, name, value)
+        if changed:
+            post.save()
+        outcome = "updated" if changed else "unchanged"
+
+    if sorted(tag.name.lower() for tag in post.tags.all()) != sorted(t.lower() for t in seed.tags):
+        post.tags.set(seed.tags)
+        outcome = "updated" if outcome == "unchanged" else outcome
+
+    existing = {(h.verdict, h.decided_at): h for h in post.hindsights.all()}
+    for verdict, decided_at, note in seed.verdicts:
+        row = existing.get((verdict.value, decided_at))
+        if row is None:
+            Hindsight.objects.create(post=post, verdict=verdict, decided_at=decided_at, note=note)
+        elif row.note != note:
+            row.note = note
+            row.save()
+        else:
+            continue
+        outcome = "updated" if outcome == "unchanged" else outcome
+    return outcome

@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.urls import include, path
+from markdownx.views import ImageUploadView, MarkdownifyView
+
+
+def staff_only(view):
+    """markdownx's endpoints answer anyone by default; ours answer staff only."""
+
+    def wrapped(request, *args, **kwargs):
+        if not (request.user.is_active and request.user.is_staff):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("markdownx/markdownify/", staff_only(MarkdownifyView.as_view()), name="markdownx_markdownify"),
+    path("markdownx/upload/", staff_only(ImageUploadView.as_view()), name="markdownx_upload"),
+    path("", include("blog.urls")),
+]
+
+# Local development only (a no-op unless DEBUG): deployments serve media
+# from their own domain, see README.
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

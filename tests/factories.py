@@ -1,0 +1,44 @@
+"""Plain helpers that make rows for tests: ``make_post(**overrides)``."""
+
+import itertools
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from blog.models import Hindsight, Post, Verdict
+
+_numbers = itertools.count(1)
+
+
+def make_user(*, staff=False, superuser=False, **overrides):
+    n = next(_numbers)
+    fields = {"username": f"user{n}", "email": f"user{n}@example.com", **overrides}
+    password = fields.pop("password", "correct horse battery staple")
+    return get_user_model().objects.create_user(
+        password=password, is_staff=staff or superuser, is_superuser=superuser, **fields
+    )
+
+
+def make_post(*, tags=(), verdict=None, **overrides):
+    n = next(_numbers)
+    fields = {
+        "title": f"Post number {n}",
+        "slug": f"post-{n}",
+        "dek": f"The dek of post {n}.",
+        "body": f"The body of post {n}, in *Markdown*.",
+        "status": Post.Status.PUBLISHED,
+        "published_at": timezone.now() - timedelta(days=1, minutes=n),
+        **overrides,
+    }
+    post = Post.objects.create(**fields)
+    if tags:
+        post.tags.set(list(tags))
+    if verdict:
+        make_hindsight(post, verdict=verdict)
+    return post
+
+
+def make_hindsight(post, *, verdict=Verdict.NAILED_IT, **overrides):
+    fields = {"note": f"Judged: {Verdict(verdict).label}.", "decided_at": timezone.now(), **overrides}
+    return Hindsight.objects.create(post=post, verdict=verdict, **fields)

@@ -25,6 +25,7 @@ install-test: $(VENV)/.installed-test
 run: export DJANGO_DEBUG ?= 1
 run: install
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py load_seeds
 	$(BIN)/python manage.py ensure_admin
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)

@@ -155,3 +155,15 @@ WORDS_PER_MINUTE = int(os.environ.get("WORDS_PER_MINUTE", "200"))
 POSTS_PER_PAGE = int(os.environ.get("POSTS_PER_PAGE", "10"))
 
 TAGGIT_CASE_INSENSITIVE = True
+
+# Caches. "default" holds rendered pages for anonymous readers (local memory
+# unless CACHE_URL names Redis or memcached). "ratelimit" holds the
+# counterpoint flood-control counters and must be shared by every app server:
+# by default it is a table in the database, which all of them already share.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "ratelimit_cache",
+    },
+}

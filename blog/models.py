@@ -51,6 +51,7 @@ class PostQuerySet(models.QuerySet):
         """Everything a post card shows, in a fixed number of queries."""
         return (
             self.with_verdict()
+            .defer("body", "body_html")
             .select_related("author")
             .prefetch_related("tags")
             .order_by("-published_at", "-pk")

@@ -1,0 +1,254 @@
+"""The reading side as a reader (and a staff previewer) sees it."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from blog.models import Post, Verdict
+from tests.factories import make_hindsight, make_post, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_lists_published_posts_newest_first(client):
+    older = make_post(title="Older take", published_at=timezone.now() - timedelta(days=3))
+    newer = make_post(title="Newer take", published_at=timezone.now() - timedelta(days=1))
+
+    response = client.get(reverse("blog:post-list"))
+
+    assert response.status_code == 200
+    assert list(response.context["posts"]) == [newer, older]
+    page = response.content.decode()
+    assert page.index("Newer take") < page.index("Older take")
+
+
+def test_home_card_shows_dek_date_reading_time_tags_and_verdict(client):
+    make_post(
+        title="Judged take",
+        dek="A subtitle worth reading.",
+        body="word " * 450,
+        tags=["ai", "markets"],
+        verdict=Verdict.PARTLY_RIGHT,
+    )
+
+    page = client.get(reverse("blog:post-list")).content.decode()
+
+    assert "A subtitle worth reading." in page
+    assert "3 min read" in page
+    assert 'href="/tags/ai/">#ai</a>' in page
+    assert 'href="/tags/markets/">#markets</a>' in page
+    assert 'class="verdict-badge verdict-partly_right">partly right</span>' in page
+
+
+def test_home_is_paginated(client, settings):
+    for n in range(12):
+        make_post(title=f"Paged post {n}")
+
+    first = client.get(reverse("blog:post-list"))
+    second = client.get(reverse("blog:post-list"), {"page": 2})
+
+    assert len(first.context["posts"]) == 10
+    assert len(second.context["posts"]) == 2
+    assert 'rel="next" href="?page=2"' in first.content.decode()
+    assert client.get(reverse("blog:post-list"), {"page": 9}).status_code == 404
+
+
+def test_home_empty_state(client):
+    response = client.get(reverse("blog:post-list"))
+
+    assert "Nothing published yet." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        {"status": Post.Status.DRAFT},
+        {"published_at": timezone.now() + timedelta(days=2)},
+    ],
+    ids=["draft", "scheduled"],
+)
+def test_unpublished_posts_are_hidden_from_readers_everywhere(client, hidden):
+    post = make_post(title="Not for readers yet", tags=["secret-tag"], verdict=Verdict.WRONG, **hidden)
+
+    assert client.get(post.get_absolute_url()).status_code == 404
+    assert "Not for readers yet" not in client.get(reverse("blog:post-list")).content.decode()
+    assert "secret-tag" not in client.get(reverse("blog:tag-list")).content.decode()
+    assert client.get(reverse("blog:tag-detail", args=["secret-tag"])).status_code == 404
+    assert "Not for readers yet" not in client.get(reverse("blog:hindsight")).content.decode()
+
+
+def test_staff_preview_a_draft_with_a_notice(client):
+    post = make_post(title="Work in progress", status=Post.Status.DRAFT)
+    client.force_login(make_user(staff=True))
+
+    response = client.get(post.get_absolute_url())
+
+    assert response.status_code == 200
+    assert "Preview: this post is a draft" in response.content.decode()
+
+
+def test_staff_preview_a_scheduled_post(client):
+    post = make_post(published_at=timezone.now() + timedelta(days=2))
+    client.force_login(make_user(staff=True))
+
+    response = client.get(post.get_absolute_url())
+
+    assert response.status_code == 200
+    assert "Preview: this post is scheduled for" in response.content.decode()
+
+
+def test_post_page_shows_header_title_dek_meta_and_tags(client, settings):
+    settings.SITE_NAME = "my predictions"
+    post = make_post(
+        title="A bold call", dek="It will happen.", body="one two three four five", tags=["llm", "ai"]
+    )
+
+    page = client.get(post.get_absolute_url()).content.decode()
+
+    assert '<a class="site-name" href="/">my predictions</a>' in page
+    assert '<a href="/hindsight/">hindsight</a>' in page
+    assert '<h1 class="post-title">A bold call</h1>' in page
+    assert "It will happen." in page
+    assert "<span>1 min read</span>" in page
+    assert "<span>5 words</span>" in page
+    assert 'href="/tags/llm/">#llm</a>' in page
+
+
+def test_post_without_verdict_has_no_banner(client):
+    post = make_post()
+
+    assert "hindsight —" not in client.get(post.get_absolute_url()).content.decode()
+
+
+def test_post_banner_shows_newest_verdict_and_earlier_ones_as_history(client):
+    post = make_post()
+    make_hindsight(
+        post,
+        verdict=Verdict.STILL_OPEN,
+        note="Too early to say.",
+        decided_at=timezone.now() - timedelta(days=200),
+    )
+    make_hindsight(post, verdict=Verdict.NAILED_IT, note="Called it **exactly**.")
+
+    response = client.get(post.get_absolute_url())
+    page = response.content.decode()
+
+    assert response.context["hindsight"].verdict == Verdict.NAILED_IT
+    assert "hindsight — <strong>nailed it</strong>" in page
+    assert "Called it <strong>exactly</strong>." in page
+    assert "Earlier verdicts" in page
+    assert "<strong>still open</strong>" in page
+    assert "Too early to say." in page
+
+
+def test_post_body_is_rendered_markdown(client):
+    post = make_post(body="## A heading\n\nSome *emphasis* and a [link](https://example.com).")
+
+    page = client.get(post.get_absolute_url()).content.decode()
+
+    assert "<h2>A heading</h2>" in page
+    assert "<em>emphasis</em>" in page
+    assert '<a href="https://example.com">link</a>' in page
+
+
+def test_unknown_post_is_404(client):
+    assert client.get(reverse("blog:post-detail", args=["no-such-post"])).status_code == 404
+
+
+def test_tag_list_counts_published_posts_only(client):
+    make_post(tags=["ai", "llm"])
+    make_post(tags=["ai"])
+    make_post(tags=["ai"], status=Post.Status.DRAFT)
+
+    response = client.get(reverse("blog:tag-list"))
+
+    counts = {tag.name: tag.post_count for tag in response.context["tags"]}
+    assert counts == {"ai": 2, "llm": 1}
+    assert "2 posts" in response.content.decode()
+
+
+def test_tag_page_lists_that_tags_published_posts(client):
+    tagged = make_post(title="Tagged one", tags=["markets"])
+    make_post(title="Other one", tags=["ai"])
+    make_post(title="Draft one", tags=["markets"], status=Post.Status.DRAFT)
+
+    response = client.get(reverse("blog:tag-detail", args=["markets"]))
+
+    assert response.status_code == 200
+    assert list(response.context["posts"]) == [tagged]
+    assert "#markets" in response.content.decode()
+
+
+def test_tag_page_is_paginated(client):
+    for _ in range(11):
+        make_post(tags=["busy"])
+
+    response = client.get(reverse("blog:tag-detail", args=["busy"]), {"page": 2})
+
+    assert response.status_code == 200
+    assert len(response.context["posts"]) == 1
+
+
+def test_unknown_tag_is_404(client):
+    assert client.get(reverse("blog:tag-detail", args=["nothing"])).status_code == 404
+
+
+def test_tags_are_case_insensitive(client):
+    first = make_post(tags=["AI"])
+    second = make_post(tags=["ai"])
+
+    assert first.tags.get() == second.tags.get()
+
+
+def test_hindsight_groups_judged_posts_by_current_verdict_with_counts(client):
+    revised = make_post(title="Revised call")
+    make_hindsight(revised, verdict=Verdict.STILL_OPEN, decided_at=timezone.now() - timedelta(days=30))
+    make_hindsight(revised, verdict=Verdict.WRONG)
+    make_post(title="Good call", verdict=Verdict.NAILED_IT)
+    make_post(title="Another good call", verdict=Verdict.NAILED_IT)
+    make_post(title="Unjudged call")
+
+    response = client.get(reverse("blog:hindsight"))
+
+    groups = {
+        group["verdict"]: [post.title for post in group["posts"]] for group in response.context["groups"]
+    }
+    assert sorted(groups[Verdict.NAILED_IT]) == ["Another good call", "Good call"]
+    assert groups[Verdict.WRONG] == ["Revised call"]
+    assert groups[Verdict.STILL_OPEN] == []
+    assert response.context["judged_count"] == 3
+    assert "Unjudged call" not in response.content.decode()
+
+
+def test_hindsight_empty_state(client):
+    assert "No post has a verdict yet." in client.get(reverse("blog:hindsight")).content.decode()
+
+
+def test_home_query_count_does_not_grow_with_posts_or_tags(client, django_assert_max_num_queries):
+    for n in range(10):
+        make_post(tags=[f"tag-{n}-{i}" for i in range(8)], verdict=Verdict.WRONG)
+
+    with django_assert_max_num_queries(3):
+        response = client.get(reverse("blog:post-list"))
+    assert len(response.context["posts"]) == 10
+
+
+def test_tag_page_query_count_does_not_grow_with_posts_or_tags(client, django_assert_max_num_queries):
+    for n in range(10):
+        make_post(tags=["shared", *[f"tag-{n}-{i}" for i in range(8)]], verdict=Verdict.WRONG)
+
+    with django_assert_max_num_queries(4):
+        response = client.get(reverse("blog:tag-detail", args=["shared"]))
+    assert len(response.context["posts"]) == 10
+
+
+def test_post_page_query_count_does_not_grow_with_tags_or_verdicts(client, django_assert_max_num_queries):
+    post = make_post(tags=[f"tag-{i}" for i in range(30)])
+    for days in range(10):
+        make_hindsight(post, verdict=Verdict.STILL_OPEN, decided_at=timezone.now() - timedelta(days=days))
+
+    with django_assert_max_num_queries(4):
+        response = client.get(post.get_absolute_url())
+    assert response.status_code == 200

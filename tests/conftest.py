@@ -6,3 +6,15 @@ def media_root(settings, tmp_path):
     """Uploads of a test go to a temporary folder, never the project's media/."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def tiny_png():
+    """The bytes of a real 4×4 PNG."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "navy").save(buffer, "PNG")
+    return buffer.getvalue()

@@ -1,0 +1,82 @@
+"""RSS 2.0 and Atom feeds of published posts, all of them or one tag's."""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import format_html
+
+from .models import Post, Verdict, published_tags
+
+FEED_LENGTH = 20
+
+
+class PostsFeed(Feed):
+    description_template = None
+
+    def title(self, tag=None):
+        return f"{settings.SITE_NAME}: #{tag.name}" if tag else settings.SITE_NAME
+
+    def description(self, tag=None):
+        return "Opinions and predictions, held to account."
+
+    def link(self, tag=None):
+        return reverse("blog:tag-detail", args=[tag.slug]) if tag else reverse("blog:post-list")
+
+    def feed_url(self, tag=None):
+        name = "blog:tag-feed-atom" if self.feed_type is Atom1Feed else "blog:tag-feed"
+        return reverse(name, args=[tag.slug]) if tag else reverse(self.url_name)
+
+    url_name = "blog:feed"
+
+    def get_object(self, request, slug=None):
+        if slug is None:
+            return None
+        return get_object_or_404(published_tags(), slug=slug)
+
+    def items(self, tag=None):
+        posts = Post.objects.published().for_listing().defer(None)
+        if tag is not None:
+            posts = posts.filter(tags=tag)
+        return posts[:FEED_LENGTH]
+
+    def item_title(self, post):
+        return post.title
+
+    def item_description(self, post):
+        # Full content: the verdict first (when there is one), then the body.
+        parts = []
+        if post.dek:
+            parts.append(format_html("<p><em>{}</em></p>", post.dek))
+        if post.current_verdict:
+            parts.append(
+                format_html("<p><strong>hindsight — {}</strong></p>", Verdict(post.current_verdict).label)
+            )
+        parts.append(post.body_html)
+        return "".join(parts)
+
+    def item_author_name(self, post):
+        if post.author:
+            return post.author.get_full_name() or post.author.get_username()
+        return settings.SITE_AUTHOR
+
+    def item_categories(self, post):
+        categories = [tag.name for tag in post.tags.all()]
+        if post.current_verdict:
+            categories.append(f"hindsight: {Verdict(post.current_verdict).label}")
+        return categories
+
+    def item_pubdate(self, post):
+        return post.published_at
+
+    def item_updateddate(self, post):
+        return max(post.updated_at, post.published_at)
+
+
+class AtomPostsFeed(PostsFeed):
+    feed_type = Atom1Feed
+    url_name = "blog:feed-atom"
+
+    def subtitle(self, tag=None):
+        return self.description(tag)

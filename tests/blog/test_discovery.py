@@ -1,0 +1,102 @@
+"""Sitemap, robots.txt and per-page meta for search engines and link previews."""
+
+import xml.etree.ElementTree as ET
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from blog.models import Post
+from tests.factories import make_post
+
+pytestmark = pytest.mark.django_db
+
+NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+
+
+def sitemap_urls(client):
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    root = ET.fromstring(response.content)  # noqa: S314 (our own sitemap)
+    return {url.find("sm:loc", NS).text: url.find("sm:lastmod", NS) for url in root.findall("sm:url", NS)}
+
+
+def test_sitemap_lists_published_posts_tags_and_pages_with_lastmod(client):
+    post = make_post(tags=["ai"])
+
+    urls = sitemap_urls(client)
+
+    assert urls["http://testserver" + post.get_absolute_url()].text == post.updated_at.date().isoformat()
+    assert urls["http://testserver/tags/ai/"] is not None
+    assert "http://testserver/hindsight/" in urls
+    assert "http://testserver/" in urls
+
+
+def test_sitemap_never_lists_drafts_or_scheduled_posts_or_their_tags(client):
+    draft = make_post(status=Post.Status.DRAFT, tags=["draft-only"])
+    future = make_post(published_at=timezone.now() + timedelta(days=3))
+
+    urls = sitemap_urls(client)
+
+    assert not any(draft.slug in url or future.slug in url or "draft-only" in url for url in urls)
+
+
+def test_robots_txt_points_at_the_sitemap(client):
+    response = client.get("/robots.txt")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    assert "Sitemap: http://testserver/sitemap.xml" in response.content.decode()
+    assert "Disallow: /admin/" in response.content.decode()
+
+
+def test_post_page_has_canonical_description_opengraph_and_twitter_tags(client, settings):
+    settings.SITE_URL = "https://blog.example.com"
+    post = make_post(title="A call", dek="The short version.", tags=["ai"])
+
+    page = client.get(post.get_absolute_url()).content.decode()
+
+    url = f"https://blog.example.com{post.get_absolute_url()}"
+    assert f'<link rel="canonical" href="{url}">' in page
+    assert '<meta name="description" content="The short version.">' in page
+    assert '<meta property="og:title" content="A call">' in page
+    assert f'<meta property="og:url" content="{url}">' in page
+    assert '<meta property="og:type" content="article">' in page
+    assert '<meta name="twitter:card" content="summary">' in page
+    assert '<meta property="article:tag" content="ai">' in page
+
+
+def test_post_with_cover_image_shares_it(client, settings, tiny_png):
+    settings.SITE_URL = "https://blog.example.com"
+    post = make_post(
+        cover_image=SimpleUploadedFile("cover.png", tiny_png, content_type="image/png"),
+        cover_alt="A chart going up",
+    )
+
+    page = client.get(post.get_absolute_url()).content.decode()
+
+    assert f'<meta property="og:image" content="https://blog.example.com{post.cover_image.url}">' in page
+    assert '<meta property="og:image:alt" content="A chart going up">' in page
+    assert '<meta name="twitter:card" content="summary_large_image">' in page
+    assert f'<img src="{post.cover_image.url}" alt="A chart going up">' in page
+
+
+def test_not_found_page_is_in_the_sites_style(client):
+    response = client.get("/no/such/page/")
+
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "Not found" in page
+    assert 'class="site-name"' in page
+
+
+def test_server_error_page_is_in_the_sites_style(client, settings):
+    from django.test import RequestFactory
+    from django.views.defaults import server_error
+
+    response = server_error(RequestFactory().get("/"))
+
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.content.decode()
+    assert "css/site.css" in response.content.decode()

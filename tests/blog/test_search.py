@@ -1,0 +1,117 @@
+"""/search/: title, dek, body and tags; never drafts; never a 500."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from blog.models import Post
+from tests.factories import make_post
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(response):
+    return [post.title for post in response.context["page_obj"]]
+
+
+def search(client, q, **params):
+    response = client.get(reverse("blog:search"), {"q": q, **params})
+    assert response.status_code == 200
+    return response
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("title", "Why inference costs collapse"),
+        ("dek", "Inference costs are collapsing."),
+        ("body", "Nobody priced in how inference costs would fall."),
+    ],
+)
+def test_finds_posts_by_title_dek_or_body(client, field, value):
+    make_post(title="Unrelated", body="Nothing to see.")
+    make_post(**{"title": "The match", field: value} if field != "title" else {"title": value})
+
+    found = titles(search(client, "inference"))
+
+    assert len(found) == 1
+    assert found[0] != "Unrelated"
+
+
+def test_finds_posts_by_tag(client):
+    make_post(title="Tagged post", tags=["geopolitics"])
+    make_post(title="Other post")
+
+    assert titles(search(client, "geopolitics")) == ["Tagged post"]
+
+
+def test_every_word_must_match_somewhere(client):
+    make_post(title="Chips and export controls")
+    make_post(title="Chips and salsa")
+
+    assert titles(search(client, "chips export")) == ["Chips and export controls"]
+
+
+def test_drafts_and_scheduled_posts_are_never_found(client):
+    make_post(title="Secret draft about chips", status=Post.Status.DRAFT)
+    make_post(title="Future post about chips", published_at=timezone.now() + timedelta(days=1))
+
+    response = search(client, "chips")
+
+    assert titles(response) == []
+    assert "Nothing matches “chips”." in response.content.decode()
+
+
+def test_results_are_paginated(client):
+    for n in range(12):
+        make_post(title=f"Chips part {n}")
+
+    second = search(client, "chips", page=2)
+
+    assert len(second.context["page_obj"]) == 2
+    assert "12 posts found" in second.content.decode()
+
+
+@pytest.mark.parametrize(
+    "q", ["", "   ", "\x00\x01", "%", "_", "'; DROP TABLE blog_post; --", "((", "x" * 5000]
+)
+def test_empty_or_absurd_queries_get_a_friendly_page(client, q):
+    make_post(title="Survivor")
+
+    response = client.get(reverse("blog:search"), {"q": q})
+
+    assert response.status_code == 200
+    assert Post.objects.filter(title="Survivor").exists()
+
+
+def test_empty_query_asks_for_words(client):
+    assert "Type a word or two" in search(client, "").content.decode()
+
+
+def test_overlong_query_is_refused_politely(client):
+    assert "That search is too long" in search(client, "word " * 100).content.decode()
+
+
+def test_percent_is_not_a_wildcard(client):
+    make_post(title="Plain title")
+
+    assert titles(search(client, "%")) == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="ranking is PostgreSQL full-text search")
+def test_postgres_ranks_title_matches_above_body_matches(client):
+    make_post(title="Body mention", body="This mentions tariffs once.", published_at=timezone.now())
+    make_post(title="Tariffs, explained", published_at=timezone.now() - timedelta(days=30))
+
+    assert titles(search(client, "tariffs")) == ["Tariffs, explained", "Body mention"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="stemming is PostgreSQL full-text search")
+def test_postgres_matches_word_forms(client):
+    make_post(title="Predicting markets")
+
+    assert titles(search(client, "prediction market")) == []
+    assert titles(search(client, "predicted markets")) == ["Predicting markets"]

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format install install-test serve clean
+.PHONY: run test test-postgres lint format install install-test serve clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,8 +38,29 @@ format: install-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# The whole suite runs twice: on SQLite, then on PostgreSQL when
+# TEST_POSTGRES_URL names a server where that user may create databases.
+# CI sets REQUIRE_POSTGRES=1 so that a missing server fails instead.
 test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@$(MAKE) --no-print-directory test-postgres
+
+test-postgres: install-test
+	@if [ -n "$$TEST_POSTGRES_URL" ]; then \
+		echo "== The suite again, on PostgreSQL"; \
+		DATABASE_URL="$$TEST_POSTGRES_URL" $(BIN)/python -m pytest $(PYTEST_ARGS); \
+	elif [ "$$REQUIRE_POSTGRES" = 1 ]; then \
+		echo "REQUIRE_POSTGRES=1 but TEST_POSTGRES_URL is not set." >&2; exit 1; \
+	else \
+		echo "Skipped the PostgreSQL run: set TEST_POSTGRES_URL=postgres://USER:PASSWORD@127.0.0.1:5432/postgres to run the suite on PostgreSQL too (see README)."; \
+	fi
+
+# Production-style server: gunicorn against the configured database.
+serve: install
+	$(BIN)/python manage.py collectstatic --noinput
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py createcachetable
+	$(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3} --access-logfile -
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

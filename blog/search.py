@@ -6,11 +6,13 @@ dek above body); elsewhere (SQLite) a case-insensitive match of every word
 of the query, newest first. Both go through ``Post.objects.published()``.
 """
 
+from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery, TextField, Value
+from django.db.models.functions import Coalesce
 
-from .models import Post
+from .models import Post, TaggedPost
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
@@ -26,18 +28,25 @@ def search_posts(query):
     posts = Post.objects.published().for_listing()
     terms = query.split()[:MAX_TERMS]
     if connection.vendor == "postgresql":
+        tag_names = (
+            TaggedPost.objects.filter(content_object=OuterRef("pk"))
+            .order_by()
+            .values("content_object")
+            .annotate(names=StringAgg("tag__name", delimiter=" "))
+            .values("names")
+        )
         vector = (
             SearchVector("title", weight="A", config="english")
+            + SearchVector(
+                Coalesce(Subquery(tag_names), Value(""), output_field=TextField()), weight="B", config="english"
+            )
             + SearchVector("dek", weight="B", config="english")
             + SearchVector("body", weight="C", config="english")
         )
         search_query = SearchQuery(" ".join(terms), search_type="websearch", config="english")
-        by_text = posts.annotate(rank=SearchRank(vector, search_query)).filter(rank__gt=0)
-        by_tag = Q(tags__name__in=terms)
-        matching = Post.objects.filter(Q(pk__in=by_text.values("pk")) | by_tag).values("pk")
         return (
-            posts.filter(pk__in=matching)
-            .annotate(rank=SearchRank(vector, search_query))
+            posts.annotate(document=vector, rank=SearchRank(vector, search_query))
+            .filter(document=search_query)
             .order_by("-rank", "-published_at", "-pk")
         )
     for term in terms:

@@ -112,6 +112,6 @@ def test_postgres_ranks_title_matches_above_body_matches(client):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="stemming is PostgreSQL full-text search")
 def test_postgres_matches_word_forms(client):
     make_post(title="Predicting markets")
+    make_post(title="Unrelated")
 
-    assert titles(search(client, "prediction market")) == []
-    assert titles(search(client, "predicted markets")) == ["Predicting markets"]
+    assert titles(search(client, "predicted market")) == ["Predicting markets"]

@@ -38,10 +38,17 @@ format: install-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# axe-core, the accessibility engine the browser tests run, comes from npm
+# (pinned in package-lock.json). Without npm those checks skip, or fail
+# under REQUIRE_BROWSER=1 as in CI.
+node_modules/.package-lock.json: package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: the accessibility checks will skip (install Node.js and npm to run them)."; fi
+
 # The whole suite runs twice: on SQLite, then on PostgreSQL when
 # TEST_POSTGRES_URL names a server where that user may create databases.
 # CI sets REQUIRE_POSTGRES=1 so that a missing server fails instead.
-test: lint
+test: lint node_modules/.package-lock.json
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	@$(MAKE) --no-print-directory test-postgres
 

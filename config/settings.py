@@ -167,3 +167,20 @@ CACHES = {
         "LOCATION": "ratelimit_cache",
     },
 }
+
+# Counterpoints ---------------------------------------------------------------
+# Anti-spam (counterpoints/antispam.py). Flood control: "N/S" allows N
+# submissions per S seconds per client IP, counted in the "ratelimit" cache
+# that every app server shares. A form sent back sooner than MIN_SECONDS is
+# a bot; one older than FORM_MAX_AGE is re-shown with the text kept.
+COUNTERPOINT_RATE_LIMIT = os.environ.get("COUNTERPOINT_RATE_LIMIT", "5/600")
+COUNTERPOINT_MIN_SECONDS = int(os.environ.get("COUNTERPOINT_MIN_SECONDS", "3"))
+COUNTERPOINT_FORM_MAX_AGE = int(os.environ.get("COUNTERPOINT_FORM_MAX_AGE", str(24 * 60 * 60)))
+COUNTERPOINT_MAX_LINKS = int(os.environ.get("COUNTERPOINT_MAX_LINKS", "2"))
+# How many reverse proxies append to X-Forwarded-For in front of the app.
+# 0: the client is REMOTE_ADDR and the header (forgeable) is ignored.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+# Who is e-mailed about each new counterpoint (comma-separated). Locally the
+# console backend prints the mail to a placeholder address.
+MODERATOR_EMAILS = env_list("MODERATOR_EMAILS", "moderators@localhost" if DEBUG else "")
+# End of counterpoints --------------------------------------------------------

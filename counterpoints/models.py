@@ -1,0 +1,185 @@
+"""Readers' counterpoints: held for review, public only once approved."""
+
+import hashlib
+
+from django.conf import settings
+from django.core.validators import MaxLengthValidator, MinLengthValidator, URLValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import Truncator
+
+from blog.markup import render_counterpoint_markdown
+
+from .signals import announce_change
+
+BODY_MIN_LENGTH = 10
+BODY_MAX_LENGTH = 5000
+QUOTE_MAX_LENGTH = 1000
+USER_AGENT_MAX_LENGTH = 300
+
+
+def body_fingerprint(body):
+    """The same text, give or take whitespace, is the same counterpoint."""
+    return hashlib.sha256(" ".join(body.split()).encode()).hexdigest()
+
+
+class Stance(models.TextChoices):
+    PUSH_BACK = "push_back", "pushes back"
+    EXTEND = "extend", "extends"
+    SHARPEN = "sharpen", "sharpens"
+
+
+class Status(models.TextChoices):
+    PENDING = "pending", "pending"
+    APPROVED = "approved", "approved"
+    REJECTED = "rejected", "rejected"
+    SPAM = "spam", "spam"
+
+
+class Response(models.TextChoices):
+    """How the author took a counterpoint; shown as a badge."""
+
+    CONCEDED = "conceded", "conceded"
+    PARTLY_CONCEDED = "partly_conceded", "partly conceded"
+    DISAGREE = "disagree", "disagree"
+    ADDRESSED = "addressed", "addressed in an update"
+
+
+class CounterpointQuerySet(models.QuerySet):
+    def approved(self):
+        """The one definition of which counterpoints readers may see and count."""
+        return self.filter(status=Status.APPROVED)
+
+    def pending(self):
+        """The review queue."""
+        return self.filter(status=Status.PENDING)
+
+
+class Counterpoint(models.Model):
+    Stance = Stance
+    Status = Status
+    Response = Response
+
+    post = models.ForeignKey("blog.Post", on_delete=models.CASCADE, related_name="counterpoints")
+    stance = models.CharField(max_length=10, choices=Stance)
+    author_name = models.CharField("name", max_length=80)
+    author_email = models.EmailField("e-mail", blank=True, help_text="Never shown publicly.")
+    author_website = models.URLField(
+        "website", max_length=200, blank=True, validators=[URLValidator(schemes=["http", "https"])]
+    )
+    quote = models.TextField(
+        "quoted passage",
+        blank=True,
+        validators=[MaxLengthValidator(QUOTE_MAX_LENGTH)],
+        help_text="The passage of the post this answers.",
+    )
+    body = models.TextField(
+        validators=[MinLengthValidator(BODY_MIN_LENGTH), MaxLengthValidator(BODY_MAX_LENGTH)],
+        help_text="A small Markdown subset: no images, no headings, no raw HTML.",
+    )
+    body_html = models.TextField(editable=False, default="")
+    body_hash = models.CharField(max_length=64, editable=False)
+
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
+    response = models.CharField(
+        "author's response",
+        max_length=20,
+        choices=Response,
+        blank=True,
+        help_text="Shown as a badge on the counterpoint.",
+    )
+    author_reply = models.TextField(
+        "public reply from the author", blank=True, help_text="Shown under the counterpoint. Markdown."
+    )
+    reply_html = models.TextField(editable=False, default="")
+    moderator_note = models.TextField(
+        "private note", blank=True, help_text="For moderators only; never shown to readers."
+    )
+
+    submitted_at = models.DateTimeField(default=timezone.now)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reviewed_counterpoints",
+    )
+    ip_address = models.GenericIPAddressField("submitter IP", null=True, blank=True)
+    user_agent = models.CharField("submitter user agent", max_length=USER_AGENT_MAX_LENGTH, blank=True)
+
+    objects = CounterpointQuerySet.as_manager()
+
+    _rendered = None  # (body, reply) that body_html and reply_html were made from
+
+    class Meta:
+        ordering = ["submitted_at", "pk"]
+        indexes = [
+            # The post page: one post's approved counterpoints, oldest first.
+            models.Index(fields=["post", "status", "submitted_at"], name="counterpoint_post_status"),
+            # The review queue: pending ones, newest first.
+            models.Index(fields=["status", "-submitted_at"], name="counterpoint_status_queue"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(stance__in=Stance.values), name="counterpoint_stance_valid"),
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="counterpoint_status_valid"),
+            models.CheckConstraint(
+                condition=Q(response__in=[*Response.values, ""]), name="counterpoint_response_valid"
+            ),
+            # A double-clicked or replayed submission is stored once.
+            models.UniqueConstraint(fields=["post", "body_hash"], name="counterpoint_unique_body_per_post"),
+        ]
+
+    def __str__(self):
+        return f"{self.author_name} {self.get_stance_display()}: {self.excerpt}"
+
+    def save(self, *args, **kwargs):
+        self.render()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return f"{reverse('blog:post-detail', kwargs={'slug': self.post.slug})}#counterpoint-{self.pk}"
+
+    def render(self):
+        """Derive the stored HTML and fingerprint; cheap to call again."""
+        if self._rendered != (self.body, self.author_reply):
+            self.body_html = render_counterpoint_markdown(self.body)
+            self.reply_html = render_counterpoint_markdown(self.author_reply)
+            self.body_hash = body_fingerprint(self.body)
+            self._rendered = (self.body, self.author_reply)
+
+    @property
+    def excerpt(self):
+        # Raw Markdown on purpose: moderators should see where links point.
+        return Truncator(" ".join(self.body.split())).chars(100)
+
+    def review(self, status, *, by):
+        """Set a verdict and who gave it when; the caller saves."""
+        self.status = status
+        self.reviewed_by = by
+        self.reviewed_at = timezone.now()
+
+    def _review_and_save(self, status, by):
+        self.review(status, by=by)
+        self.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+        announce_change(post_ids={self.post_id})
+
+    def approve(self, *, by):
+        self._review_and_save(self.Status.APPROVED, by)
+
+    def reject(self, *, by):
+        self._review_and_save(self.Status.REJECTED, by)
+
+    def mark_spam(self, *, by):
+        self._review_and_save(self.Status.SPAM, by)
+
+
+def approved_counterpoints_prefetch():
+    """For a post page: approved counterpoints, oldest first, as ``post.approved_counterpoints``."""
+    return models.Prefetch(
+        "counterpoints",
+        queryset=Counterpoint.objects.approved().order_by("submitted_at", "pk"),
+        to_attr="approved_counterpoints",
+    )

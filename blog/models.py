@@ -5,7 +5,8 @@ import math
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from markdownx.models import MarkdownxField
@@ -47,10 +48,29 @@ class PostQuerySet(models.QuerySet):
         newest = Hindsight.objects.filter(post=OuterRef("pk")).order_by("-decided_at", "-pk")
         return self.annotate(current_verdict=Subquery(newest.values("verdict")[:1]))
 
+    def with_approved_count(self):
+        """
+        Annotate ``approved_count``: approved counterpoints only. A subquery
+        rather than Count() over a join, so no GROUP BY meets the verdict
+        subquery, tag filters or search ranking, and no row is repeated.
+        """
+        from counterpoints.models import Counterpoint
+
+        approved = (
+            Counterpoint.objects.approved()
+            .filter(post=OuterRef("pk"))
+            .order_by()
+            .values("post")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(approved_count=Coalesce(Subquery(approved), 0))
+
     def for_listing(self):
         """Everything a post card shows, in a fixed number of queries."""
         return (
             self.with_verdict()
+            .with_approved_count()
             .defer("body", "body_html")
             .select_related("author")
             .prefetch_related("tags")

@@ -4,6 +4,9 @@ from django.shortcuts import get_object_or_404, render
 from django.views.generic import ListView
 from taggit.models import Tag
 
+from counterpoints.forms import CounterpointForm
+from counterpoints.models import approved_counterpoints_prefetch
+
 from .models import Hindsight, Post, Verdict
 
 
@@ -31,15 +34,26 @@ class TagPostListView(PostListView):
         return super().get_context_data(tag=self.tag, **kwargs)
 
 
-def post_detail(request, slug):
-    posts = (
-        Post.objects.visible_to(request.user)
+def post_page_queryset(user):
+    """Posts with everything their page shows, in a fixed number of queries."""
+    return (
+        Post.objects.visible_to(user)
         .select_related("author")
         .prefetch_related(
-            "tags", Prefetch("hindsights", queryset=Hindsight.objects.order_by("-decided_at", "-pk"))
+            "tags",
+            Prefetch("hindsights", queryset=Hindsight.objects.order_by("-decided_at", "-pk")),
+            approved_counterpoints_prefetch(),
         )
     )
-    post = get_object_or_404(posts, slug=slug)
+
+
+def post_detail(request, slug):
+    post = get_object_or_404(post_page_queryset(request.user), slug=slug)
+    return render_post_page(request, post)
+
+
+def render_post_page(request, post, *, counterpoint_form=None, status=200):
+    """The post page; the counterpoint view re-renders it with a bound form."""
     verdicts = list(post.hindsights.all())
     return render(
         request,
@@ -48,7 +62,10 @@ def post_detail(request, slug):
             "post": post,
             "hindsight": verdicts[0] if verdicts else None,
             "earlier_verdicts": verdicts[1:],
+            "counterpoints": post.approved_counterpoints,
+            "counterpoint_form": counterpoint_form or CounterpointForm(post=post),
         },
+        status=status,
     )
 
 

@@ -1,0 +1,219 @@
+"""A reader sends a counterpoint: POST, redirect, held for review."""
+
+import pytest
+
+from counterpoints.models import Counterpoint
+from tests.counterpoints.factories import form_data, submit_url
+from tests.factories import make_post
+
+pytestmark = pytest.mark.django_db
+
+
+def test_valid_counterpoint_redirects_back_to_the_post(client):
+    post = make_post()
+    response = client.post(submit_url(post), form_data(post))
+    assert response.status_code == 302
+    assert response["Location"] == post.get_absolute_url() + "#counterpoints"
+
+
+def test_after_the_redirect_the_reader_is_told_it_awaits_review(client):
+    post = make_post()
+    response = client.post(submit_url(post), form_data(post), follow=True)
+    html = response.content.decode()
+    assert "your counterpoint awaits review" in html
+    assert 'class="message message-success"' in html
+
+
+def test_submitted_counterpoint_is_stored_pending_with_what_the_reader_sent(client):
+    post = make_post()
+    client.post(
+        submit_url(post),
+        form_data(
+            post,
+            stance="extend",
+            author_name="Ada Reader",
+            author_email="ada@example.com",
+            author_website="https://ada.example.com/",
+            quote="Stories spread faster than corrections.",
+            body="And corrections spread faster when they come with **data**.",
+        ),
+    )
+    counterpoint = Counterpoint.objects.get()
+    assert counterpoint.post == post
+    assert counterpoint.status == Counterpoint.Status.PENDING
+    assert counterpoint.stance == "extend"
+    assert counterpoint.author_name == "Ada Reader"
+    assert counterpoint.author_email == "ada@example.com"
+    assert counterpoint.author_website == "https://ada.example.com/"
+    assert counterpoint.quote == "Stories spread faster than corrections."
+    assert (
+        counterpoint.body_html
+        == "<p>And corrections spread faster when they come with <strong>data</strong>.</p>\n"
+    )
+
+
+def test_submitted_counterpoint_is_not_public_until_approved(client, admin_user):
+    post = make_post()
+    data = form_data(post, body="Nobody may read this before a moderator does.")
+    client.post(submit_url(post), data)
+    assert "Nobody may read this" not in client.get(post.get_absolute_url()).content.decode()
+
+    Counterpoint.objects.get().approve(by=admin_user)
+    assert "Nobody may read this" in client.get(post.get_absolute_url()).content.decode()
+
+
+def test_submitter_ip_and_user_agent_are_stored(client):
+    post = make_post()
+    client.post(
+        submit_url(post), form_data(post), REMOTE_ADDR="203.0.113.7", HTTP_USER_AGENT="TestBrowser/1.0"
+    )
+    counterpoint = Counterpoint.objects.get()
+    assert counterpoint.ip_address == "203.0.113.7"
+    assert counterpoint.user_agent == "TestBrowser/1.0"
+
+
+def test_an_overlong_user_agent_is_cut_to_fit(client):
+    post = make_post()
+    client.post(submit_url(post), form_data(post), HTTP_USER_AGENT="x" * 1000)
+    assert len(Counterpoint.objects.get().user_agent) == 300
+
+
+def test_email_and_website_are_optional(client):
+    post = make_post()
+    response = client.post(submit_url(post), form_data(post, author_email="", author_website=""))
+    assert response.status_code == 302
+    assert Counterpoint.objects.get().author_email == ""
+
+
+def test_get_on_the_submit_url_is_not_allowed(client):
+    post = make_post()
+    assert client.get(submit_url(post)).status_code == 405
+
+
+def test_posting_requires_a_csrf_token():
+    from django.test import Client
+
+    post = make_post()
+    response = Client(enforce_csrf_checks=True).post(submit_url(post), form_data(post))
+    assert response.status_code == 403
+    assert not Counterpoint.objects.exists()
+
+
+def test_counterpoint_for_a_draft_is_refused(client):
+    post = make_post(status="draft")
+    assert client.post(submit_url(post), form_data(post)).status_code == 404
+    assert not Counterpoint.objects.exists()
+
+
+def test_counterpoint_for_an_unknown_post_is_not_found(client):
+    post = make_post()
+    assert client.post("/posts/no-such-post/counterpoints/", form_data(post)).status_code == 404
+
+
+# Invalid input
+
+
+def test_invalid_form_is_shown_again_with_everything_the_reader_typed(client):
+    post = make_post()
+    data = form_data(
+        post,
+        author_name="",
+        author_email="ada@example.com",
+        author_website="https://ada.example.com/",
+        quote="The quoted <passage>.",
+        body="My long & careful argument, which took an hour to write.",
+        stance="sharpen",
+    )
+    response = client.post(submit_url(post), data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Your counterpoint has not been sent yet." in html
+    assert "My long &amp; careful argument, which took an hour to write.</textarea>" in html
+    assert "The quoted &lt;passage&gt;.</textarea>" in html
+    assert 'value="ada@example.com"' in html
+    assert 'value="https://ada.example.com/"' in html
+    assert '<option value="sharpen" selected>' in html
+    assert not Counterpoint.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("stance", "", "Choose whether you push back, extend or sharpen."),
+        ("stance", "agree", "Select a valid choice. agree is not one of the available choices."),
+        ("author_name", "", "Give a name to show with your counterpoint."),
+        ("author_name", "n" * 81, "Ensure this value has at most 80 characters (it has 81)."),
+        ("author_email", "not-an-address", "This does not look like an e-mail address."),
+        ("author_website", "javascript:alert(1)", "Enter a web address starting with https://."),
+        ("author_website", "ftp://example.com/", "Enter a web address starting with https://."),
+        ("quote", "q" * 1001, "Ensure this value has at most 1000 characters (it has 1001)."),
+        ("body", "", "Write your counterpoint."),
+        ("body", "Too short", "Ensure this value has at least 10 characters (it has 9)."),
+        ("body", "b" * 5001, "Ensure this value has at most 5000 characters (it has 5001)."),
+    ],
+)
+def test_each_invalid_field_gets_its_own_error(client, field, value, message):
+    post = make_post()
+    response = client.post(submit_url(post), form_data(post, **{field: value}))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f'<ul class="errorlist" id="id_{field}_error"><li>{message}</li></ul>' in html
+    assert f'aria-invalid="true" aria-describedby="id_{field}_helptext id_{field}_error"' in html or (
+        f'aria-invalid="true" aria-describedby="id_{field}_error"' in html
+    )
+    assert not Counterpoint.objects.exists()
+
+
+def test_an_invalid_form_gets_a_fresh_token(client):
+    post = make_post()
+    data = form_data(post, author_name="")
+    html = client.post(submit_url(post), data).content.decode()
+    assert f'value="{data["issued"]}"' not in html
+    assert 'name="issued"' in html
+
+
+def test_correcting_an_invalid_form_then_sends_it(client):
+    post = make_post()
+    response = client.post(submit_url(post), form_data(post, author_name=""))
+    fresh_token = response.context["counterpoint_form"]["issued"].value()
+    response = client.post(submit_url(post), form_data(post, issued=fresh_token))
+    assert response.status_code == 302
+    assert Counterpoint.objects.count() == 1
+
+
+# Closed posts
+
+
+def test_post_closed_to_counterpoints_refuses_a_post(client):
+    post = make_post(counterpoints_open=False)
+    response = client.post(submit_url(post), form_data(post))
+    assert response.status_code == 403
+    assert "This post is closed to new counterpoints." in response.content.decode()
+    assert not Counterpoint.objects.exists()
+
+
+def test_refused_post_to_a_closed_post_hands_the_text_back(client):
+    post = make_post(counterpoints_open=False)
+    response = client.post(submit_url(post), form_data(post, body="Written before it closed & lost?"))
+    assert "Written before it closed &amp; lost?</textarea>" in response.content.decode()
+
+
+# Duplicates
+
+
+def test_the_same_body_sent_twice_to_the_same_post_is_stored_once(client):
+    post = make_post()
+    client.post(submit_url(post), form_data(post, body="Exactly the same words, sent twice."))
+    response = client.post(
+        submit_url(post), form_data(post, body="Exactly   the same words,\nsent twice.  "), follow=True
+    )
+    assert Counterpoint.objects.count() == 1
+    assert "We already have this counterpoint, so it was not sent twice." in response.content.decode()
+
+
+def test_the_same_body_on_two_different_posts_is_two_counterpoints(client):
+    first, second = make_post(), make_post()
+    body = "A point that applies to both posts equally."
+    client.post(submit_url(first), form_data(first, body=body))
+    client.post(submit_url(second), form_data(second, body=body))
+    assert Counterpoint.objects.count() == 2

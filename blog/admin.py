@@ -1,6 +1,8 @@
 from django.contrib import admin
 from markdownx.admin import MarkdownxModelAdmin
 
+from counterpoints.admin import CounterpointInline
+
 from .models import Hindsight, Post, Verdict
 
 
@@ -20,7 +22,7 @@ class PostAdmin(MarkdownxModelAdmin):
     date_hierarchy = "published_at"
     readonly_fields = ["word_count", "reading_minutes", "created_at", "updated_at"]
     autocomplete_fields = ["author"]
-    inlines = [HindsightInline]
+    inlines = [HindsightInline, CounterpointInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "dek", "body", "tags"]}),
         (

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from markdownx.models import MarkdownxField
 from taggit.managers import TaggableManager
-from taggit.models import TaggedItemBase
+from taggit.models import Tag, TaggedItemBase
 
 from .markup import plain_text, render_post_markdown
 
@@ -76,6 +76,16 @@ class PostQuerySet(models.QuerySet):
             .prefetch_related("tags")
             .order_by("-published_at", "-pk")
         )
+
+
+def published_tags():
+    """Tags carried by at least one published post, each with ``post_count``."""
+    return Tag.objects.annotate(
+        post_count=Count(
+            "blog_taggedpost_items",
+            filter=Q(blog_taggedpost_items__content_object__in=Post.objects.published()),
+        )
+    ).filter(post_count__gt=0)
 
 
 class TaggedPost(TaggedItemBase):

@@ -1,6 +1,8 @@
 from django.urls import path
 
 from . import views
+from .caching import cache_for_anonymous
+from .feeds import AtomPostsFeed, PostsFeed
 
 app_name = "blog"
 
@@ -9,5 +11,10 @@ urlpatterns = [
     path("posts/<slug:slug>/", views.post_detail, name="post-detail"),
     path("tags/", views.tag_list, name="tag-list"),
     path("tags/<slug:slug>/", views.TagPostListView.as_view(), name="tag-detail"),
+    path("tags/<slug:slug>/feed/", cache_for_anonymous(PostsFeed()), name="tag-feed"),
+    path("tags/<slug:slug>/feed/atom/", cache_for_anonymous(AtomPostsFeed()), name="tag-feed-atom"),
     path("hindsight/", views.hindsight, name="hindsight"),
+    path("search/", views.search, name="search"),
+    path("feed/", cache_for_anonymous(PostsFeed()), name="feed"),
+    path("feed/atom/", cache_for_anonymous(AtomPostsFeed()), name="feed-atom"),
 ]

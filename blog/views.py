@@ -1,15 +1,22 @@
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_GET
 from django.views.generic import ListView
-from taggit.models import Tag
 
 from counterpoints.forms import CounterpointForm
 from counterpoints.models import approved_counterpoints_prefetch
 
-from .models import Hindsight, Post, Verdict
+from .caching import cache_for_anonymous
+from .models import Hindsight, Post, Verdict, published_tags
+from .search import MAX_QUERY_LENGTH, clean_query, search_posts
 
 
+@method_decorator(cache_for_anonymous, name="dispatch")
 class PostListView(ListView):
     template_name = "blog/post_list.html"
     context_object_name = "posts"
@@ -24,10 +31,7 @@ class TagPostListView(PostListView):
 
     def get_queryset(self):
         # A tag that only drafts carry is not public yet: 404, not an empty page.
-        self.tag = get_object_or_404(
-            Tag.objects.filter(blog_taggedpost_items__content_object__in=Post.objects.published()).distinct(),
-            slug=self.kwargs["slug"],
-        )
+        self.tag = get_object_or_404(published_tags(), slug=self.kwargs["slug"])
         return super().get_queryset().filter(tags=self.tag)
 
     def get_context_data(self, **kwargs):
@@ -69,21 +73,13 @@ def render_post_page(request, post, *, counterpoint_form=None, status=200):
     )
 
 
+@cache_for_anonymous
 def tag_list(request):
-    published = Post.objects.published()
-    tags = (
-        Tag.objects.annotate(
-            post_count=Count(
-                "blog_taggedpost_items",
-                filter=Q(blog_taggedpost_items__content_object__in=published),
-            )
-        )
-        .filter(post_count__gt=0)
-        .order_by("-post_count", "name")
-    )
+    tags = published_tags().order_by("-post_count", "name")
     return render(request, "blog/tag_list.html", {"tags": tags})
 
 
+@cache_for_anonymous
 def hindsight(request):
     """The track record: every judged post, grouped by its current verdict."""
     judged = Post.objects.published().for_listing().filter(current_verdict__isnull=False)
@@ -99,3 +95,25 @@ def hindsight(request):
         "blog/hindsight.html",
         {"groups": groups, "judged_count": sum(len(g["posts"]) for g in groups)},
     )
+
+
+@cache_for_anonymous
+def search(request):
+    query = clean_query(request.GET.get("q", ""))
+    context = {"query": query, "page_obj": None, "problem": None}
+    if not query:
+        context["problem"] = "Type a word or two to search the posts."
+    elif len(query) > MAX_QUERY_LENGTH:
+        context["problem"] = f"That search is too long: keep it under {MAX_QUERY_LENGTH} characters."
+    else:
+        paginator = Paginator(search_posts(query), settings.POSTS_PER_PAGE)
+        context["page_obj"] = paginator.get_page(request.GET.get("page"))
+    return render(request, "blog/search.html", context)
+
+
+@require_GET
+@cache_for_anonymous
+def robots_txt(request):
+    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /markdownx/", f"Sitemap: {sitemap}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain")

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils.text import slugify
+from taggit.models import Tag
 
 from .models import Hindsight, Post, Verdict
 
@@ -84,6 +85,8 @@ def parse_seed(text):
         meta = tomllib.loads("\n".join(lines[1:end]))
     except tomllib.TOMLDecodeError as error:
         raise SeedError(f"front matter is not valid TOML: {error}") from None
+    except RecursionError:
+        raise SeedError("front matter is nested too deeply") from None
     missing = [key for key in REQUIRED if key not in meta]
     if missing:
         raise SeedError(f"front matter lacks {', '.join(missing)}")
@@ -94,11 +97,17 @@ def parse_seed(text):
     slug = _string(meta, "slug") or slugify(title)
     if not title or not slug or slug != slugify(slug):
         raise SeedError(f"title and slug must be non-empty and the slug a valid slug (got {slug!r})")
-    if len(title) > Post._meta.get_field("title").max_length:
-        raise SeedError("title is too long")
+    dek = _string(meta, "dek")
+    for name, value in (("title", title), ("slug", slug), ("dek", dek)):
+        limit = Post._meta.get_field(name).max_length
+        if len(value) > limit:
+            raise SeedError(f"{name} is longer than {limit} characters")
     tags = meta.get("tags", [])
     if not isinstance(tags, list) or not all(isinstance(tag, str) and tag.strip() for tag in tags):
         raise SeedError("tags must be a list of non-empty strings")
+    tag_limit = Tag._meta.get_field("name").max_length
+    if any(len(tag.strip()) > tag_limit for tag in tags):
+        raise SeedError(f"tag names must be at most {tag_limit} characters")
     verdicts = meta.get("hindsight", [])
     if not isinstance(verdicts, list) or not all(isinstance(v, dict) for v in verdicts):
         raise SeedError("hindsight must be a list of [[hindsight]] tables")
@@ -108,7 +117,7 @@ def parse_seed(text):
     return Seed(
         slug=slug,
         title=title,
-        dek=_string(meta, "dek"),
+        dek=dek,
         published_at=_datetime(meta["date"], "date"),
         body=body + "\n",
         draft=meta.get("draft", False) is True,

@@ -164,3 +164,23 @@ def test_a_bad_verdict_loads_nothing_from_that_file(tmp_path):
 def test_missing_directory_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError, match="is not a directory"):
         load(tmp_path / "nope")
+
+
+@pytest.mark.parametrize(
+    ("front", "problem"),
+    [
+        ("title = '" + "t" * 201 + "'", "title is longer than 200 characters"),
+        ("title = 'x'\ndek = '" + "d" * 301 + "'", "dek is longer than 300 characters"),
+        ("title = 'x'\ntags = ['" + "g" * 101 + "']", "tag names must be at most 100 characters"),
+        ("title = 'x'\nnested = " + "[" * 2000 + "]" * 2000, "front matter is nested too deeply"),
+    ],
+)
+def test_oversized_or_pathological_front_matter_is_a_clear_error(tmp_path, front, problem):
+    (tmp_path / "odd.md").write_text(f"+++\n{front}\ndate = 2025-01-01\n+++\nbody\n")
+    err = StringIO()
+
+    with pytest.raises(CommandError):
+        call_command("load_seeds", tmp_path, stdout=StringIO(), stderr=err)
+
+    assert f"odd.md: {problem}" in err.getvalue()
+    assert not Post.objects.exists()

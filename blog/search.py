@@ -35,11 +35,10 @@ def search_posts(query):
             .annotate(names=StringAgg("tag__name", delimiter=" "))
             .values("names")
         )
+        tags = Coalesce(Subquery(tag_names), Value(""), output_field=TextField())
         vector = (
             SearchVector("title", weight="A", config="english")
-            + SearchVector(
-                Coalesce(Subquery(tag_names), Value(""), output_field=TextField()), weight="B", config="english"
-            )
+            + SearchVector(tags, weight="B", config="english")
             + SearchVector("dek", weight="B", config="english")
             + SearchVector("body", weight="C", config="english")
         )

@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -9,10 +8,10 @@ from django.views.decorators.http import require_GET
 from django.views.generic import ListView
 
 from counterpoints.forms import CounterpointForm
-from counterpoints.models import approved_counterpoints_prefetch
+from counterpoints.models import Counterpoint
 
-from .caching import cache_for_anonymous
-from .models import Hindsight, Post, Verdict, published_tags
+from .caching import cache_for_anonymous, fragment_cache
+from .models import Post, Verdict, published_tags
 from .search import MAX_QUERY_LENGTH, clean_query, search_posts
 
 
@@ -39,16 +38,8 @@ class TagPostListView(PostListView):
 
 
 def post_page_queryset(user):
-    """Posts with everything their page shows, in a fixed number of queries."""
-    return (
-        Post.objects.visible_to(user)
-        .select_related("author")
-        .prefetch_related(
-            "tags",
-            Prefetch("hindsights", queryset=Hindsight.objects.order_by("-decided_at", "-pk")),
-            approved_counterpoints_prefetch(),
-        )
-    )
+    """The posts whose page ``user`` may see."""
+    return Post.objects.visible_to(user).select_related("author")
 
 
 def post_detail(request, slug):
@@ -57,17 +48,23 @@ def post_detail(request, slug):
 
 
 def render_post_page(request, post, *, counterpoint_form=None, status=200):
-    """The post page; the counterpoint view re-renders it with a bound form."""
-    verdicts = list(post.hindsights.all())
+    """
+    The post page; the counterpoint view re-renders it with a bound form.
+
+    Tags, verdicts and counterpoints are passed as unevaluated QuerySets:
+    each is one query, run only when the template renders the cached
+    fragment that shows it, so a cache hit costs the post and nothing more.
+    """
     return render(
         request,
         "blog/post_detail.html",
         {
             "post": post,
-            "hindsight": verdicts[0] if verdicts else None,
-            "earlier_verdicts": verdicts[1:],
-            "counterpoints": post.approved_counterpoints,
+            "tags": post.tags.all(),
+            "verdicts": post.hindsights.order_by("-decided_at", "-pk"),
+            "counterpoints": Counterpoint.objects.approved().for_post_page(post),
             "counterpoint_form": counterpoint_form or CounterpointForm(post=post),
+            **fragment_cache(request),
         },
         status=status,
     )

@@ -56,6 +56,10 @@ class CounterpointQuerySet(models.QuerySet):
         """The review queue."""
         return self.filter(status=Status.PENDING)
 
+    def for_post_page(self, post):
+        """A post's counterpoints as its page lists them: oldest first."""
+        return self.filter(post=post).order_by("submitted_at", "pk")
+
 
 class Counterpoint(models.Model):
     Stance = Stance
@@ -174,12 +178,3 @@ class Counterpoint(models.Model):
 
     def mark_spam(self, *, by):
         self._review_and_save(self.Status.SPAM, by)
-
-
-def approved_counterpoints_prefetch():
-    """For a post page: approved counterpoints, oldest first, as ``post.approved_counterpoints``."""
-    return models.Prefetch(
-        "counterpoints",
-        queryset=Counterpoint.objects.approved().order_by("submitted_at", "pk"),
-        to_attr="approved_counterpoints",
-    )

@@ -96,3 +96,54 @@ def test_staff_always_see_fresh_pages(client, django_assert_max_num_queries):
     with django_assert_max_num_queries(10) as captured:
         client.get("/")
     assert any("blog_post" in query["sql"] for query in captured.captured_queries)
+
+
+def test_post_page_serves_its_article_and_counterpoints_from_cache(client, django_assert_num_queries):
+    post = make_post(title="Cached article", tags=[f"t{n}" for n in range(5)], verdict=Verdict.WRONG)
+    client.get(post.get_absolute_url())
+
+    # The post itself and the page generation; tags, verdicts and
+    # counterpoints come from the cached fragments.
+    with django_assert_num_queries(2):
+        response = client.get(post.get_absolute_url())
+    page = response.content.decode()
+    assert "Cached article" in page
+    assert "hindsight — <strong>wrong</strong>" in page
+    assert 'href="/tags/t3/">#t3</a>' in page
+    assert 'name="csrfmiddlewaretoken"' in page
+
+
+def test_post_page_form_is_rendered_per_visitor(client):
+    from django.test import Client
+
+    post = make_post()
+    first = client.get(post.get_absolute_url()).content.decode()
+    second = Client().get(post.get_absolute_url()).content.decode()
+
+    def token(page):
+        return page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+
+    assert token(first) != token(second)
+
+
+def test_a_new_verdict_shows_on_the_cached_post_page_at_once(client):
+    post = make_post()
+    client.get(post.get_absolute_url())
+
+    make_hindsight(post, verdict=Verdict.PARTLY_RIGHT, note="Half of it.")
+
+    assert "hindsight — <strong>partly right</strong>" in client.get(post.get_absolute_url()).content.decode()
+
+
+def test_a_scheduled_post_appears_when_its_time_comes_without_a_save(client):
+    from datetime import timedelta
+    from unittest import mock
+
+    from django.utils import timezone
+
+    make_post(title="Due soon", published_at=timezone.now() + timedelta(minutes=5))
+    assert "Due soon" not in client.get("/").content.decode()
+
+    later = timezone.now() + timedelta(minutes=6)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        assert "Due soon" in client.get("/").content.decode()

@@ -179,11 +179,15 @@ def test_bulk_action_counts_only_what_changed(admin_client):
     assert "1 counterpoint was approved." in response.content.decode()
 
 
-def test_approving_in_the_admin_publishes_it_to_readers(admin_client, client):
+def test_approving_in_the_admin_publishes_it_to_readers(
+    admin_client, client, django_capture_on_commit_callbacks
+):
     post = make_post()
     counterpoint = make_counterpoint(post, status=Status.PENDING, body="Now you can all read this.")
     assert "Now you can all read this." not in client.get(post.get_absolute_url()).content.decode()
-    admin_client.post(CHANGELIST, {"action": "approve", "_selected_action": [counterpoint.pk]})
+    # The reader's cached page is refreshed once the approval commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(CHANGELIST, {"action": "approve", "_selected_action": [counterpoint.pk]})
     assert "Now you can all read this." in client.get(post.get_absolute_url()).content.decode()
 
 

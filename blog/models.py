@@ -14,6 +14,7 @@ from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
 from .markup import plain_text, render_post_markdown
+from .uploads import validate_image_upload
 
 EXCERPT_WORDS = 40
 
@@ -112,7 +113,7 @@ class Post(models.Model):
     body = MarkdownxField(help_text="Markdown.")
     body_html = models.TextField(editable=False, default="")
     excerpt = models.TextField(editable=False, default="")
-    cover_image = models.ImageField(upload_to="covers/", blank=True)
+    cover_image = models.ImageField(upload_to="covers/", blank=True, validators=[validate_image_upload])
     cover_alt = models.CharField(
         "cover image alt text",
         max_length=250,

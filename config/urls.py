@@ -4,10 +4,11 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.core.exceptions import PermissionDenied
 from django.urls import include, path
-from markdownx.views import ImageUploadView, MarkdownifyView
+from markdownx.views import MarkdownifyView
 
 from blog.caching import cache_for_anonymous
 from blog.sitemaps import sitemaps
+from blog.uploads import upload_image
 from blog.views import robots_txt
 
 
@@ -25,7 +26,7 @@ def staff_only(view):
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("markdownx/markdownify/", staff_only(MarkdownifyView.as_view()), name="markdownx_markdownify"),
-    path("markdownx/upload/", staff_only(ImageUploadView.as_view()), name="markdownx_upload"),
+    path("markdownx/upload/", staff_only(upload_image), name="markdownx_upload"),
     path("sitemap.xml", cache_for_anonymous(sitemap), {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots-txt"),
     path("", include("counterpoints.urls")),

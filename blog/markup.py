@@ -42,7 +42,9 @@ def render_markdown(text, *, tags=POST_TAGS, attributes=POST_ATTRIBUTES, link_re
     return nh3.clean(
         html,
         tags=tags,
-        attributes=attributes,
+        # "*" replaces ammonia's generic attributes (title and lang on every
+        # tag), so the allow-list is exactly the one given.
+        attributes={"*": set(), **attributes},
         url_schemes=URL_SCHEMES,
         link_rel=link_rel,
     )

@@ -57,10 +57,15 @@ def _verdict(value):
 
 def _datetime(value, key):
     if isinstance(value, datetime.datetime):
-        return value if value.tzinfo else value.replace(tzinfo=datetime.UTC)
-    if isinstance(value, datetime.date):
-        return datetime.datetime.combine(value, datetime.time(), tzinfo=datetime.UTC)
-    raise SeedError(f"{key} must be a TOML date or date-time, not {value!r}")
+        value = value if value.tzinfo else value.replace(tzinfo=datetime.UTC)
+    elif isinstance(value, datetime.date):
+        value = datetime.datetime.combine(value, datetime.time(), tzinfo=datetime.UTC)
+    else:
+        raise SeedError(f"{key} must be a TOML date or date-time, not {value!r}")
+    try:
+        return value.astimezone(datetime.UTC)
+    except OverflowError:
+        raise SeedError(f"{key} {value.isoformat()} is out of range") from None
 
 
 def _string(meta, key, default=""):

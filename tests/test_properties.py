@@ -278,11 +278,6 @@ def test_load_seeds_loads_a_file_or_names_it_and_loads_nothing_from_it(text):
         transaction.set_rollback(True)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="blog.seeds.parse_seed accepts a date that leaves the datetime range in UTC; "
-    "saving it raises OverflowError out of load_seeds (reported to the lead)",
-)
 @pytest.mark.django_db
 @pytest.mark.parametrize("date", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-12:00"])
 def test_date_outside_the_utc_range_is_named_not_a_crash(tmp_path, date):

@@ -1,5 +1,6 @@
 """Plain helpers for the browser tests: logging in, watching a page, running axe."""
 
+import importlib
 import json
 import os
 from pathlib import Path
@@ -110,3 +111,35 @@ def describe(violations):
 def horizontal_overflow(page):
     """How many pixels the page is wider than the viewport (0 when it fits)."""
     return page.evaluate("() => Math.max(0, document.documentElement.scrollWidth - window.innerWidth)")
+
+
+def fill_counterpoint_form(page, *, stance="push_back", name="Rosa Reader", body, quote=None, website=None):
+    """Fill the counterpoint form under a post as a reader would (labels, not ids)."""
+    form = page.locator("#counterpoint-form")
+    form.get_by_label("Stance", exact=True).select_option(stance)
+    form.get_by_label("Name", exact=True).fill(name)
+    if website is not None:
+        form.get_by_label("Website (optional)", exact=True).fill(website)
+    if quote is not None:
+        form.get_by_label("Quoted passage (optional)", exact=True).fill(quote)
+    form.get_by_label("Counterpoint", exact=True).fill(body)
+    return form
+
+
+def make_moderator(**overrides):
+    """A staff member in the Moderators group, as the data migration defines the group.
+
+    Browser tests run with transactional_db, which empties every table
+    between tests, data migrations' rows included: the group is rebuilt here
+    by the migration's own function.
+    """
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    from tests.factories import make_user
+
+    migration = importlib.import_module("counterpoints.migrations.0002_moderators_group")
+    migration.create_moderators(apps, None)
+    moderator = make_user(staff=True, **overrides)
+    moderator.groups.add(Group.objects.get(name=migration.GROUP))
+    return moderator

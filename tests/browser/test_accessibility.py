@@ -2,8 +2,13 @@
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
-from .support import PHONE, describe, run_axe, serious
+from counterpoints import services
+from counterpoints.models import Counterpoint
+from tests.factories import make_post
+
+from .support import PHONE, describe, fill_counterpoint_form, run_axe, serious
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -39,3 +44,106 @@ def test_reading_pages_on_a_phone_have_no_serious_accessibility_violations(new_p
         page.goto(path)
         violations = serious(run_axe(page, axe_source))
         assert violations == [], f"{path} at 390 px:\n{describe(violations)}"
+
+
+@pytest.fixture
+def _no_minimum_time(settings):
+    # The signed timestamp refuses forms sent back within seconds; a test types faster than anyone.
+    settings.COUNTERPOINT_MIN_SECONDS = 0
+
+
+def post_with_counterpoints():
+    post = make_post(
+        title="A post with replies", body="A claim.\n\nAnother claim, *stated firmly*.", tags=["ai"]
+    )
+    for stance, name in [("push_back", "Ann"), ("extend", "Ben"), ("sharpen", "Cy")]:
+        services.submit_counterpoint(
+            post=post,
+            stance=stance,
+            author_name=name,
+            quote="A claim.",
+            body=f"{name} says: [source](https://example.com).",
+        )
+    Counterpoint.objects.update(
+        status=Counterpoint.Status.APPROVED, response=Counterpoint.Response.PARTLY_CONCEDED
+    )
+    Counterpoint.objects.filter(author_name="Ann").update(
+        author_reply="Fair.", reply_html="<p>Fair, and I said so.</p>"
+    )
+    return post
+
+
+@pytest.mark.usefixtures("_no_minimum_time")
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_counterpoints_and_the_form_have_no_serious_accessibility_violations(
+    new_page, axe_source, artifacts, scheme
+):
+    post = post_with_counterpoints()
+    page = new_page(color_scheme=scheme)
+    page.goto(post.get_absolute_url())
+    expect(page.locator("#counterpoints .counterpoint")).to_have_count(3)
+    page.screenshot(path=artifacts / f"post-with-counterpoints-1280-{scheme}.png", full_page=True)
+
+    violations = serious(run_axe(page, axe_source))
+    assert violations == [], f"post with counterpoints and the form ({scheme}):\n{describe(violations)}"
+
+    # The form sent back with mistakes: errors shown beside the fields, text kept.
+    fill_counterpoint_form(page, body="Three links: https://a.example https://b.example https://c.example")
+    page.get_by_role("button", name="Send for review").click()
+    expect(page.locator("#counterpoint-form .errorlist").first).to_be_visible()
+    page.locator("#counterpoint-form").screenshot(path=artifacts / f"counterpoint-form-errors-{scheme}.png")
+    violations = serious(run_axe(page, axe_source))
+    assert violations == [], f"the form with errors ({scheme}):\n{describe(violations)}"
+
+
+FORM_TAB_ORDER = [
+    "id_stance",
+    "id_author_name",
+    "id_author_email",
+    "id_author_website",
+    "id_quote",
+    "id_body",
+]
+
+
+@pytest.mark.usefixtures("_no_minimum_time")
+def test_counterpoint_form_can_be_filled_and_sent_with_the_keyboard_alone(page, watch):
+    post = make_post(title="Keyboard readers welcome", body="A claim worth answering.")
+    page.goto(post.get_absolute_url())
+
+    # From the top of the page, Tab until the form's first field: every stop on the way shows its focus.
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            "() => { const el = document.activeElement; const s = getComputedStyle(el);"
+            " return {id: el.id, outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0}; }"
+        )
+        assert focused["outline"], f"no visible focus on #{focused['id'] or '?'}"
+        if focused["id"] == FORM_TAB_ORDER[0]:
+            break
+    else:
+        pytest.fail("Tab never reached the counterpoint form")
+
+    typed = {
+        "id_author_name": "Kay Keyboard",
+        "id_author_email": "kay@example.com",
+        "id_author_website": "https://kay.example",
+        "id_quote": "A claim worth answering.",
+        "id_body": "Answered without touching the mouse, as *promised*.",
+    }
+    page.keyboard.press("ArrowDown")  # the first stance after "Choose one…"
+    for field in FORM_TAB_ORDER[1:]:
+        page.keyboard.press("Tab")
+        assert page.evaluate("() => document.activeElement.id") == field  # no trap, no hidden stop
+        page.keyboard.type(typed[field])
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Send for review")).to_be_focused()
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("status")).to_contain_text("awaits review")
+    sent = Counterpoint.objects.get(post=post)
+    assert sent.stance == Counterpoint.Stance.PUSH_BACK
+    assert sent.author_name == "Kay Keyboard"
+    assert sent.author_website == "https://kay.example"
+    assert sent.quote == "A claim worth answering."
+    assert watch.errors == []

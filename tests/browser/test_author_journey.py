@@ -82,7 +82,7 @@ def serve_media(context):
     context.route(f"**{settings.MEDIA_URL}**", fulfil)
 
 
-def test_author_writes_previews_uploads_and_publishes_a_post(new_page, watch):
+def test_author_writes_previews_uploads_and_publishes_a_post(new_page, artifacts, watch):
     make_post(title="An older take", tags=["forecasting"])
     make_author()
     reader = new_page()
@@ -123,6 +123,7 @@ def test_author_writes_previews_uploads_and_publishes_a_post(new_page, watch):
     page.wait_for_function(
         "img => img.complete && img.naturalWidth === 48", arg=preview_image.element_handle()
     )
+    page.locator(".markdownx").screenshot(path=artifacts / "editor-preview-1280.png")
 
     page.get_by_label("Tags:").fill("forecasting, Charts")
     page.get_by_label("Status:").select_option("published")

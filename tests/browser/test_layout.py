@@ -16,6 +16,9 @@ PAGES = [
     ("post-with-headings", HEADINGS_SEED),
     ("hindsight", "/hindsight/"),
     ("tag", "/tags/deepseek/"),
+    ("tags", "/tags/"),
+    ("search", "/search/?q=deepseek"),
+    ("not-found", "/posts/no-such-post/"),
 ]
 
 

@@ -1,16 +1,66 @@
+from django import forms
 from django.contrib import admin
 from markdownx.admin import MarkdownxModelAdmin
 
+from counterpoints import services as counterpoint_services
 from counterpoints.admin import CounterpointInline
+from counterpoints.models import Counterpoint
 
 from .models import Hindsight, Post, Verdict
 
 
+class HindsightForm(forms.ModelForm):
+    """A new verdict. It may credit approved counterpoints on its own post only."""
+
+    class Meta:
+        model = Hindsight
+        fields = ["post", "verdict", "decided_at", "note", "credited"]
+
+    def clean(self):
+        cleaned = super().clean()
+        post_id = cleaned["post"].pk if cleaned.get("post") else self.instance.post_id
+        strangers = [c for c in cleaned.get("credited") or [] if c.post_id != post_id]
+        if strangers:
+            self.add_error("credited", "Only counterpoints on this post can be credited in its verdict.")
+        return cleaned
+
+
 class HindsightInline(admin.StackedInline):
+    """
+    A post's verdicts. Saved ones are shown read-only: the history is public
+    and append-only, so a revision or a correction is a new verdict (issue 7).
+    Only superusers may delete one (a verdict stamped on the wrong post).
+    """
+
     model = Hindsight
+    form = HindsightForm
     extra = 0
-    fields = ["verdict", "decided_at", "note"]
-    ordering = ["-decided_at"]
+    fields = ["verdict", "decided_at", "note", "credited"]
+    ordering = ["-decided_at", "-pk"]
+    verbose_name_plural = "hindsight verdicts (saved ones are final: to revise, add a new verdict)"
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "credited":
+            kwargs["widget"] = forms.CheckboxSelectMultiple  # a post has few counterpoints
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # The form class is built for this request, so narrowing it is safe.
+        credited = formset.form.base_fields.get("credited")
+        if credited is not None:
+            credited.queryset = (
+                Counterpoint.objects.approved().for_post_page(obj)
+                if obj is not None
+                else Counterpoint.objects.none()
+            )
+        return formset
 
 
 @admin.register(Post)
@@ -49,11 +99,30 @@ class PostAdmin(MarkdownxModelAdmin):
             obj.author = request.user
         super().save_model(request, obj, form, change)
 
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is Hindsight:
+            for hindsight in formset.new_objects:
+                counterpoint_services.announce_verdict(hindsight=hindsight)
+
 
 @admin.register(Hindsight)
 class HindsightAdmin(admin.ModelAdmin):
+    """Verdicts across posts. A saved verdict opens read-only: history is append-only."""
+
+    form = HindsightForm
     list_display = ["post", "verdict", "decided_at"]
     list_filter = ["verdict"]
     list_select_related = ["post"]
     search_fields = ["post__title", "note"]
-    autocomplete_fields = ["post"]
+    autocomplete_fields = ["post", "credited"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        counterpoint_services.announce_verdict(hindsight=obj)

@@ -176,14 +176,39 @@ class Post(models.Model):
         return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
 
 
+class VerdictHistoryError(Exception):
+    """A saved verdict was about to be changed: history is append-only (issue 7)."""
+
+
+class HindsightQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        # Bulk updates (and bulk_update(), which uses this) would rewrite the
+        # public history without anyone noticing.
+        raise VerdictHistoryError("Saved verdicts cannot be changed; add a new verdict instead.")
+
+
 class Hindsight(models.Model):
-    """A verdict on a post. Revisions are new rows; the newest is the banner."""
+    """
+    A verdict on a post. Revisions are new rows; the newest is the banner
+    and every row stays public as the post's verdict history, so a saved
+    row is never changed: a correction is a new verdict.
+    """
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="hindsights")
     verdict = models.CharField(max_length=20, choices=Verdict)
     note = models.TextField(blank=True, help_text="Markdown: why, in hindsight.")
     note_html = models.TextField(editable=False, default="")
     decided_at = models.DateTimeField(default=timezone.now)
+    credited = models.ManyToManyField(
+        "counterpoints.Counterpoint",
+        blank=True,
+        related_name="credited_in",
+        limit_choices_to={"status": "approved"},
+        verbose_name="credit readers who called it",
+        help_text="Approved counterpoints on this post that saw this coming.",
+    )
+
+    objects = HindsightQuerySet.as_manager()
 
     class Meta:
         ordering = ["-decided_at", "-pk"]
@@ -197,5 +222,13 @@ class Hindsight(models.Model):
         return f"{self.get_verdict_display()} ({self.decided_at:%Y-%m-%d})"
 
     def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise VerdictHistoryError(
+                f"Verdict {self.pk} is saved and cannot be changed; add a new verdict instead."
+            )
         self.note_html = render_post_markdown(self.note)
         super().save(*args, **kwargs)
+
+    def clean(self):
+        if not self._state.adding:
+            raise ValidationError("This verdict is part of the public history: add a new verdict instead.")

@@ -164,15 +164,14 @@ def upsert_seed(seed):
         post.tags.set(seed.tags)
         outcome = "updated" if outcome == "unchanged" else outcome
 
-    existing = {(h.verdict, h.decided_at): h for h in post.hindsights.all()}
+    # Verdicts are public history and never rewritten (issue 7): a verdict
+    # the post already has (same verdict, same time) is left as it is, even
+    # if its note changed in the file; only new ones are added. The loader
+    # sends no mail: readers hear of verdicts given in the admin.
+    existing = set(post.hindsights.values_list("verdict", "decided_at"))
     for verdict, decided_at, note in seed.verdicts:
-        row = existing.get((verdict.value, decided_at))
-        if row is None:
+        if (verdict.value, decided_at) not in existing:
             Hindsight.objects.create(post=post, verdict=verdict, decided_at=decided_at, note=note)
-        elif row.note != note:
-            row.note = note
-            row.save()
-        else:
-            continue
-        outcome = "updated" if outcome == "unchanged" else outcome
+            existing.add((verdict.value, decided_at))
+            outcome = "updated" if outcome == "unchanged" else outcome
     return outcome

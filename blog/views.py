@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -61,7 +62,9 @@ def render_post_page(request, post, *, counterpoint_form=None, status=200):
         {
             "post": post,
             "tags": post.tags.all(),
-            "verdicts": post.hindsights.order_by("-decided_at", "-pk"),
+            "verdicts": post.hindsights.order_by("-decided_at", "-pk").prefetch_related(
+                Prefetch("credited", queryset=Counterpoint.objects.approved().order_by("submitted_at", "pk"))
+            ),
             "counterpoints": Counterpoint.objects.approved().for_post_page(post),
             "counterpoint_form": counterpoint_form or CounterpointForm(post=post),
             **fragment_cache(request),

@@ -1,10 +1,12 @@
 """The moderator's tool: a review queue that opens on pending counterpoints."""
 
+from django.conf import settings
 from django.contrib import admin, messages
+from django.utils.html import format_html
 from django.utils.translation import ngettext
 
 from . import services
-from .models import Counterpoint, Status
+from .models import Counterpoint, RejectionReason, Status, Unsubscribed
 from .signals import announce_change
 
 
@@ -42,7 +44,7 @@ class ReviewQueueFilter(admin.SimpleListFilter):
 class CounterpointAdmin(admin.ModelAdmin):
     list_display = ["excerpt", "post", "stance", "author_name", "status", "response", "submitted_at"]
     list_display_links = ["excerpt"]
-    list_filter = [ReviewQueueFilter, "stance", "response", "post"]
+    list_filter = [ReviewQueueFilter, "stance", "response", "rejection_reason", "post"]
     list_select_related = ["post"]
     search_fields = ["author_name", "author_email", "body"]
     ordering = ["-submitted_at", "-pk"]
@@ -58,11 +60,14 @@ class CounterpointAdmin(admin.ModelAdmin):
         "quote",
         "body",
     ]
-    audit_fields = ["submitted_at", "reviewed_by", "reviewed_at", "ip_address", "user_agent"]
+    audit_fields = ["submitted_at", "reviewed_by", "reviewed_at", "ip_address", "user_agent", "status_page"]
     readonly_fields = [*reader_fields, *audit_fields]
     fieldsets = [
         ("Counterpoint", {"fields": reader_fields}),
-        ("Review", {"fields": ["status", "response", "author_reply", "moderator_note"]}),
+        (
+            "Review",
+            {"fields": ["status", "rejection_reason", "response", "author_reply", "moderator_note"]},
+        ),
         ("Audit", {"fields": audit_fields}),
     ]
 
@@ -73,14 +78,44 @@ class CounterpointAdmin(admin.ModelAdmin):
     def excerpt(self, counterpoint):
         return counterpoint.excerpt
 
+    @admin.display(description="submitter's status page")
+    def status_page(self, counterpoint):
+        # What the submitter sees through their private link, reason included.
+        url = settings.SITE_URL + counterpoint.get_status_url()
+        return format_html('<a href="{}" rel="noreferrer">{}</a>', url, url)
+
     def save_model(self, request, obj, form, change):
+        approved_now = "status" in form.changed_data and obj.status == Status.APPROVED
         if "status" in form.changed_data:
             obj.review(obj.status, by=request.user)
         super().save_model(request, obj, form, change)
         announce_change(post_ids={obj.post_id})
+        if approved_now:
+            services.notify_approval(counterpoint_ids=[obj.pk])
 
-    def _moderate(self, request, queryset, status, verb):
-        changed = services.moderate_counterpoints(counterpoints=queryset, status=status, by=request.user)
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if self.has_change_permission(request):
+            # One "reject with a reason" action per templated reason.
+            for reason in RejectionReason:
+                name = f"reject_{reason.value}"
+                description = f"Reject selected counterpoints: {reason.label}"
+                actions[name] = (self._reject_with(reason), name, description)
+        return actions
+
+    @staticmethod
+    def _reject_with(reason):
+        def action(modeladmin, request, queryset):
+            modeladmin._moderate(
+                request, queryset, Status.REJECTED, f"rejected ({reason.label})", reason=reason
+            )
+
+        return action
+
+    def _moderate(self, request, queryset, status, verb, reason=None):
+        changed = services.moderate_counterpoints(
+            counterpoints=queryset, status=status, by=request.user, reason=reason
+        )
         self.message_user(
             request,
             ngettext(
@@ -122,3 +157,12 @@ class CounterpointInline(admin.TabularInline):
     @admin.display(description="counterpoint")
     def excerpt(self, counterpoint):
         return counterpoint.excerpt
+
+
+@admin.register(Unsubscribed)
+class UnsubscribedAdmin(admin.ModelAdmin):
+    """Addresses that asked for no more notifications (also addable by hand, on request)."""
+
+    list_display = ["email", "unsubscribed_at"]
+    search_fields = ["email"]
+    date_hierarchy = "unsubscribed_at"

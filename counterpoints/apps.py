@@ -7,9 +7,10 @@ class CounterpointsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from django.db.models.signals import post_delete
+        from django.db.models.signals import m2m_changed, post_delete
 
         from blog.caching import invalidate_pages
+        from blog.models import Hindsight
 
         from .models import Counterpoint
         from .signals import counterpoints_changed
@@ -19,3 +20,8 @@ class CounterpointsConfig(AppConfig):
         # watched: moderation announces itself, deletes are caught here.
         counterpoints_changed.connect(invalidate_pages, dispatch_uid="pages-counterpoints-changed")
         post_delete.connect(invalidate_pages, sender=Counterpoint, dispatch_uid="pages-counterpoint-del")
+        # Credits in a verdict are set after the verdict is saved (the admin
+        # saves many-to-many fields last): the page shows them on both sides.
+        m2m_changed.connect(
+            invalidate_pages, sender=Hindsight.credited.through, dispatch_uid="pages-verdict-credits"
+        )

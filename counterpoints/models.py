@@ -1,11 +1,12 @@
 """Readers' counterpoints: held for review, public only once approved."""
 
 import hashlib
+import secrets
 
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MinLengthValidator, URLValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -18,6 +19,16 @@ BODY_MIN_LENGTH = 10
 BODY_MAX_LENGTH = 5000
 QUOTE_MAX_LENGTH = 1000
 USER_AGENT_MAX_LENGTH = 300
+
+
+def new_status_token():
+    """The secret in a submitter's private status link: 192 random bits."""
+    return secrets.token_urlsafe(24)
+
+
+def normalise_email(address):
+    """One spelling per mailbox for unsubscriptions: trimmed, lower case."""
+    return (address or "").strip().lower()
 
 
 def body_fingerprint(body):
@@ -47,6 +58,36 @@ class Response(models.TextChoices):
     ADDRESSED = "addressed", "addressed in an update"
 
 
+class RejectionReason(models.TextChoices):
+    """Why a counterpoint was not published, as the moderator picks it."""
+
+    OFF_TOPIC = "off_topic", "off-topic"
+    PERSONAL_ATTACK = "personal_attack", "personal attack"
+    ADVERTISING = "advertising", "spam or advertising"
+    DUPLICATE = "duplicate", "duplicate"
+    UNSUPPORTED = "unsupported", "unsupported claim"
+
+
+# What the submitter reads on their status page: the reason, said to them.
+REJECTION_REASON_TEXT = {
+    RejectionReason.OFF_TOPIC: (
+        "It does not answer what this post argues. Counterpoints here push back on, "
+        "extend or sharpen the post itself."
+    ),
+    RejectionReason.PERSONAL_ATTACK: (
+        "It goes after a person rather than the argument. Take on the claim, not the people."
+    ),
+    RejectionReason.ADVERTISING: "It reads as promotion or advertising rather than an answer to the post.",
+    RejectionReason.DUPLICATE: "It makes the same point as a counterpoint already published under the post.",
+    RejectionReason.UNSUPPORTED: (
+        "It states as fact something it gives no support for. A source or a reason would let "
+        "readers check it."
+    ),
+}
+
+NOT_PUBLISHED = (Status.REJECTED, Status.SPAM)
+
+
 class CounterpointQuerySet(models.QuerySet):
     def approved(self):
         """The one definition of which counterpoints readers may see and count."""
@@ -57,14 +98,19 @@ class CounterpointQuerySet(models.QuerySet):
         return self.filter(status=Status.PENDING)
 
     def for_post_page(self, post):
-        """A post's counterpoints as its page lists them: oldest first."""
-        return self.filter(post=post).order_by("submitted_at", "pk")
+        """
+        A post's counterpoints as its page lists them: oldest first, each
+        with ``is_credited`` (a verdict on the post credits it), in one query.
+        """
+        credits = self.model.credited_in.through.objects.filter(counterpoint=OuterRef("pk"))
+        return self.filter(post=post).annotate(is_credited=Exists(credits)).order_by("submitted_at", "pk")
 
 
 class Counterpoint(models.Model):
     Stance = Stance
     Status = Status
     Response = Response
+    RejectionReason = RejectionReason
 
     post = models.ForeignKey("blog.Post", on_delete=models.CASCADE, related_name="counterpoints")
     stance = models.CharField(max_length=10, choices=Stance)
@@ -98,9 +144,19 @@ class Counterpoint(models.Model):
         "public reply from the author", blank=True, help_text="Shown under the counterpoint. Markdown."
     )
     reply_html = models.TextField(editable=False, default="")
+    rejection_reason = models.CharField(
+        "reason it is not published",
+        max_length=20,
+        choices=RejectionReason,
+        blank=True,
+        help_text="Optional, with a rejection: the submitter sees it, worded for them, on their status page.",
+    )
     moderator_note = models.TextField(
         "private note", blank=True, help_text="For moderators only; never shown to readers."
     )
+    # The submitter's private status link (no account): unguessable, and the
+    # only way to reach that page.
+    status_token = models.CharField(max_length=64, unique=True, default=new_status_token, editable=False)
 
     submitted_at = models.DateTimeField(default=timezone.now)
     reviewed_at = models.DateTimeField(null=True, blank=True)
@@ -132,6 +188,12 @@ class Counterpoint(models.Model):
             models.CheckConstraint(
                 condition=Q(response__in=[*Response.values, ""]), name="counterpoint_response_valid"
             ),
+            models.CheckConstraint(
+                condition=Q(rejection_reason="")
+                | Q(rejection_reason__in=RejectionReason.values, status__in=NOT_PUBLISHED),
+                name="counterpoint_rejection_reason_valid",
+                violation_error_message="A reason goes with a rejected or spam counterpoint only.",
+            ),
             # A double-clicked or replayed submission is stored once.
             models.UniqueConstraint(fields=["post", "body_hash"], name="counterpoint_unique_body_per_post"),
         ]
@@ -145,6 +207,14 @@ class Counterpoint(models.Model):
 
     def get_absolute_url(self):
         return f"{reverse('blog:post-detail', kwargs={'slug': self.post.slug})}#counterpoint-{self.pk}"
+
+    def get_status_url(self):
+        """The submitter's private status page."""
+        return reverse("counterpoints:status", kwargs={"token": self.status_token})
+
+    @property
+    def rejection_reason_text(self):
+        return REJECTION_REASON_TEXT.get(self.rejection_reason, "")
 
     def render(self):
         """Derive the stored HTML and fingerprint; cheap to call again."""
@@ -164,13 +234,17 @@ class Counterpoint(models.Model):
         self.status = status
         self.reviewed_by = by
         self.reviewed_at = timezone.now()
+        if status not in NOT_PUBLISHED:
+            self.rejection_reason = ""
 
     def _review_and_save(self, status, by):
         self.review(status, by=by)
-        self.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+        self.save(update_fields=["status", "reviewed_by", "reviewed_at", "rejection_reason"])
         announce_change(post_ids={self.post_id})
 
     def approve(self, *, by):
+        # One row, no mail: services.moderate_counterpoints and the admin
+        # also tell the submitter (notifications.py).
         self._review_and_save(self.Status.APPROVED, by)
 
     def reject(self, *, by):
@@ -178,3 +252,22 @@ class Counterpoint(models.Model):
 
     def mark_spam(self, *, by):
         self._review_and_save(self.Status.SPAM, by)
+
+
+class Unsubscribed(models.Model):
+    """An address that wants no more notifications about its counterpoints."""
+
+    email = models.EmailField(unique=True, help_text="Stored trimmed and in lower case.")
+    unsubscribed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "unsubscribed address"
+        verbose_name_plural = "unsubscribed addresses"
+        ordering = ["-unsubscribed_at"]
+
+    def __str__(self):
+        return self.email
+
+    def save(self, *args, **kwargs):
+        self.email = normalise_email(self.email)
+        super().save(*args, **kwargs)

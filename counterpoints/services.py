@@ -3,7 +3,10 @@ Counterpoint workflows, called by the view, the admin and the tests alike.
 
 submit_counterpoint: check the post is open, store the counterpoint once,
 tell the moderators after the commit. moderate_counterpoints: set a batch's
-status, stamp who and when, and announce it so cached pages can refresh.
+status, stamp who and when, and announce it so cached pages can refresh;
+approved ones tell their submitters. announce_verdict: a new verdict on a
+post tells the readers whose approved counterpoints answered it. Mail to
+readers (notifications.py) goes out after the commit and never loses data.
 """
 
 import logging
@@ -15,7 +18,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import Counterpoint, body_fingerprint
+from . import notifications
+from .models import NOT_PUBLISHED, Counterpoint, RejectionReason, body_fingerprint
 from .signals import announce_change
 
 logger = logging.getLogger(__name__)
@@ -113,18 +117,46 @@ def notify_moderators(*, counterpoint):
         logger.exception("Could not e-mail the moderators about counterpoint %s", counterpoint.pk)
 
 
-def moderate_counterpoints(*, counterpoints, status, by):
+def moderate_counterpoints(*, counterpoints, status, by, reason=None):
     """
     Give every counterpoint in the queryset ``status``, stamped with the
     moderator and the time. Rows that already have it are left alone (their
     audit trail stays true). Returns how many changed.
+
+    ``reason`` (a RejectionReason, with a rejected or spam status) is what
+    the submitter's status page tells them; then rows are left alone only if
+    they already have both. Submitters of newly approved counterpoints who
+    left an address are e-mailed after the commit.
     """
     if status not in Counterpoint.Status.values:
         raise ValueError(f"Unknown counterpoint status: {status!r}")
+    if reason is not None and (reason not in RejectionReason.values or status not in NOT_PUBLISHED):
+        raise ValueError(f"A reason ({reason!r}) goes with a rejected or spam status only, not {status!r}")
+    unchanged = {"status": status} if reason is None else {"status": status, "rejection_reason": reason}
     with transaction.atomic():
-        changing = Counterpoint.objects.filter(pk__in=counterpoints.values("pk")).exclude(status=status)
-        post_ids = set(changing.values_list("post_id", flat=True))
-        count = changing.update(status=status, reviewed_by=by, reviewed_at=timezone.now())
+        changing = Counterpoint.objects.filter(pk__in=counterpoints.values("pk")).exclude(**unchanged)
+        rows = list(changing.values_list("pk", "post_id"))
+        count = Counterpoint.objects.filter(pk__in=[pk for pk, _ in rows]).update(
+            status=status, reviewed_by=by, reviewed_at=timezone.now(), rejection_reason=reason or ""
+        )
         if count:
-            announce_change(post_ids=post_ids)
+            announce_change(post_ids={post_id for _, post_id in rows})
+        if count and status == Counterpoint.Status.APPROVED:
+            notify_approval(counterpoint_ids=[pk for pk, _ in rows])
     return count
+
+
+def notify_approval(*, counterpoint_ids):
+    """After the commit, e-mail the submitters of these (now approved) counterpoints."""
+    ids = list(counterpoint_ids)
+    transaction.on_commit(lambda: notifications.send_approval_mails(counterpoint_ids=ids), robust=True)
+
+
+def announce_verdict(*, hindsight):
+    """
+    A new verdict on a post: after the commit, e-mail every reader with an
+    approved counterpoint on it (once per address, unless unsubscribed).
+    Called where verdicts are made (the post's admin page, the verdicts
+    admin), not by a signal: the seed loader adds verdicts without mail.
+    """
+    transaction.on_commit(lambda: notifications.send_verdict_mails(hindsight=hindsight), robust=True)

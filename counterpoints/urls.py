@@ -6,4 +6,6 @@ app_name = "counterpoints"
 
 urlpatterns = [
     path("posts/<slug:slug>/counterpoints/", views.submit_counterpoint, name="submit"),
+    path("counterpoints/status/<str:token>/", views.counterpoint_status, name="status"),
+    path("counterpoints/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

@@ -1,16 +1,31 @@
-"""Taking a reader's counterpoint: POST, then redirect back to the post."""
+"""
+Taking a reader's counterpoint (POST, then redirect back to the post), and
+the submitter's private pages: the status of their counterpoint, reached by
+the unguessable link they got after sending it, and unsubscribing from mail.
+"""
 
+from django.conf import settings
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.utils.html import format_html
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from blog.views import post_page_queryset, render_post_page
 
-from . import antispam, services
+from . import antispam, notifications, services
 from .forms import CounterpointForm
+from .models import Counterpoint
 
 AWAITS_REVIEW = "Thank you: your counterpoint awaits review. It shows up here once a moderator approves it."
 ALREADY_SENT = "We already have this counterpoint, so it was not sent twice."
+KEEP_THE_LINK = (
+    "Keep this private link to see what happens to it (it is the only way back, "
+    'and it is yours alone): <a class="status-link" href="{}">{}</a>'
+)
+WILL_EMAIL = "We will e-mail you when it is published."
 
 
 @require_POST
@@ -50,14 +65,76 @@ def submit_counterpoint(request, slug):
     except services.CounterpointsClosed:
         # Closed between loading the post and saving it (an edit in the admin).
         return _refuse_closed(request, post)
+    counterpoint = submission.counterpoint
     if submission.created:
-        messages.success(request, AWAITS_REVIEW)
+        messages.success(request, _with_status_link(AWAITS_REVIEW, counterpoint))
+    elif _same_sender(counterpoint, ip, form.cleaned_data["author_name"]):
+        # A double click: the first response (with the link) may never have
+        # reached the reader.
+        messages.info(request, _with_status_link(ALREADY_SENT, counterpoint))
     else:
+        # Someone else's identical text: their private link is not ours to hand out.
         messages.info(request, ALREADY_SENT)
     return redirect(post.get_absolute_url() + "#counterpoints")
+
+
+def _with_status_link(text, counterpoint):
+    url = settings.SITE_URL + counterpoint.get_status_url()
+    message = format_html("{} " + KEEP_THE_LINK, text, url, url)
+    if (
+        counterpoint.status == Counterpoint.Status.PENDING
+        and counterpoint.author_email
+        and not notifications.is_unsubscribed(counterpoint.author_email)
+    ):
+        message = format_html("{} {}", message, WILL_EMAIL)
+    return message
+
+
+def _same_sender(counterpoint, ip, author_name):
+    return counterpoint.ip_address == ip and counterpoint.author_name == author_name
 
 
 def _refuse_closed(request, post):
     """The page says the post is closed; the bound form hands the reader's text back."""
     form = CounterpointForm(request.POST, post=post)
     return render_post_page(request, post, counterpoint_form=form, status=403)
+
+
+def _private(response):
+    """The submitter's pages: never cached, never indexed, the token never sent on as a referrer."""
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@never_cache
+@require_GET
+def counterpoint_status(request, token):
+    counterpoint = get_object_or_404(Counterpoint.objects.select_related("post"), status_token=token)
+    context = {
+        "counterpoint": counterpoint,
+        "post": counterpoint.post,
+        "is_published": counterpoint.status == Counterpoint.Status.APPROVED,
+        "is_credited": counterpoint.credited_in.exists(),
+        "will_email": bool(counterpoint.author_email)
+        and not notifications.is_unsubscribed(counterpoint.author_email),
+    }
+    return _private(render(request, "counterpoints/status.html", context))
+
+
+# Mail providers' one-click unsubscribe (RFC 8058) POSTs here with no form
+# and no cookie, so CSRF protection cannot apply; the signed token is what
+# authorises the request, and it only ever unsubscribes its own address.
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    email = notifications.email_from_unsubscribe_token(token)
+    if email is None:
+        raise Http404("This unsubscribe link is not valid.")
+    if request.method == "POST":
+        notifications.unsubscribe(email=email)
+        done = True
+    else:
+        done = notifications.is_unsubscribed(email)
+    return _private(render(request, "counterpoints/unsubscribe.html", {"email": email, "done": done}))

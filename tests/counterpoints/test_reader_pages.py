@@ -145,6 +145,45 @@ def test_no_response_badge_without_a_response(client):
     assert "response-badge" not in page(client, post)
 
 
+@pytest.mark.parametrize(
+    ("response", "badge"),
+    [
+        ("conceded", "author: conceded"),
+        ("partly_conceded", "author: partly conceded"),
+        ("disagree", "author: disagree"),
+        ("addressed", "author: addressed in an update"),
+    ],
+)
+def test_each_author_response_has_its_badge(client, response, badge):
+    post = make_post()
+    make_counterpoint(post, response=response)
+    assert f'<span class="response-badge response-{response}">{badge}</span>' in page(client, post)
+
+
+def test_section_counts_counterpoints_and_how_the_author_took_them(client):
+    post = make_post()
+    for response in ["conceded", "partly_conceded", "conceded", "disagree", ""]:
+        make_counterpoint(post, response=response)
+    make_counterpoint(post, status=Counterpoint.Status.PENDING, response="conceded")
+    html = counterpoints_section(page(client, post))
+    assert (
+        '<p class="counterpoint-summary">5 counterpoints, 2 conceded, 1 partly conceded, 1 disputed</p>'
+    ) in html
+    assert html.index("counterpoint-summary") < html.index('<ol class="counterpoint-list">')
+
+
+def test_section_count_in_the_singular_without_responses(client):
+    post = make_post()
+    make_counterpoint(post)
+    assert '<p class="counterpoint-summary">1 counterpoint</p>' in page(client, post)
+
+
+def test_no_count_before_any_counterpoint_is_approved(client):
+    post = make_post()
+    make_counterpoint(post, status=Counterpoint.Status.PENDING)
+    assert "counterpoint-summary" not in page(client, post)
+
+
 def test_open_post_shows_the_form_with_labelled_fields(client):
     html = page(client, make_post())
     assert '<form id="counterpoint-form"' in html

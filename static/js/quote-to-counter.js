@@ -20,7 +20,11 @@
   }
 
   var GAP = 8; // px between the selection and the button
-  var limit = quoteField.maxLength > 0 ? quoteField.maxLength : 0;
+  // The form leaves maxlength off its textareas (browsers cut pasted text
+  // silently) and refuses an over-long quote instead; a selected passage is
+  // shortened here to fit counterpoints.models.QUOTE_MAX_LENGTH.
+  var limit = parseInt(quoteField.getAttribute("data-max-length"), 10) ||
+    (quoteField.maxLength > 0 ? quoteField.maxLength : 1000);
   var passage = "";
   var settle = null;
 
@@ -38,17 +42,38 @@
       return null;
     }
     var range = selection.getRangeAt(0);
-    // Only the post's own text can be countered, not the form or the page around it.
-    if (!postText.contains(range.startContainer) || !postText.contains(range.endContainer)) {
+    // Only the post's own text can be countered, not the page around it.
+    if (!range.intersectsNode(postText)) {
+      return null;
+    }
+    var startsInside = postText.contains(range.startContainer);
+    var endsInside = postText.contains(range.endContainer);
+    if (!startsInside || !endsInside) {
+      // A selection that runs over the edge of the post (a triple click on
+      // the last paragraph ends in the next element) snaps to the post text;
+      // the snapped selection is measured again when it settles.
+      var inside = range.cloneRange();
+      if (!startsInside) {
+        inside.setStart(postText, 0);
+      }
+      if (!endsInside) {
+        inside.setEnd(postText, postText.childNodes.length);
+      }
+      if (inside.collapsed || !inside.toString().trim()) {
+        return null;
+      }
+      selection.removeAllRanges();
+      selection.addRange(inside);
       return null;
     }
     var text = selection.toString().replace(/\s+/g, " ").trim();
     return text ? { text: text, range: range } : null;
   }
 
+  // The passage stays remembered while hidden: on touch screens the selection
+  // may collapse between the tap and the click, and the click must still work.
   function hide() {
     button.hidden = true;
-    passage = "";
   }
 
   function show() {
@@ -71,7 +96,7 @@
   }
 
   function clip(text) {
-    if (!limit || text.length <= limit) {
+    if (text.length <= limit) {
       return text;
     }
     var cut = text.slice(0, limit - 1);
@@ -85,6 +110,7 @@
     }
     quoteField.value = clip(passage);
     quoteField.dispatchEvent(new Event("input", { bubbles: true }));
+    passage = "";
     hide();
     window.getSelection().removeAllRanges();
 

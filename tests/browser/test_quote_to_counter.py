@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from counterpoints.models import Counterpoint
+from counterpoints.models import QUOTE_MAX_LENGTH, Counterpoint
 from tests.factories import make_post
 
 from .support import PHONE, fill_counterpoint_form
@@ -117,10 +117,24 @@ def test_counter_this_works_on_a_phone(new_page, artifacts, watch):
     spot = button.bounding_box()
     assert spot["x"] >= 0 and spot["x"] + spot["width"] <= PHONE["width"]
 
-    button.click()
+    button.tap()
     expect(page.get_by_label("Quoted passage (optional)", exact=True)).to_have_value(selected.strip())
     expect(page.locator("#counterpoint-form")).to_be_in_viewport()
     assert watch.errors == []
+
+
+def test_a_long_selection_is_shortened_to_what_the_form_accepts(page):
+    sentence = "Grid queues, not chip rules, decide who trains the next model. "
+    post = make_post(title="A long argument", body=sentence * 40)
+    page.goto(post.get_absolute_url())
+
+    page.locator(".post-body p").first.click(click_count=3)
+    page.get_by_role("button", name="Counter this").click()
+
+    quote = page.get_by_label("Quoted passage (optional)", exact=True).input_value()
+    assert len(quote) <= QUOTE_MAX_LENGTH
+    assert quote.startswith(sentence.strip())
+    assert quote.endswith("…")
 
 
 def test_only_the_post_text_can_be_countered(page):

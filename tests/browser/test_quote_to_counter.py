@@ -169,10 +169,10 @@ def test_pages_without_the_form_are_left_alone(page, watch):
     closed = make_post(title="Closed to replies", body=BODY, counterpoints_open=False)
 
     for path in ["/", closed.get_absolute_url(), "/hindsight/"]:
-        page.goto(path)
+        page.goto(path)  # the deferred script has run once "load" fires
+        assert page.locator("script[src$='js/quote-to-counter.js']").count() == 1
         if page.locator(".post-body p").count():
             select_by_mouse(page, PASSAGE)
-            page.wait_for_timeout(400)
         assert page.locator(".quote-to-counter").count() == 0
 
     assert watch.errors == []

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.db import models
 from markdownx.admin import MarkdownxModelAdmin
 
 from counterpoints import services as counterpoint_services
@@ -7,6 +8,7 @@ from counterpoints.admin import CounterpointInline
 from counterpoints.models import Counterpoint
 
 from .models import Hindsight, Post, Verdict
+from .uploads import CoverImageField
 
 
 class HindsightForm(forms.ModelForm):
@@ -63,15 +65,33 @@ class HindsightInline(admin.StackedInline):
         return formset
 
 
+class DueForVerdictFilter(admin.SimpleListFilter):
+    title = "verdict due"
+    parameter_name = "due"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Due for a verdict")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(pk__in=Post.objects.due_for_verdict().values("pk"))
+        return queryset
+
+
 @admin.register(Post)
 class PostAdmin(MarkdownxModelAdmin):
-    list_display = ["title", "status", "published_at", "current_verdict", "word_count", "tag_list"]
-    list_filter = ["status", "published_at", "tags"]
+    list_display = ["title", "status", "published_at", "current_verdict", "check_back_by", "tag_list"]
+    list_filter = [DueForVerdictFilter, "status", "published_at", "tags"]
     search_fields = ["title", "dek", "body"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_at"
     readonly_fields = ["word_count", "reading_minutes", "created_at", "updated_at"]
     autocomplete_fields = ["author"]
+    # Cover images are checked from their bytes, re-encoded (no EXIF) and renamed.
+    formfield_overrides = {
+        **MarkdownxModelAdmin.formfield_overrides,
+        models.ImageField: {"form_class": CoverImageField},
+    }
     inlines = [HindsightInline, CounterpointInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "dek", "body", "tags"]}),

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html
 
-from .models import Post, Verdict, published_tags
+from .models import Hindsight, Post, Verdict, published_tags
 
 FEED_LENGTH = 20
 
@@ -80,3 +80,55 @@ class AtomPostsFeed(PostsFeed):
 
     def subtitle(self, tag=None):
         return self.description(tag)
+
+
+class VerdictsFeed(Feed):
+    """What I got right and wrong: every verdict on a published post, newest first."""
+
+    def title(self):
+        return f"{settings.SITE_NAME}: verdicts"
+
+    def description(self):
+        return "What I got right and wrong, as each verdict comes in."
+
+    def link(self):
+        return reverse("blog:hindsight")
+
+    def items(self):
+        return (
+            Hindsight.objects.filter(post__in=Post.objects.published())
+            .select_related("post")
+            .order_by("-decided_at", "-pk")[:FEED_LENGTH]
+        )
+
+    def item_title(self, hindsight):
+        return f"{hindsight.get_verdict_display()}: {hindsight.post.title}"
+
+    def item_link(self, hindsight):
+        return hindsight.post.get_absolute_url() + f"#verdict-{hindsight.pk}"
+
+    def item_guid(self, hindsight):
+        return f"{settings.SITE_URL}{hindsight.post.get_absolute_url()}#verdict-{hindsight.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_description(self, hindsight):
+        return format_html("<p><strong>hindsight — {}</strong></p>", hindsight.get_verdict_display()) + (
+            hindsight.note_html
+        )
+
+    def item_author_name(self, hindsight):
+        return settings.SITE_AUTHOR
+
+    def item_categories(self, hindsight):
+        return [f"hindsight: {hindsight.get_verdict_display()}"]
+
+    def item_pubdate(self, hindsight):
+        return hindsight.decided_at
+
+
+class AtomVerdictsFeed(VerdictsFeed):
+    feed_type = Atom1Feed
+
+    def subtitle(self):
+        return self.description()

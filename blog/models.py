@@ -67,6 +67,16 @@ class PostQuerySet(models.QuerySet):
         )
         return self.annotate(approved_count=Coalesce(Subquery(approved), 0))
 
+    def due_for_verdict(self, today=None):
+        """Published posts past their check-back date with no verdict, or a still-open one."""
+        today = today or timezone.localdate()
+        return (
+            self.published()
+            .with_verdict()
+            .filter(check_back_by__lte=today)
+            .filter(Q(current_verdict__isnull=True) | Q(current_verdict=Verdict.STILL_OPEN))
+        )
+
     def for_listing(self):
         """Everything a post card shows, in a fixed number of queries."""
         return (

@@ -9,10 +9,10 @@ of the query, newest first. Both go through ``Post.objects.published()``.
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import OuterRef, Q, Subquery, TextField, Value
+from django.db.models import Count, OuterRef, Q, Subquery, TextField, Value
 from django.db.models.functions import Coalesce
 
-from .models import Post, TaggedPost
+from .models import Post, TaggedPost, Verdict
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
@@ -57,3 +57,12 @@ def search_posts(query):
             | Q(pk__in=matching_tags)
         )
     return posts
+
+
+def verdict_facets(results):
+    """[(verdict, label, count)] for the verdicts among ``results``, in one grouped query."""
+    counts = {
+        row["current_verdict"]: row["n"]
+        for row in results.order_by().values("current_verdict").annotate(n=Count("pk"))
+    }
+    return [(value, label, counts[value]) for value, label in Verdict.choices if counts.get(value)]

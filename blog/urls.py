@@ -2,7 +2,7 @@ from django.urls import path
 
 from . import views
 from .caching import cache_for_anonymous
-from .feeds import AtomPostsFeed, PostsFeed
+from .feeds import AtomPostsFeed, AtomVerdictsFeed, PostsFeed, VerdictsFeed
 
 app_name = "blog"
 
@@ -14,6 +14,8 @@ urlpatterns = [
     path("tags/<slug:slug>/feed/", cache_for_anonymous(PostsFeed()), name="tag-feed"),
     path("tags/<slug:slug>/feed/atom/", cache_for_anonymous(AtomPostsFeed()), name="tag-feed-atom"),
     path("hindsight/", views.hindsight, name="hindsight"),
+    path("hindsight/feed/", cache_for_anonymous(VerdictsFeed()), name="verdict-feed"),
+    path("hindsight/feed/atom/", cache_for_anonymous(AtomVerdictsFeed()), name="verdict-feed-atom"),
     path("search/", views.search, name="search"),
     path("feed/", cache_for_anonymous(PostsFeed()), name="feed"),
     path("feed/atom/", cache_for_anonymous(AtomPostsFeed()), name="feed-atom"),

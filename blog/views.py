@@ -1,19 +1,21 @@
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import ListView
 
 from counterpoints.forms import CounterpointForm
 from counterpoints.models import Counterpoint
 
 from .caching import cache_for_anonymous, fragment_cache
+from .markup import render_post_markdown
 from .models import Post, Verdict, published_tags
-from .search import MAX_QUERY_LENGTH, clean_query, search_posts
+from .scorecard import track_record
+from .search import MAX_QUERY_LENGTH, clean_query, search_posts, verdict_facets
 
 
 @method_decorator(cache_for_anonymous, name="dispatch")
@@ -81,34 +83,50 @@ def tag_list(request):
 
 @cache_for_anonymous
 def hindsight(request):
-    """The track record: every judged post, grouped by its current verdict."""
-    judged = Post.objects.published().for_listing().filter(current_verdict__isnull=False)
-    by_verdict = {verdict: [] for verdict in Verdict.values}
-    for post in judged:
-        by_verdict[post.current_verdict].append(post)
-    groups = [
-        {"verdict": verdict, "label": label, "posts": by_verdict[verdict]}
-        for verdict, label in Verdict.choices
-    ]
+    """The track record: verdict counts overall, per year and per tag, and every judged post."""
+    tag = None
+    if request.GET.get("tag"):
+        tag = get_object_or_404(published_tags(), slug=request.GET["tag"])
+    record = track_record(tag=tag)
     return render(
         request,
         "blog/hindsight.html",
-        {"groups": groups, "judged_count": sum(len(g["posts"]) for g in groups)},
+        {
+            **record,
+            "tag": tag,
+            "verdicts": Verdict.choices,
+            "tags": published_tags().order_by("name"),
+        },
     )
 
 
 @cache_for_anonymous
 def search(request):
     query = clean_query(request.GET.get("q", ""))
-    context = {"query": query, "page_obj": None, "problem": None}
+    verdict = request.GET.get("verdict", "")
+    if verdict not in Verdict.values:
+        verdict = ""
+    context = {"query": query, "verdict": verdict, "page_obj": None, "problem": None, "facets": []}
     if not query:
         context["problem"] = "Type a word or two to search the posts."
     elif len(query) > MAX_QUERY_LENGTH:
         context["problem"] = f"That search is too long: keep it under {MAX_QUERY_LENGTH} characters."
     else:
-        paginator = Paginator(search_posts(query), settings.POSTS_PER_PAGE)
+        results = search_posts(query)
+        context["facets"] = verdict_facets(results)
+        if verdict:
+            results = results.filter(current_verdict=verdict)
+        paginator = Paginator(results, settings.POSTS_PER_PAGE)
         context["page_obj"] = paginator.get_page(request.GET.get("page"))
     return render(request, "blog/search.html", context)
+
+
+@require_POST
+def markdown_preview(request):
+    """The editor's live preview: the same pipeline as publishing (staff only, see config/urls.py)."""
+    if "content" not in request.POST:
+        return HttpResponseBadRequest("Nothing to preview: send the Markdown as 'content'.")
+    return HttpResponse(render_post_markdown(request.POST["content"]))
 
 
 @require_GET

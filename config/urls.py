@@ -4,12 +4,11 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.core.exceptions import PermissionDenied
 from django.urls import include, path
-from markdownx.views import MarkdownifyView
 
 from blog.caching import cache_for_anonymous
 from blog.sitemaps import sitemaps
 from blog.uploads import upload_image
-from blog.views import robots_txt
+from blog.views import markdown_preview, robots_txt
 
 
 def staff_only(view):
@@ -25,7 +24,7 @@ def staff_only(view):
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("markdownx/markdownify/", staff_only(MarkdownifyView.as_view()), name="markdownx_markdownify"),
+    path("markdownx/markdownify/", staff_only(markdown_preview), name="markdownx_markdownify"),
     path("markdownx/upload/", staff_only(upload_image), name="markdownx_upload"),
     path("sitemap.xml", cache_for_anonymous(sitemap), {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots-txt"),

@@ -396,3 +396,31 @@ def test_cover_image_field_replaces_the_upload_with_clean_bytes_under_a_new_name
 def test_cover_image_field_refuses_a_bomb_with_a_form_error():
     with pytest.raises(ValidationError):
         CoverImageField().clean(SimpleUploadedFile("c.png", png_bomb(10_000, 10_000), "image/png"))
+
+
+@pytest.mark.django_db
+def test_preview_without_content_is_a_400_not_a_500(admin_client):
+    response = admin_client.post(reverse("markdownx_markdownify"), {})
+
+    assert response.status_code == 400
+
+
+@pytest.mark.django_db
+def test_cover_image_uploaded_in_the_admin_is_re_encoded_and_renamed(admin_client):
+    from tests.blog.test_admin import post_form
+
+    buffer = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x010F] = "SecretCam"
+    Image.new("RGB", (16, 16), "teal").save(buffer, "JPEG", exif=exif)
+    cover = SimpleUploadedFile("my-holiday.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+    response = admin_client.post(
+        reverse("admin:blog_post_add"), post_form(admin_client, cover_image=cover, cover_alt="Teal")
+    )
+
+    assert response.status_code == 302
+    post = Post.objects.get()
+    assert "my-holiday" not in post.cover_image.name
+    with Image.open(post.cover_image.path) as saved:
+        assert not saved.getexif()

@@ -220,7 +220,7 @@ def test_hindsight_groups_judged_posts_by_current_verdict_with_counts(client):
     assert sorted(groups[Verdict.NAILED_IT]) == ["Another good call", "Good call"]
     assert groups[Verdict.WRONG] == ["Revised call"]
     assert groups[Verdict.STILL_OPEN] == []
-    assert response.context["judged_count"] == 3
+    assert response.context["overall"].judged == 3
     assert "Unjudged call" not in response.content.decode()
 
 

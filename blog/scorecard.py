@@ -1,0 +1,131 @@
+"""
+The track record behind /hindsight/: what the author got right and wrong.
+
+Everything is computed from the data in a fixed number of queries, whatever
+the number of posts: one grouped count per breakdown (overall, per year, per
+tag), the judged posts themselves, and the most-conceded counterpoints.
+Denominators are honest: "right" is out of the posts with a settled verdict,
+and still-open and unjudged posts are counted and shown beside it.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Case, Count, IntegerField, Value, When
+from django.db.models.functions import ExtractYear
+
+from .models import Post, Verdict
+
+SETTLED = (Verdict.NAILED_IT, Verdict.PARTLY_RIGHT, Verdict.WRONG)
+UNJUDGED = "unjudged"
+
+
+@dataclass
+class Tally:
+    """Counts of current verdicts (plus unjudged posts) for some set of posts."""
+
+    label: str = ""
+    slug: str = ""
+    counts: Counter = field(default_factory=Counter)
+
+    @property
+    def published(self):
+        return sum(self.counts.values())
+
+    @property
+    def judged(self):
+        return self.published - self.counts[UNJUDGED]
+
+    @property
+    def settled(self):
+        return sum(self.counts[verdict] for verdict in SETTLED)
+
+    @property
+    def open(self):
+        return self.counts[Verdict.STILL_OPEN]
+
+    @property
+    def unjudged(self):
+        return self.counts[UNJUDGED]
+
+    @property
+    def right_share(self):
+        """Nailed it, out of settled verdicts (None when nothing is settled)."""
+        return self.counts[Verdict.NAILED_IT] / self.settled if self.settled else None
+
+    @property
+    def right_share_partial(self):
+        """Nailed it plus half of partly right, out of settled verdicts."""
+        if not self.settled:
+            return None
+        return (self.counts[Verdict.NAILED_IT] + self.counts[Verdict.PARTLY_RIGHT] / 2) / self.settled
+
+    def columns(self):
+        """Counts in display order: each verdict, then unjudged."""
+        return [self.counts[verdict] for verdict in Verdict.values] + [self.unjudged]
+
+
+def _grouped(posts, key, label=None):
+    """{group: Tally} from one grouped count query."""
+    rows = posts.values(key, *([label] if label else []), "current_verdict").annotate(
+        n=Count("pk", distinct=True)
+    )
+    tallies = defaultdict(Tally)
+    for row in rows:
+        tally = tallies[row[key]]
+        tally.slug = row[key]
+        tally.label = row[label] if label else row[key]
+        tally.counts[row["current_verdict"] or UNJUDGED] += row["n"]
+    return tallies
+
+
+def track_record(*, tag=None):
+    posts = Post.objects.published().with_verdict().order_by()
+    if tag is not None:
+        posts = posts.filter(tags=tag)
+
+    overall = Tally(label="All posts")
+    for row in posts.values("current_verdict").annotate(n=Count("pk")):
+        overall.counts[row["current_verdict"] or UNJUDGED] += row["n"]
+
+    by_year = _grouped(posts.annotate(year=ExtractYear("published_at")), "year")
+    by_tag = _grouped(posts.filter(tags__isnull=False), "tags__slug", "tags__name")
+
+    judged = Post.objects.published().for_listing().filter(current_verdict__isnull=False)
+    if tag is not None:
+        judged = judged.filter(tags=tag)
+    groups = {verdict: [] for verdict in Verdict.values}
+    for post in judged:
+        groups[post.current_verdict].append(post)
+
+    return {
+        "overall": overall,
+        "conceded": most_conceded(tag=tag),
+        "by_year": sorted(by_year.values(), key=lambda tally: tally.label, reverse=True),
+        "by_tag": sorted(by_tag.values(), key=lambda tally: (-tally.judged, tally.label)),
+        "groups": [
+            {"verdict": verdict, "label": label, "posts": groups[verdict]}
+            for verdict, label in Verdict.choices
+        ],
+    }
+
+
+def most_conceded(*, tag=None, limit=10):
+    """Approved counterpoints the author conceded, fully conceded first."""
+    from counterpoints.models import Counterpoint
+
+    Response = Counterpoint.Response
+    conceded = (
+        Counterpoint.objects.approved()
+        .filter(response__in=[Response.CONCEDED, Response.PARTLY_CONCEDED], post__in=Post.objects.published())
+        .select_related("post")
+        .annotate(
+            fully=Case(
+                When(response=Response.CONCEDED, then=Value(1)), default=Value(0), output_field=IntegerField()
+            )
+        )
+        .order_by("-fully", "-reviewed_at", "-pk")
+    )
+    if tag is not None:
+        conceded = conceded.filter(post__tags=tag)
+    return conceded[:limit]

@@ -1,0 +1,277 @@
+"""Closing the loop on predictions: check-back dates, the scorecard, verdict feeds and markup."""
+
+import json
+import re
+from datetime import date, timedelta
+
+import feedparser
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from blog.models import Post, Verdict
+from counterpoints.models import Counterpoint
+from tests.counterpoints.factories import make_counterpoint
+from tests.factories import make_hindsight, make_post
+
+pytestmark = pytest.mark.django_db
+
+YESTERDAY = date.today() - timedelta(days=1)
+NEXT_MONTH = date.today() + timedelta(days=30)
+
+
+# Check back by
+
+
+def test_post_page_shows_when_a_verdict_is_due(client):
+    post = make_post(check_back_by=NEXT_MONTH)
+
+    page = client.get(post.get_absolute_url()).content.decode()
+
+    assert f'Verdict due <time datetime="{NEXT_MONTH:%Y-%m-%d}">{NEXT_MONTH:%Y-%m-%d}</time>' in page
+
+
+def test_due_date_gives_way_to_the_verdict(client):
+    post = make_post(check_back_by=YESTERDAY, verdict=Verdict.WRONG)
+
+    page = client.get(post.get_absolute_url()).content.decode()
+
+    assert "Verdict due" not in page
+    assert "hindsight — <strong>wrong</strong>" in page
+
+
+def test_due_for_verdict_means_past_the_date_and_unsettled():
+    unjudged = make_post(title="Unjudged and late", check_back_by=YESTERDAY)
+    still_open = make_post(title="Open and late", check_back_by=YESTERDAY, verdict=Verdict.STILL_OPEN)
+    make_post(title="Settled", check_back_by=YESTERDAY, verdict=Verdict.NAILED_IT)
+    make_post(title="Not yet", check_back_by=NEXT_MONTH)
+    make_post(title="No date")
+    make_post(title="Draft", check_back_by=YESTERDAY, status=Post.Status.DRAFT)
+
+    assert set(Post.objects.due_for_verdict()) == {unjudged, still_open}
+
+
+def test_admin_lists_posts_due_for_a_verdict(admin_client):
+    make_post(title="Unjudged and late", check_back_by=YESTERDAY)
+    make_post(title="Settled late", check_back_by=YESTERDAY, verdict=Verdict.WRONG)
+
+    page = admin_client.get(reverse("admin:blog_post_changelist"), {"due": "yes"}).content.decode()
+
+    assert "Unjudged and late" in page
+    assert "Settled late" not in page
+
+
+def test_admin_index_shows_how_many_posts_are_due(admin_client):
+    make_post(check_back_by=YESTERDAY)
+    make_post(check_back_by=YESTERDAY, verdict=Verdict.STILL_OPEN)
+
+    page = admin_client.get(reverse("admin:index")).content.decode()
+
+    assert "2 posts due for a verdict" in page
+    assert 'href="/admin/blog/post/?due=yes"' in page
+
+
+# The scorecard
+
+
+def judged(verdict, *, tags=(), year=None, **fields):
+    published_at = fields.pop("published_at", timezone.now() - timedelta(days=2))
+    if year:
+        published_at = published_at.replace(year=year)
+    return make_post(tags=tags, verdict=verdict, published_at=published_at, **fields)
+
+
+def test_scorecard_counts_with_honest_denominators(client):
+    for _ in range(3):
+        judged(Verdict.NAILED_IT)
+    judged(Verdict.PARTLY_RIGHT)
+    judged(Verdict.WRONG)
+    judged(Verdict.STILL_OPEN)
+    make_post()
+    make_post()
+
+    response = client.get(reverse("blog:hindsight"))
+    page = " ".join(response.content.decode().split())
+
+    overall = response.context["overall"]
+    assert (overall.published, overall.judged, overall.settled, overall.open, overall.unjudged) == (
+        8,
+        6,
+        5,
+        1,
+        2,
+    )
+    assert "<strong>Right 60%</strong> of the time: 3 nailed it out of 5 settled verdicts" in page
+    assert "(70% counting “partly right” as half)" in page
+    assert "8 published posts: 5 settled, 1 still open, 2 not judged yet." in page
+
+
+def test_scorecard_with_nothing_settled_says_so(client):
+    judged(Verdict.STILL_OPEN)
+
+    page = client.get(reverse("blog:hindsight")).content.decode()
+
+    assert "No verdict is settled yet." in page
+
+
+def test_scorecard_breaks_down_by_year_and_tag(client):
+    judged(Verdict.NAILED_IT, tags=["ai"], year=2024)
+    judged(Verdict.WRONG, tags=["ai", "markets"], year=2025)
+    judged(Verdict.WRONG, tags=["markets"], year=2025)
+
+    response = client.get(reverse("blog:hindsight"))
+
+    years = {tally.label: tally for tally in response.context["by_year"]}
+    assert years[2024].counts[Verdict.NAILED_IT] == 1
+    assert years[2025].counts[Verdict.WRONG] == 2
+    assert years[2025].right_share == 0
+    tags = {tally.label: tally for tally in response.context["by_tag"]}
+    assert tags["ai"].right_share == 0.5
+    assert tags["markets"].counts[Verdict.WRONG] == 2
+    page = response.content.decode()
+    assert '<a href="/hindsight/?tag=markets">markets</a>' in page
+
+
+def test_scorecard_filters_by_tag(client):
+    judged(Verdict.NAILED_IT, tags=["ai"], title="AI call")
+    judged(Verdict.WRONG, tags=["markets"], title="Markets call")
+
+    response = client.get(reverse("blog:hindsight"), {"tag": "ai"})
+
+    assert response.context["overall"].published == 1
+    page = response.content.decode()
+    assert "AI call" in page
+    assert "Markets call" not in page
+    assert "Hindsight: #ai" in page
+
+
+def test_scorecard_unknown_tag_is_404(client):
+    assert client.get(reverse("blog:hindsight"), {"tag": "nope"}).status_code == 404
+
+
+def test_scorecard_never_counts_drafts(client):
+    judged(Verdict.WRONG, status=Post.Status.DRAFT)
+    judged(Verdict.WRONG, published_at=timezone.now() + timedelta(days=1))
+
+    assert client.get(reverse("blog:hindsight")).context["overall"].published == 0
+
+
+def test_scorecard_lists_most_conceded_counterpoints(client):
+    post = judged(Verdict.WRONG, title="A wrong call")
+    make_counterpoint(
+        post, author_name="Partial Pat", body="Partly.", response=Counterpoint.Response.PARTLY_CONCEDED
+    )
+    full = make_counterpoint(
+        post, author_name="Right Rita", body="You missed it.", response=Counterpoint.Response.CONCEDED
+    )
+    make_counterpoint(
+        post, author_name="Disagreed Dan", body="Nope.", response=Counterpoint.Response.DISAGREE
+    )
+    make_counterpoint(
+        post,
+        author_name="Pending Paul",
+        body="Wait.",
+        response=Counterpoint.Response.CONCEDED,
+        status=Counterpoint.Status.PENDING,
+    )
+
+    page = client.get(reverse("blog:hindsight")).content.decode()
+
+    assert "Readers who changed my mind" in page
+    assert page.index("Right Rita") < page.index("Partial Pat")
+    assert f'href="{post.get_absolute_url()}#counterpoint-{full.pk}"' in page
+    assert "Disagreed Dan" not in page
+    assert "Pending Paul" not in page
+
+
+def test_scorecard_query_count_is_fixed_with_500_judged_posts(client, django_assert_max_num_queries):
+    verdicts = list(Verdict)
+    for n in range(500):
+        judged(verdicts[n % 4], tags=[f"tag-{n % 7}", "shared"], year=2020 + n % 5)
+
+    # Generation, overall, per year, per tag, judged posts, their tags,
+    # most conceded, the tag filter's list.
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("blog:hindsight"))
+    assert response.context["overall"].judged == 500
+
+
+# Verdict feed, search facet, ClaimReview
+
+
+def test_verdict_feed_lists_verdicts_newest_first(client):
+    early = make_post(title="Early call")
+    make_hindsight(early, verdict=Verdict.STILL_OPEN, decided_at=timezone.now() - timedelta(days=90))
+    make_hindsight(
+        early, verdict=Verdict.NAILED_IT, note="Called it.", decided_at=timezone.now() - timedelta(days=1)
+    )
+    other = make_post(title="Other call")
+    make_hindsight(other, verdict=Verdict.WRONG, decided_at=timezone.now() - timedelta(days=10))
+    hidden = make_post(title="Draft call", status=Post.Status.DRAFT)
+    make_hindsight(hidden, verdict=Verdict.WRONG)
+
+    for name in ("blog:verdict-feed", "blog:verdict-feed-atom"):
+        feed = feedparser.parse(client.get(reverse(name)).content)
+        assert not feed.bozo
+        titles = [entry.title for entry in feed.entries]
+        assert titles == ["nailed it: Early call", "wrong: Other call", "still open: Early call"]
+        assert "Called it." in feed.entries[0].summary
+
+
+def test_search_offers_a_verdict_facet(client):
+    make_post(title="Chips one", verdict=Verdict.NAILED_IT)
+    make_post(title="Chips two", verdict=Verdict.WRONG)
+    make_post(title="Chips three", verdict=Verdict.WRONG)
+    make_post(title="Chips four")
+
+    everything = client.get(reverse("blog:search"), {"q": "chips"})
+    wrong_only = client.get(reverse("blog:search"), {"q": "chips", "verdict": "wrong"})
+
+    assert everything.context["facets"] == [("nailed_it", "nailed it", 1), ("wrong", "wrong", 2)]
+    assert 'href="?q=chips&amp;verdict=wrong">wrong (2)</a>' in everything.content.decode()
+    assert sorted(post.title for post in wrong_only.context["page_obj"]) == ["Chips three", "Chips two"]
+    assert client.get(reverse("blog:search"), {"q": "chips", "verdict": "bogus"}).status_code == 200
+
+
+def claim_reviews(page):
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    return [json.loads(block) for block in blocks]
+
+
+def test_judged_post_carries_claim_review_json_ld(client, settings):
+    settings.SITE_URL = "https://blog.example.com"
+    post = make_post(title="A call", dek="Costs will fall </script><script>alert(1)</script>")
+    make_hindsight(
+        post, verdict=Verdict.NAILED_IT, note="It did.", decided_at=timezone.now() - timedelta(days=3)
+    )
+
+    page = client.get(post.get_absolute_url()).content.decode()
+
+    [review] = claim_reviews(page)
+    assert review["@type"] == "ClaimReview"
+    assert review["claimReviewed"] == "Costs will fall </script><script>alert(1)</script>"
+    assert review["reviewRating"]["ratingValue"] == 3
+    assert review["reviewRating"]["alternateName"] == "nailed it"
+    assert review["datePublished"] == (timezone.now() - timedelta(days=3)).date().isoformat()
+    assert review["url"] == f"https://blog.example.com{post.get_absolute_url()}"
+    assert "<script>alert(1)</script>" not in page.split("</head>")[0].replace("\\u003C", "")
+
+
+def test_unjudged_post_has_no_claim_review(client):
+    assert claim_reviews(client.get(make_post().get_absolute_url()).content.decode()) == []
+
+
+def test_verdict_feed_links_land_on_their_verdict(client):
+    post = make_post()
+    old = make_hindsight(post, verdict=Verdict.STILL_OPEN, decided_at=timezone.now() - timedelta(days=9))
+    new = make_hindsight(post, verdict=Verdict.WRONG)
+
+    feed = feedparser.parse(client.get(reverse("blog:verdict-feed")).content)
+    page = client.get(post.get_absolute_url()).content.decode()
+
+    assert [entry.link.rsplit("#", 1)[1] for entry in feed.entries] == [
+        f"verdict-{new.pk}",
+        f"verdict-{old.pk}",
+    ]
+    assert f'id="verdict-{new.pk}"' in page
+    assert f'id="verdict-{old.pk}"' in page

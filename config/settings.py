@@ -223,7 +223,6 @@ CACHES = {
     if CACHE_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "shared": SHARED_CACHE,
-    "ratelimit": SHARED_CACHE,
 }
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 
@@ -273,7 +272,7 @@ LOGGING = {
 
 # Counterpoints ---------------------------------------------------------------
 # Anti-spam (counterpoints/antispam.py). Flood control: "N/S" allows N
-# submissions per S seconds per client IP, counted in the "ratelimit" cache
+# submissions per S seconds per client IP, counted in the "shared" cache
 # that every app server shares. A form sent back sooner than MIN_SECONDS is
 # a bot; one older than FORM_MAX_AGE is re-shown with the text kept.
 COUNTERPOINT_RATE_LIMIT = os.environ.get("COUNTERPOINT_RATE_LIMIT", "5/600")

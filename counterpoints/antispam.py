@@ -6,7 +6,7 @@ Anti-spam without third-party services.
   is refused; one that is merely old is *not* refused outright, because
   django-contrib-comments threw away the text of readers who wrote for two
   hours. The view re-shows it with the text kept and a fresh token.
-- Flood control counts submissions per client IP in the "ratelimit" cache,
+- Flood control counts submissions per client IP in the "shared" cache,
   which every app server shares (a database table by default).
 """
 
@@ -110,7 +110,7 @@ def take_submission_slot(ip, *, now=None):
     now = time.time() if now is None else now
     window = math.floor(now / period)
     retry_after = max(1, math.ceil((window + 1) * period - now))
-    cache = caches["ratelimit"]
+    cache = caches["shared"]
     keys = [f"counterpoint-flood:{_bucket(ip)}:{window}:{slot}" for slot in range(limit)]
     taken = cache.get_many(keys)
     for key in keys:

@@ -163,9 +163,9 @@ def test_flood_control_counters_live_in_the_database_all_app_servers_share(clien
     client.post(submit_url(post), form_data(post))
     # A second app server has its own process memory but the same database.
     caches["default"].clear()
-    del caches["ratelimit"]
+    del caches["shared"]
     with connection.cursor() as cursor:
-        table = connection.ops.quote_name(settings.CACHES["ratelimit"]["LOCATION"])
+        table = connection.ops.quote_name(settings.CACHES["shared"]["LOCATION"])
         cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608 (a table name from settings)
         assert cursor.fetchone()[0] >= 1
     assert client.post(submit_url(post), form_data(post)).status_code == 429

@@ -1,6 +1,8 @@
 """Production settings come from the environment and pass Django's deploy check."""
 
+import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -79,10 +81,18 @@ def test_pages_carry_security_headers_and_a_content_security_policy(client):
 
 @pytest.mark.django_db
 def test_admin_pages_have_no_inline_scripts_so_the_policy_holds(admin_client):
-    import re
-
     page = admin_client.get(reverse("admin:blog_post_add")).content.decode()
 
     inline_scripts = [s for s in re.findall(r"<script([^>]*)>(.*?)</script>", page, re.S) if s[1].strip()]
     assert inline_scripts == []
     assert "Content-Security-Policy" in admin_client.get(reverse("admin:blog_post_add")).headers
+
+
+def test_collectstatic_writes_hashed_and_compressed_files_for_whitenoise(tmp_path):
+    result = manage("collectstatic", "--noinput", env={**PRODUCTION, "STATIC_ROOT": str(tmp_path)})
+
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads((tmp_path / "staticfiles.json").read_text())
+    hashed = manifest["paths"]["css/site.css"]
+    assert re.fullmatch(r"css/site\.[0-9a-f]{12}\.css", hashed)
+    assert (tmp_path / (hashed + ".gz")).exists()

@@ -3,7 +3,8 @@ The track record behind /hindsight/: what the author got right and wrong.
 
 Everything is computed from the data in a fixed number of queries, whatever
 the number of posts: one grouped count per breakdown (overall, per year, per
-tag), the judged posts themselves, and the most-conceded counterpoints.
+tag), the newest judged posts of each verdict, and the most-conceded
+counterpoints.
 Denominators are honest: "right" is out of the posts with a settled verdict,
 and still-open and unjudged posts are counted and shown beside it.
 """
@@ -11,11 +12,12 @@ and still-open and unjudged posts are counted and shown beside it.
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, IntegerField, Value, When
-from django.db.models.functions import ExtractYear
+from django.db.models import Case, Count, F, IntegerField, Value, When, Window
+from django.db.models.functions import ExtractYear, RowNumber
 
 from .models import Post, Verdict
 
+GROUP_SIZE = 10
 SETTLED = (Verdict.NAILED_IT, Verdict.PARTLY_RIGHT, Verdict.WRONG)
 UNJUDGED = "unjudged"
 
@@ -79,6 +81,16 @@ def _grouped(posts, key, label=None):
     return tallies
 
 
+def judged_posts(*, tag=None, verdict=None):
+    """Published posts with a verdict (optionally one verdict, one tag), as cards show them."""
+    posts = Post.objects.published().for_listing().filter(current_verdict__isnull=False)
+    if tag is not None:
+        posts = posts.filter(tags=tag)
+    if verdict is not None:
+        posts = posts.filter(current_verdict=verdict)
+    return posts
+
+
 def track_record(*, tag=None):
     posts = Post.objects.published().with_verdict().order_by()
     if tag is not None:
@@ -91,11 +103,21 @@ def track_record(*, tag=None):
     by_year = _grouped(posts.annotate(year=ExtractYear("published_at")), "year")
     by_tag = _grouped(posts.filter(tags__isnull=False), "tags__slug", "tags__name")
 
-    judged = Post.objects.published().for_listing().filter(current_verdict__isnull=False)
-    if tag is not None:
-        judged = judged.filter(tags=tag)
+    # The newest few posts of each verdict, in one query (a window per
+    # verdict); the full lists are paginated by judged_posts().
+    latest = (
+        judged_posts(tag=tag)
+        .annotate(
+            row=Window(
+                RowNumber(),
+                partition_by=F("current_verdict"),
+                order_by=[F("published_at").desc(), F("pk").desc()],
+            )
+        )
+        .filter(row__lte=GROUP_SIZE)
+    )
     groups = {verdict: [] for verdict in Verdict.values}
-    for post in judged:
+    for post in latest:
         groups[post.current_verdict].append(post)
 
     return {
@@ -104,7 +126,7 @@ def track_record(*, tag=None):
         "by_year": sorted(by_year.values(), key=lambda tally: tally.label, reverse=True),
         "by_tag": sorted(by_tag.values(), key=lambda tally: (-tally.judged, tally.label)),
         "groups": [
-            {"verdict": verdict, "label": label, "posts": groups[verdict]}
+            {"verdict": verdict, "label": label, "posts": groups[verdict], "count": overall.counts[verdict]}
             for verdict, label in Verdict.choices
         ],
     }

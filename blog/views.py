@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -14,7 +14,7 @@ from counterpoints.models import Counterpoint
 from .caching import cache_for_anonymous, fragment_cache
 from .markup import render_post_markdown
 from .models import Post, Verdict, published_tags
-from .scorecard import track_record
+from .scorecard import judged_posts, track_record
 from .search import MAX_QUERY_LENGTH, clean_query, search_posts, verdict_facets
 
 
@@ -83,16 +83,30 @@ def tag_list(request):
 
 @cache_for_anonymous
 def hindsight(request):
-    """The track record: verdict counts overall, per year and per tag, and every judged post."""
+    """
+    The track record: verdict counts overall, per year and per tag, and the
+    newest judged posts of each verdict; ``?verdict=`` lists all of one
+    verdict's posts, page by page. ``?tag=`` narrows either to one tag.
+    """
     tag = None
     if request.GET.get("tag"):
         tag = get_object_or_404(published_tags(), slug=request.GET["tag"])
-    record = track_record(tag=tag)
+    verdict = request.GET.get("verdict")
+    if verdict:
+        if verdict not in Verdict.values:
+            raise Http404("No such verdict.")
+        paginator = Paginator(judged_posts(tag=tag, verdict=verdict), settings.POSTS_PER_PAGE)
+        page_obj = paginator.get_page(request.GET.get("page"))
+        return render(
+            request,
+            "blog/hindsight_verdict.html",
+            {"tag": tag, "verdict": Verdict(verdict), "page_obj": page_obj, "posts": page_obj.object_list},
+        )
     return render(
         request,
         "blog/hindsight.html",
         {
-            **record,
+            **track_record(tag=tag),
             "tag": tag,
             "verdicts": Verdict.choices,
             "tags": published_tags().order_by("name"),

@@ -275,3 +275,33 @@ def test_verdict_feed_links_land_on_their_verdict(client):
     ]
     assert f'id="verdict-{new.pk}"' in page
     assert f'id="verdict-{old.pk}"' in page
+
+
+def test_scorecard_shows_the_newest_of_each_verdict_and_links_to_the_rest(client):
+    for n in range(12):
+        judged(Verdict.WRONG, title=f"Wrong call {n:02}", published_at=timezone.now() - timedelta(days=n + 1))
+    judged(Verdict.NAILED_IT, title="The one good call")
+
+    response = client.get(reverse("blog:hindsight"))
+    page = response.content.decode()
+
+    groups = {group["verdict"]: group for group in response.context["groups"]}
+    assert groups[Verdict.WRONG]["count"] == 12
+    assert [post.title for post in groups[Verdict.WRONG]["posts"]] == [
+        f"Wrong call {n:02}" for n in range(10)
+    ]
+    assert [post.title for post in groups[Verdict.NAILED_IT]["posts"]] == ["The one good call"]
+    assert "All 12 posts judged “wrong” →" in page
+    assert "Wrong call 11" not in page
+
+
+def test_one_verdicts_posts_are_listed_page_by_page(client):
+    for n in range(12):
+        judged(Verdict.WRONG, title=f"Wrong call {n:02}", published_at=timezone.now() - timedelta(days=n + 1))
+    judged(Verdict.NAILED_IT, title="The one good call")
+
+    second = client.get(reverse("blog:hindsight"), {"verdict": "wrong", "page": 2})
+
+    assert [post.title for post in second.context["posts"]] == ["Wrong call 10", "Wrong call 11"]
+    assert "12 posts judged “wrong”" in second.content.decode()
+    assert client.get(reverse("blog:hindsight"), {"verdict": "maybe"}).status_code == 404

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-postgres lint format install install-test serve clean
+.PHONY: run test test-postgres lint format install install-test serve bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,15 @@ serve: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py createcachetable
 	$(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3} --access-logfile -
+
+# The benchmark (bench/run.py): a generated 10,000-post site in var/bench/
+# (on PostgreSQL when BENCH_DATABASE_URL is set), its pages loaded with wrk
+# against gunicorn on loopback; writes docs/benchmarks.md. Takes about five
+# minutes. wrk comes from Debian's packages.
+bench: install
+	@command -v wrk >/dev/null || { echo "Installing wrk from Debian's packages"; \
+		apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }; }
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,70 @@
+"""
+The pages the benchmark loads, and the queries each one makes.
+
+    DATABASE_URL=… PAGE_CACHE_SECONDS=0 python -m bench.pages
+
+Picks the URLs from the generated site (the newest post, the most used tag,
+a search that matches a few percent of the posts) and renders each through
+Django's test client under ``CaptureQueriesContext``, uncached. Prints one
+JSON object: name → {url, queries, bytes, status}.
+"""
+
+import json
+import os
+import sys
+
+import django
+
+SEARCH_TERM = "inference"
+
+
+def bench_pages():
+    from django.urls import reverse
+
+    from blog.models import Post, published_tags
+
+    newest = Post.objects.published().order_by("-published_at", "-pk").first()
+    tag = published_tags().order_by("-post_count", "name").first()
+    return {
+        "home": reverse("blog:post-list"),
+        "post": newest.get_absolute_url(),
+        "tag": reverse("blog:tag-detail", args=[tag.slug]),
+        "hindsight": reverse("blog:hindsight"),
+        "search": f"{reverse('blog:search')}?q={SEARCH_TERM}",
+        "feed": reverse("blog:feed"),
+    }
+
+
+def count_queries(pages):
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    results = {}
+    for name, url in pages.items():
+        client.get(url)  # warm: ContentTypes, the page generation, template loading
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        results[name] = {
+            "url": url,
+            "status": response.status_code,
+            "queries": len(queries),
+            "bytes": len(response.content),
+        }
+    return results
+
+
+def main():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    django.setup()
+    from django.conf import settings
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()  # the test client's hosts, in-memory mail
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    json.dump(count_queries(bench_pages()), sys.stdout)
+
+
+if __name__ == "__main__":
+    main()

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html
 
-from .models import Hindsight, Post, Verdict, published_tags
+from .models import Hindsight, Post, Verdict, tags_in_use
 
 FEED_LENGTH = 20
 
@@ -33,7 +33,7 @@ class PostsFeed(Feed):
     def get_object(self, request, slug=None):
         if slug is None:
             return None
-        return get_object_or_404(published_tags(), slug=slug)
+        return get_object_or_404(tags_in_use(), slug=slug)
 
     def items(self, tag=None):
         posts = Post.objects.published().for_listing().defer(None)

@@ -3,9 +3,10 @@
 import math
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -89,6 +90,12 @@ class PostQuerySet(models.QuerySet):
         )
 
 
+def tags_in_use():
+    """Tags carried by at least one published post (an indexed probe per tag, no counting)."""
+    carried = TaggedPost.objects.filter(tag=OuterRef("pk"), content_object__in=Post.objects.published())
+    return Tag.objects.filter(Exists(carried))
+
+
 def published_tags():
     """Tags carried by at least one published post, each with ``post_count``."""
     return Tag.objects.annotate(
@@ -143,6 +150,7 @@ class Post(models.Model):
     counterpoints_open = models.BooleanField(
         "open to counterpoints", default=True, help_text="Untick to stop taking new counterpoints."
     )
+    search_document = SearchVectorField(null=True, editable=False)
     word_count = models.PositiveIntegerField(editable=False, default=0)
     reading_minutes = models.PositiveIntegerField(editable=False, default=1)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -13,7 +13,7 @@ from counterpoints.models import Counterpoint
 
 from .caching import cache_for_anonymous, fragment_cache
 from .markup import render_post_markdown
-from .models import Post, Verdict, published_tags
+from .models import Post, Verdict, published_tags, tags_in_use
 from .scorecard import judged_posts, track_record
 from .search import MAX_QUERY_LENGTH, clean_query, search_posts, verdict_facets
 
@@ -33,7 +33,7 @@ class TagPostListView(PostListView):
 
     def get_queryset(self):
         # A tag that only drafts carry is not public yet: 404, not an empty page.
-        self.tag = get_object_or_404(published_tags(), slug=self.kwargs["slug"])
+        self.tag = get_object_or_404(tags_in_use(), slug=self.kwargs["slug"])
         return super().get_queryset().filter(tags=self.tag)
 
     def get_context_data(self, **kwargs):
@@ -64,8 +64,10 @@ def render_post_page(request, post, *, counterpoint_form=None, status=200):
         {
             "post": post,
             "tags": post.tags.all(),
+            # Credits unordered (the template sorts the few there are): with an
+            # ORDER BY, SQLite walks every approved counterpoint to find them.
             "verdicts": post.hindsights.order_by("-decided_at", "-pk").prefetch_related(
-                Prefetch("credited", queryset=Counterpoint.objects.approved().order_by("submitted_at", "pk"))
+                Prefetch("credited", queryset=Counterpoint.objects.approved().order_by())
             ),
             "counterpoints": Counterpoint.objects.approved().for_post_page(post),
             "counterpoint_form": counterpoint_form or CounterpointForm(post=post),
@@ -90,7 +92,7 @@ def hindsight(request):
     """
     tag = None
     if request.GET.get("tag"):
-        tag = get_object_or_404(published_tags(), slug=request.GET["tag"])
+        tag = get_object_or_404(tags_in_use(), slug=request.GET["tag"])
     verdict = request.GET.get("verdict")
     if verdict:
         if verdict not in Verdict.values:

@@ -2,6 +2,22 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
+def empty_caches():
+    """
+    Every test starts with no cached pages and no remembered page generation
+    (the shared cache is a database table, emptied with the database).
+    """
+    from django.core.cache import caches
+
+    from blog.caching import forget_generation
+
+    caches["default"].clear()
+    forget_generation()
+    yield
+    forget_generation()
+
+
+@pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     """Uploads of a test go to a temporary folder, never the project's media/."""
     settings.MEDIA_ROOT = tmp_path / "media"

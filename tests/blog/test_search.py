@@ -115,3 +115,27 @@ def test_postgres_matches_word_forms(client):
     make_post(title="Unrelated")
 
     assert titles(search(client, "predicted market")) == ["Predicting markets"]
+
+
+def test_search_follows_edits_to_the_text_and_the_tags(client):
+    post = make_post(title="Original wording", tags=["alpha"])
+
+    post.title = "Revised wording about tariffs"
+    post.save()
+    post.tags.set(["omega"])
+
+    assert titles(search(client, "tariffs")) == ["Revised wording about tariffs"]
+    assert titles(search(client, "omega")) == ["Revised wording about tariffs"]
+    assert titles(search(client, "alpha")) == []
+
+
+def test_search_follows_a_renamed_tag(client):
+    from taggit.models import Tag
+
+    make_post(title="Tagged post", tags=["chips"])
+
+    tag = Tag.objects.get(name="chips")
+    tag.name = "semiconductors"
+    tag.save()
+
+    assert titles(search(client, "semiconductors")) == ["Tagged post"]

@@ -29,7 +29,6 @@ COUNTERPOINTS_PER_POST = 10
 STATUS_MIX = ["approved"] * 6 + ["pending"] * 2 + ["rejected", "spam"]
 DISTINCT_BODIES = 60
 DISTINCT_COUNTERPOINTS = 200
-SEARCH_TERM = "inference"
 
 WORDS = [
     "model",
@@ -167,6 +166,7 @@ def generate(*, posts, seed=20250128, stdout=sys.stdout):
 
     from blog.markup import render_post_markdown
     from blog.models import Hindsight, Post, TaggedPost, Verdict
+    from blog.search import update_search_documents
     from counterpoints.models import Counterpoint
 
     rng = random.Random(seed)
@@ -267,6 +267,10 @@ def generate(*, posts, seed=20250128, stdout=sys.stdout):
                     )
                 )
         Counterpoint.objects.bulk_create(counterpoints, batch_size=5000)
+
+        # bulk_create sends no signals: fill what the post_save receivers keep
+        # up to date (the stored full-text document on PostgreSQL).
+        update_search_documents(Post.objects.all())
 
     print(
         f"{posts} posts, {len(tagged)} tag uses, {len(verdicts)} verdicts, "

@@ -52,6 +52,10 @@ def count_queries(pages):
             "queries": len(queries),
             "bytes": len(response.content),
         }
+        if name == "search":
+            # A search that finds nothing would measure nothing.
+            page = response.context and response.context.get("page_obj")
+            results[name]["hits"] = page.paginator.count if page else 0
     return results
 
 

@@ -318,6 +318,13 @@ def report(*, posts, small_posts, queries, uncached, cached, static, context):
             f" {fmt_rate(t['rps'])} | {fmt_ms(t['p50'])} | {fmt_ms(t['p95'])} |"
         )
 
+    hits = {site: queries[site]["search"].get("hits") for site in ("small", "large")}
+    if hits["large"] is not None:
+        lines += [
+            "",
+            f"The search matches {hits['large']:,} published posts at {posts:,} posts and {hits['small']}"
+            f" at {small_posts}.",
+        ]
     lines += [
         "",
         "## Targets",
@@ -425,6 +432,8 @@ def main(argv=None):
         bad = {name: page["status"] for name, page in queries[site].items() if page["status"] != 200}
         if bad:
             raise SystemExit(f"pages that did not answer 200 on the {site} site: {bad}")
+        if not queries[site]["search"]["hits"]:
+            raise SystemExit(f"the benchmark's search finds nothing on the {site} site")
 
     # The machine may be busy with other work: each figure is the best of
     # --rounds runs, and the runs being compared alternate, so a burst of

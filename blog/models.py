@@ -36,10 +36,15 @@ class Verdict(models.TextChoices):
     STILL_OPEN = "still_open", "still open"
 
 
+def published_condition(through=""):
+    """The condition for a published post, optionally reached ``through`` a relation ("post__")."""
+    return Q(**{f"{through}status": Post.Status.PUBLISHED, f"{through}published_at__lte": timezone.now()})
+
+
 class PostQuerySet(models.QuerySet):
     def published(self):
         """The one definition of what readers may see."""
-        return self.filter(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
+        return self.filter(published_condition())
 
     def visible_to(self, user):
         """Staff preview drafts and scheduled posts; everyone else sees published ones."""
@@ -92,7 +97,7 @@ class PostQuerySet(models.QuerySet):
 
 def tags_in_use():
     """Tags carried by at least one published post (an indexed probe per tag, no counting)."""
-    carried = TaggedPost.objects.filter(tag=OuterRef("pk"), content_object__in=Post.objects.published())
+    carried = TaggedPost.objects.filter(published_condition("content_object__"), tag=OuterRef("pk"))
     return Tag.objects.filter(Exists(carried))
 
 

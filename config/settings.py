@@ -216,7 +216,13 @@ CACHE_URL = os.environ.get("CACHE_URL", "")
 SHARED_CACHE = (
     cache_from_url(CACHE_URL)
     if CACHE_URL
-    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "shared_cache"}
+    else {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "shared_cache",
+        # Django's default of 300 entries would cull flood-control slots
+        # under exactly the flood they are counting.
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
 )
 CACHES = {
     "default": cache_from_url(CACHE_URL)

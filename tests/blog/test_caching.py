@@ -175,3 +175,20 @@ def test_a_change_made_on_another_app_server_is_seen_once_the_generation_is_rech
     settings.PAGE_GENERATION_SECONDS = 0  # time to ask the shared cache again
 
     assert "After" in client.get("/").content.decode()
+
+
+def test_a_rejected_form_shows_the_readers_text_after_the_empty_form_was_cached(client, settings):
+    settings.COUNTERPOINT_MIN_SECONDS = 0
+    post = make_post()
+    empty = client.get(post.get_absolute_url()).content.decode()
+    issued = empty.split('name="issued" value="')[1].split('"')[0]
+
+    response = client.post(
+        reverse("counterpoints:submit", args=[post.slug]),
+        {"issued": issued, "author_name": "Ada", "body": "My unfinished thought", "stance": ""},
+    )
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "My unfinished thought" in page
+    assert 'value="Ada"' in page

@@ -165,7 +165,7 @@ def generate(*, posts, seed=20250128, stdout=sys.stdout):
     from taggit.models import Tag
 
     from blog.markup import render_post_markdown
-    from blog.models import Hindsight, Post, TaggedPost, Verdict
+    from blog.models import Hindsight, Post, TaggedPost, Verdict, refresh_current_verdicts
     from blog.search import update_search_documents
     from counterpoints.models import Counterpoint
 
@@ -269,8 +269,10 @@ def generate(*, posts, seed=20250128, stdout=sys.stdout):
         Counterpoint.objects.bulk_create(counterpoints, batch_size=5000)
 
         # bulk_create sends no signals: fill what the post_save receivers keep
-        # up to date (the stored full-text document on PostgreSQL).
+        # up to date (the stored full-text document on PostgreSQL, each post's
+        # current verdict).
         update_search_documents(Post.objects.all())
+        refresh_current_verdicts(Post.objects.all())
 
     print(
         f"{posts} posts, {len(tagged)} tag uses, {len(verdicts)} verdicts, "

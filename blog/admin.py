@@ -7,7 +7,7 @@ from counterpoints import services as counterpoint_services
 from counterpoints.admin import CounterpointInline
 from counterpoints.models import Counterpoint
 
-from .models import Hindsight, Post, Verdict
+from .models import Hindsight, Post
 from .uploads import CoverImageField
 
 
@@ -104,11 +104,7 @@ class PostAdmin(MarkdownxModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_verdict().prefetch_related("tags")
-
-    @admin.display(description="verdict", ordering="current_verdict")
-    def current_verdict(self, post):
-        return Verdict(post.current_verdict).label if post.current_verdict else "—"
+        return super().get_queryset(request).prefetch_related("tags")
 
     @admin.display(description="tags")
     def tag_list(self, post):

@@ -20,6 +20,15 @@ class BlogConfig(AppConfig):
         m2m_changed.connect(invalidate_pages, sender=TaggedPost, dispatch_uid="pages-tags-m2m")
         post_save.connect(invalidate_pages, sender=Tag, dispatch_uid="pages-tag-renamed")
 
+        # A verdict deleted (by a superuser, possibly in bulk) hands the
+        # banner back to the one before it.
+        from .models import refresh_current_verdicts
+
+        def verdict_deleted(sender, instance, **kwargs):
+            refresh_current_verdicts(Post.objects.filter(pk=instance.post_id))
+
+        post_delete.connect(verdict_deleted, sender=Hindsight, weak=False, dispatch_uid="verdict-deleted")
+
         # So is search freshness: the stored full-text document follows the
         # post's text and its tags, however they change.
         from .search import update_search_documents

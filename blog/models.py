@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -50,11 +50,6 @@ class PostQuerySet(models.QuerySet):
         """Staff preview drafts and scheduled posts; everyone else sees published ones."""
         return self if user.is_staff else self.published()
 
-    def with_verdict(self):
-        """Annotate each post with its current (newest) verdict, or None."""
-        newest = Hindsight.objects.filter(post=OuterRef("pk")).order_by("-decided_at", "-pk")
-        return self.annotate(current_verdict=Subquery(newest.values("verdict")[:1]))
-
     def with_approved_count(self):
         """
         Annotate ``approved_count``: approved counterpoints only. A subquery
@@ -78,17 +73,15 @@ class PostQuerySet(models.QuerySet):
         today = today or timezone.localdate()
         return (
             self.published()
-            .with_verdict()
             .filter(check_back_by__lte=today)
-            .filter(Q(current_verdict__isnull=True) | Q(current_verdict=Verdict.STILL_OPEN))
+            .filter(current_verdict__in=["", Verdict.STILL_OPEN])
         )
 
     def for_listing(self):
         """Everything a post card shows, in a fixed number of queries."""
         return (
-            self.with_verdict()
-            .with_approved_count()
-            .defer("body", "body_html")
+            self.with_approved_count()
+            .defer("body", "body_html", "search_document")
             .select_related("author")
             .prefetch_related("tags")
             .order_by("-published_at", "-pk")
@@ -155,6 +148,14 @@ class Post(models.Model):
     counterpoints_open = models.BooleanField(
         "open to counterpoints", default=True, help_text="Untick to stop taking new counterpoints."
     )
+    current_verdict = models.CharField(
+        max_length=20,
+        choices=Verdict,
+        blank=True,
+        default="",
+        editable=False,
+        help_text="The newest verdict, kept by Hindsight (verdicts are append-only); empty if none.",
+    )
     search_document = SearchVectorField(null=True, editable=False)
     word_count = models.PositiveIntegerField(editable=False, default=0)
     reading_minutes = models.PositiveIntegerField(editable=False, default=1)
@@ -167,9 +168,16 @@ class Post(models.Model):
 
     class Meta:
         ordering = ["-published_at", "-pk"]
-        indexes = [models.Index(fields=["status", "-published_at"], name="post_status_published")]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="post_status_published"),
+            models.Index(fields=["status", "current_verdict"], name="post_status_verdict"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=["draft", "published"]), name="post_status_valid"),
+            models.CheckConstraint(
+                condition=Q(current_verdict__in=["", *Verdict.values]),
+                name="post_current_verdict_valid",
+            ),
         ]
 
     def __str__(self):
@@ -197,6 +205,12 @@ class Post(models.Model):
     @property
     def is_published(self):
         return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+
+
+def refresh_current_verdicts(posts):
+    """Set ``posts``' current verdict from their newest Hindsight row (None without one)."""
+    newest = Hindsight.objects.filter(post=OuterRef("pk")).order_by("-decided_at", "-pk")
+    posts.update(current_verdict=Coalesce(Subquery(newest.values("verdict")[:1]), Value("")))
 
 
 class VerdictHistoryError(Exception):
@@ -251,6 +265,7 @@ class Hindsight(models.Model):
             )
         self.note_html = render_post_markdown(self.note)
         super().save(*args, **kwargs)
+        refresh_current_verdicts(Post.objects.filter(pk=self.post_id))
 
     def clean(self):
         if not self._state.adding:

@@ -83,7 +83,7 @@ def _grouped(posts, key, label=None):
 
 def judged_posts(*, tag=None, verdict=None):
     """Published posts with a verdict (optionally one verdict, one tag), as cards show them."""
-    posts = Post.objects.published().for_listing().filter(current_verdict__isnull=False)
+    posts = Post.objects.published().for_listing().exclude(current_verdict="")
     if tag is not None:
         posts = posts.filter(tags=tag)
     if verdict is not None:
@@ -92,7 +92,7 @@ def judged_posts(*, tag=None, verdict=None):
 
 
 def track_record(*, tag=None):
-    posts = Post.objects.published().with_verdict().order_by()
+    posts = Post.objects.published().order_by()
     if tag is not None:
         posts = posts.filter(tags=tag)
 

@@ -1,7 +1,7 @@
 """Verdict history is public and append-only: a revision is a new verdict, never an edit."""
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from io import StringIO
 
 import pytest
@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from blog.models import Hindsight, Verdict, VerdictHistoryError
 from tests.counterpoints.browser_forms import form_values
@@ -293,3 +294,19 @@ def test_seed_loader_adds_a_new_verdict_to_the_history(tmp_path, client):
     assert text_of(history(page)).startswith(
         "Verdict history still open, 2025-02-03 Too early to say. → nailed it, 2025-09-14 (current verdict"
     )
+
+
+def test_deleting_the_newest_verdict_hands_the_banner_back(client, admin_client):
+    post = make_post(title="Revised twice")
+    make_hindsight(post, verdict=Verdict.STILL_OPEN, decided_at=timezone.now() - timedelta(days=30))
+    newest = make_hindsight(post, verdict=Verdict.WRONG)
+    assert "verdict-badge verdict-wrong" in client.get("/").content.decode()
+
+    admin_client.post(
+        reverse("admin:blog_hindsight_changelist"),
+        {"action": "delete_selected", "_selected_action": [newest.pk], "post": "yes"},
+    )
+
+    post.refresh_from_db()
+    assert post.current_verdict == Verdict.STILL_OPEN
+    assert "verdict-badge verdict-still_open" in client.get("/").content.decode()

@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -101,7 +100,7 @@ def test_percent_is_not_a_wildcard(client):
     assert titles(search(client, "%")) == []
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="ranking is PostgreSQL full-text search")
+@pytest.mark.postgres
 def test_postgres_ranks_title_matches_above_body_matches(client):
     make_post(title="Body mention", body="This mentions tariffs once.", published_at=timezone.now())
     make_post(title="Tariffs, explained", published_at=timezone.now() - timedelta(days=30))
@@ -109,7 +108,7 @@ def test_postgres_ranks_title_matches_above_body_matches(client):
     assert titles(search(client, "tariffs")) == ["Tariffs, explained", "Body mention"]
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="stemming is PostgreSQL full-text search")
+@pytest.mark.postgres
 def test_postgres_matches_word_forms(client):
     make_post(title="Predicting markets")
     make_post(title="Unrelated")

@@ -105,8 +105,9 @@ def track_record(*, tag=None):
 
     # The newest few posts of each verdict, in one query (a window per
     # verdict); the full lists are paginated by judged_posts().
-    latest = (
-        judged_posts(tag=tag)
+    newest_ids = (
+        Post.objects.published()
+        .exclude(current_verdict="")
         .annotate(
             row=Window(
                 RowNumber(),
@@ -116,6 +117,10 @@ def track_record(*, tag=None):
         )
         .filter(row__lte=GROUP_SIZE)
     )
+    if tag is not None:
+        newest_ids = newest_ids.filter(tags=tag)
+    # Pick the few posts first, then load what their cards show.
+    latest = judged_posts().filter(pk__in=newest_ids.values("pk"))
     groups = {verdict: [] for verdict in Verdict.values}
     for post in latest:
         groups[post.current_verdict].append(post)

@@ -111,7 +111,7 @@ def hindsight(request):
             **track_record(tag=tag),
             "tag": tag,
             "verdicts": Verdict.choices,
-            "tags": published_tags().order_by("name"),
+            "tags": tags_in_use().order_by("name"),
         },
     )
 

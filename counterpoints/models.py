@@ -181,6 +181,12 @@ class Counterpoint(models.Model):
             models.Index(fields=["post", "status", "submitted_at"], name="counterpoint_post_status"),
             # The review queue: pending ones, newest first.
             models.Index(fields=["status", "-submitted_at"], name="counterpoint_status_queue"),
+            # The scorecard's conceded counterpoints: few rows among many.
+            models.Index(
+                fields=["response", "-reviewed_at"],
+                condition=Q(status="approved") & ~Q(response=""),
+                name="counterpoint_conceded",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(stance__in=Stance.values), name="counterpoint_stance_valid"),

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html
 
-from .models import Hindsight, Post, Verdict, tags_in_use
+from .models import Hindsight, Post, tags_in_use
 
 FEED_LENGTH = 20
 
@@ -51,7 +51,7 @@ class PostsFeed(Feed):
             parts.append(format_html("<p><em>{}</em></p>", post.dek))
         if post.current_verdict:
             parts.append(
-                format_html("<p><strong>hindsight — {}</strong></p>", Verdict(post.current_verdict).label)
+                format_html("<p><strong>hindsight — {}</strong></p>", post.get_current_verdict_display())
             )
         parts.append(post.body_html)
         return "".join(parts)
@@ -64,7 +64,7 @@ class PostsFeed(Feed):
     def item_categories(self, post):
         categories = [tag.name for tag in post.tags.all()]
         if post.current_verdict:
-            categories.append(f"hindsight: {Verdict(post.current_verdict).label}")
+            categories.append(f"hindsight: {post.get_current_verdict_display()}")
         return categories
 
     def item_pubdate(self, post):

@@ -81,20 +81,21 @@ def _grouped(posts, key, label=None):
     return tallies
 
 
+def _published(tag=None):
+    posts = Post.objects.published().order_by()
+    return posts if tag is None else posts.filter(tags=tag)
+
+
 def judged_posts(*, tag=None, verdict=None):
     """Published posts with a verdict (optionally one verdict, one tag), as cards show them."""
-    posts = Post.objects.published().for_listing().exclude(current_verdict="")
-    if tag is not None:
-        posts = posts.filter(tags=tag)
+    posts = _published(tag).exclude(current_verdict="").for_listing()
     if verdict is not None:
         posts = posts.filter(current_verdict=verdict)
     return posts
 
 
 def track_record(*, tag=None):
-    posts = Post.objects.published().order_by()
-    if tag is not None:
-        posts = posts.filter(tags=tag)
+    posts = _published(tag)
 
     overall = Tally(label="All posts")
     for row in posts.values("current_verdict").annotate(n=Count("pk")):
@@ -106,7 +107,7 @@ def track_record(*, tag=None):
     # The newest few posts of each verdict, in one query (a window per
     # verdict); the full lists are paginated by judged_posts().
     newest_ids = (
-        Post.objects.published()
+        _published(tag)
         .exclude(current_verdict="")
         .annotate(
             row=Window(
@@ -117,8 +118,6 @@ def track_record(*, tag=None):
         )
         .filter(row__lte=GROUP_SIZE)
     )
-    if tag is not None:
-        newest_ids = newest_ids.filter(tags=tag)
     # Pick the few posts first, then load what their cards show.
     latest = judged_posts().filter(pk__in=newest_ids.values("pk"))
     groups = {verdict: [] for verdict in Verdict.values}

@@ -305,3 +305,16 @@ def test_one_verdicts_posts_are_listed_page_by_page(client):
     assert [post.title for post in second.context["posts"]] == ["Wrong call 10", "Wrong call 11"]
     assert "12 posts judged “wrong”" in second.content.decode()
     assert client.get(reverse("blog:hindsight"), {"verdict": "maybe"}).status_code == 404
+
+
+def test_scorecard_for_a_tag_shows_that_tags_newest_posts(client):
+    for n in range(12):
+        judged(
+            Verdict.WRONG, title=f"Newer untagged {n:02}", published_at=timezone.now() - timedelta(days=n + 1)
+        )
+    judged(Verdict.WRONG, tags=["ai"], title="Older tagged", published_at=timezone.now() - timedelta(days=60))
+
+    response = client.get(reverse("blog:hindsight"), {"tag": "ai"})
+
+    groups = {group["verdict"]: group for group in response.context["groups"]}
+    assert [post.title for post in groups[Verdict.WRONG]["posts"]] == ["Older tagged"]

@@ -1,18 +1,19 @@
 """RSS 2.0 and Atom feeds of published posts, all of them or one tag's."""
 
 from django.conf import settings
-from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html
+
+from core.site import SiteFeed
 
 from .models import Hindsight, Post, tags_in_use
 
 FEED_LENGTH = 20
 
 
-class PostsFeed(Feed):
+class PostsFeed(SiteFeed):
     description_template = None
 
     def title(self, tag=None):
@@ -82,7 +83,7 @@ class AtomPostsFeed(PostsFeed):
         return self.description(tag)
 
 
-class VerdictsFeed(Feed):
+class VerdictsFeed(SiteFeed):
     """What I got right and wrong: every verdict on a published post, newest first."""
 
     def title(self):

@@ -1,11 +1,12 @@
-from django.contrib.sitemaps import Sitemap
 from django.db.models import Max, Q
 from django.urls import reverse
+
+from core.site import SiteSitemap
 
 from .models import Post, published_tags
 
 
-class PostSitemap(Sitemap):
+class PostSitemap(SiteSitemap):
     changefreq = "weekly"
 
     def items(self):
@@ -15,7 +16,7 @@ class PostSitemap(Sitemap):
         return max(post.updated_at, post.published_at)
 
 
-class TagSitemap(Sitemap):
+class TagSitemap(SiteSitemap):
     changefreq = "weekly"
     priority = 0.4
 
@@ -39,7 +40,7 @@ class TagSitemap(Sitemap):
         return tag.last_post
 
 
-class PageSitemap(Sitemap):
+class PageSitemap(SiteSitemap):
     changefreq = "daily"
     priority = 0.6
 

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "csp",
     "markdownx",
     "taggit",
+    "core",
     "blog",
     "counterpoints",
     "redirects",
@@ -75,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.limits.ReaderRequestLimitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -192,6 +194,12 @@ MARKDOWNX_MARKDOWNIFY_FUNCTION = "blog.markup.render_post_markdown"
 # and time whatever the file size: a decompression bomb is refused unread.
 MARKDOWNX_MEDIA_PATH = "uploads/"
 MARKDOWNX_UPLOAD_MAX_SIZE = int(os.environ.get("UPLOAD_MAX_SIZE", 5 * 1024 * 1024))
+# Request sizes. Readers (anyone not signed in as staff) send at most a
+# counterpoint: their requests are refused above READER_MAX_BODY_BYTES and
+# when multipart (core/limits.py), before anything parses them. Staff forms
+# (a long post in the admin) may be up to DATA_UPLOAD_MAX_MEMORY_SIZE.
+READER_MAX_BODY_BYTES = int(os.environ.get("READER_MAX_BODY_BYTES", 128 * 1024))
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024))
 UPLOAD_MAX_PIXELS = int(os.environ.get("UPLOAD_MAX_PIXELS", 40_000_000))
 WORDS_PER_MINUTE = int(os.environ.get("WORDS_PER_MINUTE", "200"))
 POSTS_PER_PAGE = int(os.environ.get("POSTS_PER_PAGE", "10"))
@@ -291,6 +299,8 @@ COUNTERPOINT_MAX_LINKS = int(os.environ.get("COUNTERPOINT_MAX_LINKS", "2"))
 # How many reverse proxies append to X-Forwarded-For in front of the app.
 # 0: the client is REMOTE_ADDR and the header (forgeable) is ignored.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+# Failed admin sign-ins per client per window (core/login.py).
+ADMIN_LOGIN_RATE_LIMIT = os.environ.get("ADMIN_LOGIN_RATE_LIMIT", "10/900")
 # Who is e-mailed about each new counterpoint (comma-separated). Locally the
 # console backend prints the mail to a placeholder address.
 MODERATOR_EMAILS = env_list("MODERATOR_EMAILS", "moderators@localhost" if DEBUG else "")

@@ -9,6 +9,7 @@ from blog.caching import cache_for_anonymous
 from blog.sitemaps import sitemaps
 from blog.uploads import upload_image
 from blog.views import markdown_preview, robots_txt
+from core.login import ThrottledAuthenticationForm
 
 
 def staff_only(view):
@@ -22,6 +23,8 @@ def staff_only(view):
     return wrapped
 
 
+admin.site.login_form = ThrottledAuthenticationForm
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("markdownx/markdownify/", staff_only(markdown_preview), name="markdownx_markdownify"),
@@ -31,6 +34,11 @@ urlpatterns = [
     path("", include("counterpoints.urls")),
     path("", include("blog.urls")),
 ]
+
+handler400 = "core.errors.bad_request"
+handler403 = "core.errors.permission_denied"
+handler404 = "core.errors.page_not_found"
+handler500 = "core.errors.server_error"
 
 # Local development only (a no-op unless DEBUG): deployments serve media
 # from their own domain, see README.

@@ -6,18 +6,22 @@ Anti-spam without third-party services.
   is refused; one that is merely old is *not* refused outright, because
   django-contrib-comments threw away the text of readers who wrote for two
   hours. The view re-shows it with the text kept and a fresh token.
-- Flood control counts submissions per client IP in the "shared" cache,
-  which every app server shares (a database table by default).
+- A token can be spent once: a second counterpoint from the same served
+  form is refused (a double click gets the first one's answer back).
+- Flood control counts submissions per client (core/ratelimit.py) in the
+  "shared" cache, which every app server shares.
 """
 
-import ipaddress
-import math
+import secrets
 import time
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import caches
+
+from core import ratelimit
+from core.ratelimit import client_ip
+
+__all__ = ["TokenState", "check_token", "client_ip", "issue_token", "take_submission_slot"]
 
 SIGNING_SALT = "counterpoints.form-token"
 
@@ -32,7 +36,11 @@ class TokenState:
 def issue_token(post, *, issued_at=None):
     """A signed token saying which post's form was served, and when."""
     issued_at = time.time() if issued_at is None else issued_at
-    return signing.dumps({"post": post.pk, "at": int(issued_at)}, salt=SIGNING_SALT, compress=True)
+    # The nonce makes every served form's token its own, so a token can be
+    # spent once (see services.submit_counterpoint) without two readers who
+    # opened the page in the same second refusing each other.
+    payload = {"post": post.pk, "at": int(issued_at), "n": secrets.token_urlsafe(6)}
+    return signing.dumps(payload, salt=SIGNING_SALT, compress=True)
 
 
 def check_token(token, post):
@@ -55,65 +63,6 @@ def check_token(token, post):
     return TokenState.OK
 
 
-def client_ip(request):
-    """
-    The submitter's address: REMOTE_ADDR, unless settings say how many
-    reverse proxies we sit behind. Then the address the outermost trusted
-    proxy saw is the n-th entry of X-Forwarded-For from the right; anything
-    further left was written by the client and can be forged.
-    """
-    remote_addr = request.META.get("REMOTE_ADDR", "")
-    proxies = settings.TRUSTED_PROXY_COUNT
-    if proxies > 0:
-        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
-        if len(forwarded) >= proxies:
-            remote_addr = forwarded[-proxies]
-    try:
-        return str(ipaddress.ip_address(remote_addr))
-    except ValueError:
-        return None
-
-
-def parse_rate(rate):
-    """ "5/600" → (5, 600): five per ten minutes."""
-    count, _, seconds = str(rate).partition("/")
-    return int(count), int(seconds)
-
-
-@dataclass(frozen=True)
-class FloodCheck:
-    allowed: bool
-    retry_after: int
-
-
-def _bucket(ip):
-    """An IPv6 host usually owns a whole /64: count that as one address."""
-    if ip is None:
-        return "unknown"
-    address = ipaddress.ip_address(ip)
-    if address.version == 6:
-        return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
-    return str(address)
-
-
 def take_submission_slot(ip, *, now=None):
-    """
-    Count one submission from ``ip``; say whether it is within the limit.
-
-    A fixed window of ``limit`` numbered slots, each claimed with
-    ``cache.add``. ``add`` is atomic on every backend (the database cache
-    relies on the table's primary key), so two app servers can never claim
-    the same slot, whereas ``incr`` on the database cache is a get then a
-    set and would let a concurrent burst through.
-    """
-    limit, period = parse_rate(settings.COUNTERPOINT_RATE_LIMIT)
-    now = time.time() if now is None else now
-    window = math.floor(now / period)
-    retry_after = max(1, math.ceil((window + 1) * period - now))
-    cache = caches["shared"]
-    keys = [f"counterpoint-flood:{_bucket(ip)}:{window}:{slot}" for slot in range(limit)]
-    taken = cache.get_many(keys)
-    for key in keys:
-        if key not in taken and cache.add(key, 1, timeout=period + 1):
-            return FloodCheck(allowed=True, retry_after=0)
-    return FloodCheck(allowed=False, retry_after=retry_after)
+    """Count one counterpoint from ``ip``; say whether it is within COUNTERPOINT_RATE_LIMIT."""
+    return ratelimit.take_slot("counterpoint-flood", ip, settings.COUNTERPOINT_RATE_LIMIT, now=now)

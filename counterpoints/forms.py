@@ -8,10 +8,11 @@ from django.conf import settings
 from django.core.validators import URLValidator
 
 from blog.markup import render_counterpoint_markdown
+from core import text
 
 from . import antispam
 from .antispam import TokenState
-from .models import Counterpoint
+from .models import BODY_MAX_LENGTH, BODY_MIN_LENGTH, QUOTE_MAX_LENGTH, Counterpoint
 
 STANCE_CHOICES = [
     ("", "Choose one…"),
@@ -30,6 +31,13 @@ EXPIRED = (
     "Your text is kept below: please check it and send it again."
 )
 HONEYPOT = "This submission looks automated, so it was not accepted."
+BIDI = (
+    "This contains invisible characters that reverse the direction of text, which can disguise "
+    "what it says. Please remove them (retyping the affected words is the easiest way)."
+)
+ONE_LINE = "Please give your name on one line."
+TOO_LONG = "Please keep this to at most %(limit_value)d characters (it has %(show_value)d)."
+TOO_SHORT = "Please write at least %(limit_value)d characters (this has %(show_value)d)."
 
 
 def count_links(body, body_html):
@@ -43,7 +51,76 @@ class WebAddressField(forms.URLField):
     default_validators = [URLValidator(schemes=["http", "https"])]
 
 
+class ReaderTextField(forms.CharField):
+    """
+    Text a reader typed: its length checked before anything else looks at it
+    (so a huge body costs nothing to refuse), bidi controls refused and other
+    invisible characters removed (core/text.py). Text areas get no maxlength
+    attribute: browsers cut pasted text silently, whereas an error keeps it.
+    """
+
+    def __init__(self, *, max_length, one_line=False, **kwargs):
+        self.one_line = one_line
+        kwargs["error_messages"] = {
+            "max_length": TOO_LONG,
+            "min_length": TOO_SHORT,
+            **kwargs.get("error_messages", {}),
+        }
+        super().__init__(max_length=max_length, **kwargs)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        if isinstance(widget, forms.Textarea):
+            attrs.pop("maxlength", None)
+        return attrs
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if self.one_line and ("\n" in value or "\r" in value):
+            raise forms.ValidationError(ONE_LINE, code="one_line")
+        return value
+
+    def validate(self, value):
+        super().validate(value)
+        if text.has_bidi_controls(value):
+            raise forms.ValidationError(BIDI, code="bidi")
+
+    def clean(self, value):
+        value = super().clean(value)
+        return text.clean_name(value) if self.one_line else text.strip_invisible(value)
+
+
 class CounterpointForm(forms.ModelForm):
+    author_name = ReaderTextField(
+        label="Name",
+        max_length=Counterpoint._meta.get_field("author_name").max_length,
+        one_line=True,
+        help_text="Shown with your counterpoint.",
+        error_messages={"required": "Give a name to show with your counterpoint."},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    author_email = forms.EmailField(
+        label="E-mail (optional, never shown)",
+        required=False,
+        max_length=Counterpoint._meta.get_field("author_email").max_length,
+        help_text="Only for the author to reach you.",
+        error_messages={"invalid": "This does not look like an e-mail address."},
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    quote = ReaderTextField(
+        label="Quoted passage (optional)",
+        required=False,
+        max_length=QUOTE_MAX_LENGTH,
+        help_text="Paste the sentence of the post you are answering.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    body = ReaderTextField(
+        label="Counterpoint",
+        min_length=BODY_MIN_LENGTH,
+        max_length=BODY_MAX_LENGTH,
+        error_messages={"required": "Write your counterpoint."},
+        widget=forms.Textarea(attrs={"rows": 10}),
+    )
     stance = forms.ChoiceField(
         label="Stance",
         choices=STANCE_CHOICES,
@@ -61,38 +138,14 @@ class CounterpointForm(forms.ModelForm):
     subject = forms.CharField(
         label="Leave this field empty",
         required=False,
+        max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
-    issued = forms.CharField(widget=forms.HiddenInput, required=False)
+    issued = forms.CharField(widget=forms.HiddenInput, required=False, max_length=500)
 
     class Meta:
         model = Counterpoint
         fields = ["stance", "author_name", "author_email", "author_website", "quote", "body"]
-        labels = {
-            "author_name": "Name",
-            "author_email": "E-mail (optional, never shown)",
-            "quote": "Quoted passage (optional)",
-            "body": "Counterpoint",
-        }
-        help_texts = {
-            "author_name": "Shown with your counterpoint.",
-            "author_email": "Only for the author to reach you.",
-            "author_website": "",
-            "quote": "Paste the sentence of the post you are answering.",
-        }
-        widgets = {
-            "author_name": forms.TextInput(attrs={"autocomplete": "name"}),
-            "author_email": forms.EmailInput(attrs={"autocomplete": "email"}),
-            # No maxlength on the textareas: browsers cut pasted text silently.
-            # Too long is an error that keeps the text instead.
-            "quote": forms.Textarea(attrs={"rows": 3}),
-            "body": forms.Textarea(attrs={"rows": 10}),
-        }
-        error_messages = {
-            "author_name": {"required": "Give a name to show with your counterpoint."},
-            "author_email": {"invalid": "This does not look like an e-mail address."},
-            "body": {"required": "Write your counterpoint."},
-        }
 
     def __init__(self, *args, post, **kwargs):
         kwargs.setdefault("label_suffix", "")

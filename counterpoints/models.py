@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from blog.markup import render_counterpoint_markdown
+from core.text import comparable
 
 from .signals import announce_change
 
@@ -32,8 +33,16 @@ def normalise_email(address):
 
 
 def body_fingerprint(body):
-    """The same text, give or take whitespace, is the same counterpoint."""
-    return hashlib.sha256(" ".join(body.split()).encode()).hexdigest()
+    """
+    The same text, give or take spacing, case, compatibility forms and
+    invisible characters, is the same counterpoint.
+    """
+    return hashlib.sha256(comparable(body).encode()).hexdigest()
+
+
+def token_fingerprint(token):
+    """How a spent form token is remembered (the token itself is not kept)."""
+    return hashlib.sha256(token.encode()).hexdigest() if token else ""
 
 
 class Stance(models.TextChoices):
@@ -78,7 +87,9 @@ REJECTION_REASON_TEXT = {
         "It goes after a person rather than the argument. Take on the claim, not the people."
     ),
     RejectionReason.ADVERTISING: "It reads as promotion or advertising rather than an answer to the post.",
-    RejectionReason.DUPLICATE: "It makes the same point as a counterpoint already published under the post.",
+    RejectionReason.DUPLICATE: (
+        "It repeats a counterpoint already sent for this post, so it is not published twice."
+    ),
     RejectionReason.UNSUPPORTED: (
         "It states as fact something it gives no support for. A source or a reason would let "
         "readers check it."
@@ -131,6 +142,8 @@ class Counterpoint(models.Model):
     )
     body_html = models.TextField(editable=False, default="")
     body_hash = models.CharField(max_length=64, editable=False)
+    # The signed form it was sent from, so that form is spent (antispam.py).
+    form_token_hash = models.CharField(max_length=64, editable=False, blank=True, default="")
 
     status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
     response = models.CharField(
@@ -200,8 +213,18 @@ class Counterpoint(models.Model):
                 name="counterpoint_rejection_reason_valid",
                 violation_error_message="A reason goes with a rejected or spam counterpoint only.",
             ),
-            # A double-clicked or replayed submission is stored once.
-            models.UniqueConstraint(fields=["post", "body_hash"], name="counterpoint_unique_body_per_post"),
+            # One copy of a text per post is held for review or published; a
+            # repeat from another form is kept as spam (services.py).
+            models.UniqueConstraint(
+                fields=["post", "body_hash"],
+                condition=~Q(status="spam"),
+                name="counterpoint_unique_body_per_post",
+            ),
+            models.UniqueConstraint(
+                fields=["form_token_hash"],
+                condition=~Q(form_token_hash=""),
+                name="counterpoint_form_spent_once",
+            ),
         ]
 
     def __str__(self):

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import notifications
-from .models import NOT_PUBLISHED, Counterpoint, RejectionReason, body_fingerprint
+from .models import NOT_PUBLISHED, Counterpoint, RejectionReason, token_fingerprint
 from .signals import announce_change
 
 logger = logging.getLogger(__name__)
@@ -27,6 +27,10 @@ logger = logging.getLogger(__name__)
 
 class CounterpointsClosed(Exception):
     """The post takes no new counterpoints."""
+
+
+class FormAlreadySent(Exception):
+    """The signed form was already spent on a different counterpoint."""
 
 
 @dataclass(frozen=True)
@@ -46,12 +50,21 @@ def submit_counterpoint(
     quote="",
     ip_address=None,
     user_agent="",
+    form_token="",
 ):
     """
     Hold a reader's counterpoint for review and e-mail the moderators.
 
-    The same body sent twice to the same post is stored once: the second
-    call returns the first row with ``created=False`` and sends no mail.
+    Every submission is answered alike, so the answer tells nobody what
+    others have sent:
+
+    - the same form sent twice (a double click: same ``form_token``, same
+      text) returns the first row with ``created=False``; its sender already
+      holds its status link;
+    - a text this post already has (give or take case, spacing and invisible
+      characters), sent from another form, is stored as its own row, marked
+      as a duplicate (spam, never public, no mail), with its own status link;
+    - a form token spent on a different text raises FormAlreadySent.
     """
     if not post.counterpoints_open:
         raise CounterpointsClosed(post)
@@ -65,21 +78,34 @@ def submit_counterpoint(
         body=body,
         ip_address=ip_address,
         user_agent=(user_agent or "")[: Counterpoint._meta.get_field("user_agent").max_length],
+        form_token_hash=token_fingerprint(form_token),
     )
     # Markdown is rendered before the transaction: SQLite holds its write
     # lock for as long as the transaction lasts.
     counterpoint.render()
-    try:
-        with transaction.atomic():
-            counterpoint.save()
-            transaction.on_commit(lambda: notify_moderators(counterpoint=counterpoint))
-    except IntegrityError:
-        # The unique (post, body_hash) constraint, also under a race.
-        existing = Counterpoint.objects.filter(post=post, body_hash=body_fingerprint(body)).first()
-        if existing is None:
-            raise
-        return Submission(counterpoint=existing, created=False)
-    return Submission(counterpoint=counterpoint, created=True)
+    for _attempt in range(2):
+        same_text = Counterpoint.objects.filter(post=post, body_hash=counterpoint.body_hash)
+        if counterpoint.form_token_hash:
+            earlier = Counterpoint.objects.filter(form_token_hash=counterpoint.form_token_hash).first()
+            if earlier is not None:
+                if earlier.post_id == post.pk and earlier.body_hash == counterpoint.body_hash:
+                    return Submission(counterpoint=earlier, created=False)
+                raise FormAlreadySent(post)
+        if same_text.exclude(status=Counterpoint.Status.SPAM).exists():
+            counterpoint.status = Counterpoint.Status.SPAM
+            counterpoint.rejection_reason = RejectionReason.DUPLICATE
+            counterpoint.reviewed_at = timezone.now()
+        try:
+            with transaction.atomic():
+                counterpoint.save()
+                if counterpoint.status == Counterpoint.Status.PENDING:
+                    transaction.on_commit(lambda: notify_moderators(counterpoint=counterpoint))
+        except IntegrityError:
+            # A race with the same text or the same form: look again.
+            counterpoint.pk = None
+            continue
+        return Submission(counterpoint=counterpoint, created=True)
+    raise IntegrityError("Could not store the counterpoint after a retry")
 
 
 def notify_moderators(*, counterpoint):

@@ -20,7 +20,10 @@ from .forms import CounterpointForm
 from .models import Counterpoint
 
 AWAITS_REVIEW = "Thank you: your counterpoint awaits review. It shows up here once a moderator approves it."
-ALREADY_SENT = "We already have this counterpoint, so it was not sent twice."
+FORM_SPENT = (
+    "This form was already used to send a counterpoint. Your text is kept below: "
+    "please check it and send it again."
+)
 KEEP_THE_LINK = (
     "Keep this private link to see what happens to it (it is the only way back, "
     'and it is yours alone): <a class="status-link" href="{}">{}</a>'
@@ -61,37 +64,26 @@ def submit_counterpoint(request, slug):
             **form.submission(),
             ip_address=ip,
             user_agent=request.headers.get("User-Agent", ""),
+            form_token=form.cleaned_data["issued"],
         )
     except services.CounterpointsClosed:
         # Closed between loading the post and saving it (an edit in the admin).
         return _refuse_closed(request, post)
-    counterpoint = submission.counterpoint
-    if submission.created:
-        messages.success(request, _with_status_link(AWAITS_REVIEW, counterpoint))
-    elif _same_sender(counterpoint, ip, form.cleaned_data["author_name"]):
-        # A double click: the first response (with the link) may never have
-        # reached the reader.
-        messages.info(request, _with_status_link(ALREADY_SENT, counterpoint))
-    else:
-        # Someone else's identical text: their private link is not ours to hand out.
-        messages.info(request, ALREADY_SENT)
+    except services.FormAlreadySent:
+        form.add_error(None, FORM_SPENT)
+        form.refresh_token()
+        return render_post_page(request, post, counterpoint_form=form, status=400)
+    # New, repeated or sent twice: the same answer (services.submit_counterpoint).
+    messages.success(request, _with_status_link(AWAITS_REVIEW, submission.counterpoint))
     return redirect(post.get_absolute_url() + "#counterpoints")
 
 
 def _with_status_link(text, counterpoint):
     url = settings.SITE_URL + counterpoint.get_status_url()
     message = format_html("{} " + KEEP_THE_LINK, text, url, url)
-    if (
-        counterpoint.status == Counterpoint.Status.PENDING
-        and counterpoint.author_email
-        and not notifications.is_unsubscribed(counterpoint.author_email)
-    ):
+    if counterpoint.author_email and not notifications.is_unsubscribed(counterpoint.author_email):
         message = format_html("{} {}", message, WILL_EMAIL)
     return message
-
-
-def _same_sender(counterpoint, ip, author_name):
-    return counterpoint.ip_address == ip and counterpoint.author_name == author_name
 
 
 def _refuse_closed(request, post):

@@ -22,15 +22,37 @@ def sitemap_urls(client):
     return {url.find("sm:loc", NS).text: url.find("sm:lastmod", NS) for url in root.findall("sm:url", NS)}
 
 
-def test_sitemap_lists_published_posts_tags_and_pages_with_lastmod(client):
+def test_sitemap_lists_published_posts_tags_and_pages_with_lastmod(client, settings):
+    settings.SITE_URL = "https://blog.example.com"
     post = make_post(tags=["ai"])
 
     urls = sitemap_urls(client)
 
-    assert urls["http://testserver" + post.get_absolute_url()].text == post.updated_at.date().isoformat()
-    assert urls["http://testserver/tags/ai/"] is not None
-    assert "http://testserver/hindsight/" in urls
-    assert "http://testserver/" in urls
+    assert (
+        urls["https://blog.example.com" + post.get_absolute_url()].text == post.updated_at.date().isoformat()
+    )
+    assert urls["https://blog.example.com/tags/ai/"] is not None
+    assert "https://blog.example.com/hindsight/" in urls
+    assert "https://blog.example.com/" in urls
+
+
+def test_absolute_urls_come_from_site_url_never_from_the_host_header(client, settings):
+    """A forged Host must not put its domain into robots.txt, the sitemap or a feed."""
+    settings.SITE_URL = "https://blog.example.com"
+    settings.ALLOWED_HOSTS = ["*"]
+    make_post(tags=["ai"])
+
+    for path in [
+        "/robots.txt",
+        "/sitemap.xml",
+        "/feed/",
+        "/feed/atom/",
+        "/tags/ai/feed/",
+        "/hindsight/feed/",
+    ]:
+        body = client.get(path, HTTP_HOST="evil.example").content.decode()
+        assert "evil.example" not in body, path
+        assert "https://blog.example.com/" in body, path
 
 
 def test_sitemap_never_lists_drafts_or_scheduled_posts_or_their_tags(client):
@@ -42,12 +64,12 @@ def test_sitemap_never_lists_drafts_or_scheduled_posts_or_their_tags(client):
     assert not any(draft.slug in url or future.slug in url or "draft-only" in url for url in urls)
 
 
-def test_robots_txt_points_at_the_sitemap(client):
+def test_robots_txt_points_at_the_sitemap(client, settings):
     response = client.get("/robots.txt")
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/plain")
-    assert "Sitemap: http://testserver/sitemap.xml" in response.content.decode()
+    assert f"Sitemap: {settings.SITE_URL}/sitemap.xml" in response.content.decode()
     assert "Disallow: /admin/" in response.content.decode()
 
 

@@ -36,12 +36,33 @@ def test_submit_refuses_a_closed_post():
     assert not Counterpoint.objects.exists()
 
 
-def test_submit_returns_the_existing_counterpoint_for_a_duplicate_body():
+def test_the_same_form_sent_twice_returns_the_first_counterpoint():
     post = make_post()
-    first = submit(post, body="Same words here, twice over.")
-    second = submit(post, body="Same words here, twice over.")
+    first = submit(post, body="Same words here, twice over.", form_token="form-1")
+    second = submit(post, body="Same words here, twice over.", form_token="form-1")
     assert not second.created
     assert second.counterpoint.pk == first.counterpoint.pk
+    assert Counterpoint.objects.count() == 1
+
+
+def test_the_same_text_from_another_form_is_kept_as_a_duplicate_never_shown():
+    post = make_post()
+    first = submit(post, body="Same words here, twice over.", form_token="form-1")
+    second = submit(post, body="SAME words\u200b here,  twice over.", form_token="form-2")
+
+    assert second.created
+    assert second.counterpoint.pk != first.counterpoint.pk
+    assert second.counterpoint.status == Status.SPAM
+    assert second.counterpoint.rejection_reason == Counterpoint.RejectionReason.DUPLICATE
+    assert list(Counterpoint.objects.pending()) == [first.counterpoint]
+
+
+def test_a_spent_form_cannot_send_a_different_text():
+    post = make_post()
+    submit(post, body="The first thing this form said.", form_token="form-1")
+    with pytest.raises(services.FormAlreadySent):
+        submit(post, body="Something else entirely, same form.", form_token="form-1")
+    assert Counterpoint.objects.count() == 1
 
 
 def test_database_refuses_a_duplicate_body_for_the_same_post():

@@ -88,7 +88,7 @@ def test_a_double_click_gets_the_link_again(client):
     response = client.post(submit_url(post), data, follow=True)
 
     html = response.content.decode()
-    assert "We already have this counterpoint" in html
+    assert "Thank you: your counterpoint awaits review." in html
     assert Counterpoint.objects.get().get_status_url() in html
 
 
@@ -105,8 +105,11 @@ def test_someone_else_sending_the_same_text_does_not_get_the_first_readers_link(
     )
 
     html = response.content.decode()
-    assert "We already have this counterpoint" in html
-    assert Counterpoint.objects.get().status_token not in html
+    first, repeat = Counterpoint.objects.order_by("pk")
+    # The same answer as for any new counterpoint: thanks and a link, theirs.
+    assert "Thank you: your counterpoint awaits review." in html
+    assert first.status_token not in html
+    assert repeat.get_status_url() in html
 
 
 # The page for each status
@@ -155,7 +158,7 @@ def test_a_credited_counterpoint_says_so(client):
         (Reason.OFF_TOPIC, "off-topic", "It does not answer what this post argues."),
         (Reason.PERSONAL_ATTACK, "personal attack", "Take on the claim, not the people."),
         (Reason.ADVERTISING, "spam or advertising", "It reads as promotion or advertising"),
-        (Reason.DUPLICATE, "duplicate", "the same point as a counterpoint already published"),
+        (Reason.DUPLICATE, "duplicate", "repeats a counterpoint already sent for this post"),
         (Reason.UNSUPPORTED, "unsupported claim", "A source or a reason would let readers check it."),
     ],
 )

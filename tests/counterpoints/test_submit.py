@@ -1,7 +1,10 @@
 """A reader sends a counterpoint: POST, redirect, held for review."""
 
+import re
+
 import pytest
 
+from counterpoints.forms import BIDI as BIDI_MESSAGE
 from counterpoints.models import Counterpoint
 from tests.counterpoints.factories import form_data, submit_url
 from tests.factories import make_post
@@ -142,14 +145,17 @@ def test_invalid_form_is_shown_again_with_everything_the_reader_typed(client):
         ("stance", "", "Choose whether you push back, extend or sharpen."),
         ("stance", "agree", "Select a valid choice. agree is not one of the available choices."),
         ("author_name", "", "Give a name to show with your counterpoint."),
-        ("author_name", "n" * 81, "Ensure this value has at most 80 characters (it has 81)."),
+        ("author_name", "n" * 81, "Please keep this to at most 80 characters (it has 81)."),
         ("author_email", "not-an-address", "This does not look like an e-mail address."),
         ("author_website", "javascript:alert(1)", "Enter a web address starting with https://."),
         ("author_website", "ftp://example.com/", "Enter a web address starting with https://."),
-        ("quote", "q" * 1001, "Ensure this value has at most 1000 characters (it has 1001)."),
+        ("quote", "q" * 1001, "Please keep this to at most 1000 characters (it has 1001)."),
         ("body", "", "Write your counterpoint."),
-        ("body", "Too short", "Ensure this value has at least 10 characters (it has 9)."),
-        ("body", "b" * 5001, "Ensure this value has at most 5000 characters (it has 5001)."),
+        ("body", "Too short", "Please write at least 10 characters (this has 9)."),
+        ("body", "b" * 5001, "Please keep this to at most 5000 characters (it has 5001)."),
+        ("author_name", "Mallory\nModerator: approved", "Please give your name on one line."),
+        ("body", "A reversed \u202eword: gpj.exe, hidden here", BIDI_MESSAGE),
+        ("quote", "Quoted \u2067text\u2069", BIDI_MESSAGE),
     ],
 )
 def test_each_invalid_field_gets_its_own_error(client, field, value, message):
@@ -201,14 +207,41 @@ def test_refused_post_to_a_closed_post_hands_the_text_back(client):
 # Duplicates
 
 
-def test_the_same_body_sent_twice_to_the_same_post_is_stored_once(client):
-    post = make_post()
-    client.post(submit_url(post), form_data(post, body="Exactly the same words, sent twice."))
-    response = client.post(
-        submit_url(post), form_data(post, body="Exactly   the same words,\nsent twice.  "), follow=True
+def answer(response):
+    """What the reader is told after sending, with the private link taken out."""
+    html = response.content.decode()
+    start = html.index('<div class="messages"')
+    return re.sub(
+        r"/counterpoints/status/[^/]+/", "/counterpoints/status/…/", html[start : html.index("</div>", start)]
     )
+
+
+def test_the_same_body_sent_twice_to_the_same_post_is_held_for_review_once(client):
+    post = make_post()
+    first = client.post(
+        submit_url(post), form_data(post, body="Exactly the same words, sent twice."), follow=True
+    )
+    again = client.post(
+        submit_url(post), form_data(post, body="EXACTLY   the same\u200b words,\nsent twice.  "), follow=True
+    )
+    assert Counterpoint.objects.pending().count() == 1
+    assert Counterpoint.objects.get(status=Counterpoint.Status.SPAM).rejection_reason == "duplicate"
+    # No oracle: a repeat is answered exactly like a new counterpoint.
+    assert answer(again) == answer(first)
+
+
+def test_a_form_is_spent_once_and_a_replay_with_other_text_keeps_it(client):
+    post = make_post()
+    data = form_data(post, body="The first counterpoint from this form.")
+    client.post(submit_url(post), data)
+
+    response = client.post(submit_url(post), {**data, "body": "A second text on the same spent form."})
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "This form was already used to send a counterpoint." in html
+    assert "A second text on the same spent form.</textarea>" in html
     assert Counterpoint.objects.count() == 1
-    assert "We already have this counterpoint, so it was not sent twice." in response.content.decode()
 
 
 def test_the_same_body_on_two_different_posts_is_two_counterpoints(client):

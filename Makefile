@@ -68,7 +68,7 @@ serve: install
 	$(BIN)/python manage.py collectstatic --noinput
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py createcachetable
-	$(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3} --access-logfile -
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn -c config/gunicorn.conf.py config.wsgi
 
 # The benchmark (bench/run.py): a generated 10,000-post site in var/bench/
 # (on PostgreSQL when BENCH_DATABASE_URL is set), its pages loaded with wrk

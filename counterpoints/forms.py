@@ -36,6 +36,7 @@ BIDI = (
     "what it says. Please remove them (retyping the affected words is the easiest way)."
 )
 ONE_LINE = "Please give your name on one line."
+SITES_NAME = "Please use your own name: this one is the site’s."
 TOO_LONG = "Please keep this to at most %(limit_value)d characters (it has %(show_value)d)."
 TOO_SHORT = "Please write at least %(limit_value)d characters (this has %(show_value)d)."
 
@@ -158,6 +159,13 @@ class CounterpointForm(forms.ModelForm):
         )
         if not self.is_bound:
             self.initial["issued"] = antispam.issue_token(post)
+
+    def clean_author_name(self):
+        name = self.cleaned_data["author_name"]
+        site = "".join(text.comparable(settings.SITE_NAME).split())
+        if site and site in "".join(text.comparable(name).split()):
+            raise forms.ValidationError(SITES_NAME, code="sites_name")
+        return name
 
     def clean_body(self):
         body = self.cleaned_data["body"]

@@ -124,10 +124,12 @@ def notify_moderators(*, counterpoint):
         settings.SITE_URL + post.get_absolute_url(),
         "",
     ]
+    # The reader's words are quoted, each on a "> " line of its own, so no
+    # text they send can pass for a line of ours.
     if counterpoint.quote:
-        lines += [f"Quoting: “{' '.join(counterpoint.quote.split())}”", ""]
+        lines += ["Quoting:", f"> {' '.join(counterpoint.quote.split())}", ""]
     lines += [
-        counterpoint.excerpt,
+        f"> {counterpoint.excerpt}",
         "",
         "It waits for review and is not public yet. Approve, reject or mark it as spam:",
         review_url,

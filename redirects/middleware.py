@@ -14,7 +14,7 @@ class RedirectFallbackMiddleware:
         if response.status_code != 404 or request.method not in ("GET", "HEAD"):
             return response
         for path in (request.get_full_path(), request.path):
-            target = find_redirect(path[:500])
+            target = find_redirect(path)
             if target:
                 return HttpResponsePermanentRedirect(target)
         return response

@@ -47,7 +47,7 @@ def test_email_includes_the_quoted_passage(client, mailoutbox, django_capture_on
     post = make_post()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(submit_url(post), form_data(post, quote="Stories spread\nfaster."))
-    assert "Quoting: “Stories spread faster.”" in mailoutbox[0].body
+    assert "Quoting:\n> Stories spread faster." in mailoutbox[0].body
 
 
 def test_email_is_sent_only_after_the_commit(client, mailoutbox, django_capture_on_commit_callbacks):

@@ -9,6 +9,7 @@ input (Python-Markdown, markdownx's default, goes quadratic on a run of
 tags, attributes and URL schemes, whatever the parser let through.
 """
 
+import functools
 import html
 
 import nh3
@@ -55,8 +56,13 @@ def render_post_markdown(text):
     return render_markdown(text)
 
 
+@functools.lru_cache(maxsize=16)
 def render_counterpoint_markdown(text):
-    """A reader's Markdown: the small subset, links marked as user content."""
+    """
+    A reader's Markdown: the small subset, links marked as user content.
+    Remembered for the last few texts: a submission is rendered to count its
+    links (the form), then stored (the model), and should cost one render.
+    """
     return render_markdown(
         text,
         tags=COUNTERPOINT_TAGS,

@@ -84,14 +84,42 @@ class CounterpointAdmin(admin.ModelAdmin):
         url = settings.SITE_URL + counterpoint.get_status_url()
         return format_html('<a href="{}" rel="noreferrer">{}</a>', url, url)
 
+    # Status and reason are changed by the moderation service alone, never by
+    # the form's own save, so a change here stamps, logs and mails like a bulk
+    # action; the form saves the rest (note, reply, response).
+    moderation_fields = {"status", "rejection_reason"}
+
     def save_model(self, request, obj, form, change):
-        approved_now = "status" in form.changed_data and obj.status == Status.APPROVED
-        if "status" in form.changed_data:
-            obj.review(obj.status, by=request.user)
+        moderated = bool(self.moderation_fields.intersection(form.changed_data))
+        if moderated:
+            status, reason = obj.status, obj.rejection_reason or None
+            obj.status = form.initial["status"]
+            obj.rejection_reason = form.initial["rejection_reason"]
         super().save_model(request, obj, form, change)
+        if moderated:
+            services.moderate_counterpoints(
+                counterpoints=Counterpoint.objects.filter(pk=obj.pk),
+                status=status,
+                by=request.user,
+                reason=reason,
+            )
+            obj.refresh_from_db(fields=["status", "rejection_reason", "reviewed_by", "reviewed_at"])
+            obj._moderated = True
         announce_change(post_ids={obj.post_id})
-        if approved_now:
-            services.notify_approval(counterpoint_ids=[obj.pk])
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        # The service has logged the moderation in its own words.
+        changed = form.changed_data
+        form.__dict__["changed_data"] = [name for name in changed if name not in self.moderation_fields]
+        try:
+            return super().construct_change_message(request, form, formsets, add)
+        finally:
+            form.__dict__["changed_data"] = changed
+
+    def log_change(self, request, obj, message):
+        if getattr(obj, "_moderated", False) and not message:
+            return None  # no "No fields changed." beside the moderation's own entry
+        return super().log_change(request, obj, message)
 
     def get_actions(self, request):
         actions = super().get_actions(request)

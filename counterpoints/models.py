@@ -13,8 +13,6 @@ from django.utils.text import Truncator
 
 from blog.markup import render_counterpoint_markdown
 
-from .signals import announce_change
-
 BODY_MIN_LENGTH = 10
 BODY_MAX_LENGTH = 5000
 QUOTE_MAX_LENGTH = 1000
@@ -235,29 +233,22 @@ class Counterpoint(models.Model):
         # Raw Markdown on purpose: moderators should see where links point.
         return Truncator(" ".join(self.body.split())).chars(100)
 
-    def review(self, status, *, by):
-        """Set a verdict and who gave it when; the caller saves."""
-        self.status = status
-        self.reviewed_by = by
-        self.reviewed_at = timezone.now()
-        if status not in NOT_PUBLISHED:
-            self.rejection_reason = ""
+    # A change to one row still goes through the one moderation path
+    # (services.moderate_counterpoints): stamps, history, cache and mail.
+    def _moderate(self, status, by):
+        from .services import moderate_counterpoints
 
-    def _review_and_save(self, status, by):
-        self.review(status, by=by)
-        self.save(update_fields=["status", "reviewed_by", "reviewed_at", "rejection_reason"])
-        announce_change(post_ids={self.post_id})
+        moderate_counterpoints(counterpoints=Counterpoint.objects.filter(pk=self.pk), status=status, by=by)
+        self.refresh_from_db(fields=["status", "reviewed_by", "reviewed_at", "rejection_reason"])
 
     def approve(self, *, by):
-        # One row, no mail: services.moderate_counterpoints and the admin
-        # also tell the submitter (notifications.py).
-        self._review_and_save(self.Status.APPROVED, by)
+        self._moderate(self.Status.APPROVED, by)
 
     def reject(self, *, by):
-        self._review_and_save(self.Status.REJECTED, by)
+        self._moderate(self.Status.REJECTED, by)
 
     def mark_spam(self, *, by):
-        self._review_and_save(self.Status.SPAM, by)
+        self._moderate(self.Status.SPAM, by)
 
 
 class Unsubscribed(models.Model):

@@ -13,6 +13,7 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -117,16 +118,32 @@ def notify_moderators(*, counterpoint):
         logger.exception("Could not e-mail the moderators about counterpoint %s", counterpoint.pk)
 
 
+# What each act says in the admin's history of the counterpoint.
+MODERATION_LOG = {
+    Counterpoint.Status.PENDING: "Put back in the review queue.",
+    Counterpoint.Status.APPROVED: "Approved.",
+    Counterpoint.Status.REJECTED: "Rejected.",
+    Counterpoint.Status.SPAM: "Marked as spam.",
+}
+
+
 def moderate_counterpoints(*, counterpoints, status, by, reason=None):
     """
     Give every counterpoint in the queryset ``status``, stamped with the
     moderator and the time. Rows that already have it are left alone (their
     audit trail stays true). Returns how many changed.
 
+    This is the only code that changes a counterpoint's status: the admin's
+    bulk actions, its change form and the model's ``approve()`` and friends
+    all come here, so every path stamps, logs, refreshes and mails alike.
+    Each changed row gets an admin ``LogEntry`` (its "History" page says who
+    did what), the changed posts are announced for the page cache, and
+    submitters of newly approved counterpoints who left an address are
+    e-mailed after the commit.
+
     ``reason`` (a RejectionReason, with a rejected or spam status) is what
     the submitter's status page tells them; then rows are left alone only if
-    they already have both. Submitters of newly approved counterpoints who
-    left an address are e-mailed after the commit.
+    they already have both.
     """
     if status not in Counterpoint.Status.values:
         raise ValueError(f"Unknown counterpoint status: {status!r}")
@@ -134,16 +151,35 @@ def moderate_counterpoints(*, counterpoints, status, by, reason=None):
         raise ValueError(f"A reason ({reason!r}) goes with a rejected or spam status only, not {status!r}")
     unchanged = {"status": status} if reason is None else {"status": status, "rejection_reason": reason}
     with transaction.atomic():
-        changing = Counterpoint.objects.filter(pk__in=counterpoints.values("pk")).exclude(**unchanged)
-        rows = list(changing.values_list("pk", "post_id"))
-        count = Counterpoint.objects.filter(pk__in=[pk for pk, _ in rows]).update(
+        changing = list(
+            Counterpoint.objects.filter(pk__in=counterpoints.values("pk"))
+            .exclude(**unchanged)
+            .select_for_update()
+            .only("pk", "post_id", "author_name", "stance", "body")
+        )
+        ids = [counterpoint.pk for counterpoint in changing]
+        count = Counterpoint.objects.filter(pk__in=ids).update(
             status=status, reviewed_by=by, reviewed_at=timezone.now(), rejection_reason=reason or ""
         )
-        if count:
-            announce_change(post_ids={post_id for _, post_id in rows})
-        if count and status == Counterpoint.Status.APPROVED:
-            notify_approval(counterpoint_ids=[pk for pk, _ in rows])
+        if not count:
+            return 0
+        _log_moderation(changing, status=status, reason=reason, by=by)
+        announce_change(post_ids={counterpoint.post_id for counterpoint in changing})
+        if status == Counterpoint.Status.APPROVED:
+            notify_approval(counterpoint_ids=ids)
     return count
+
+
+def _log_moderation(counterpoints, *, status, reason, by):
+    """One admin LogEntry per changed counterpoint, in one INSERT."""
+    if by is None:
+        return  # a system act (a data migration, a script): no user to name
+    message = MODERATION_LOG[status]
+    if reason:
+        message = f"{message[:-1]} ({RejectionReason(reason).label})."
+    LogEntry.objects.log_actions(
+        user_id=by.pk, queryset=counterpoints, action_flag=CHANGE, change_message=message
+    )
 
 
 def notify_approval(*, counterpoint_ids):

@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import ngettext
 
 from . import services
-from .models import Counterpoint, RejectionReason, Status, Unsubscribed
+from .models import Counterpoint, RejectionReason, Status, Unsubscribed, can_respond_as_author
 from .signals import announce_change
 
 
@@ -71,8 +71,18 @@ class CounterpointAdmin(admin.ModelAdmin):
         ("Audit", {"fields": audit_fields}),
     ]
 
+    # The author's voice: only the post's author or a user with the
+    # "respond as author" permission may set these (can_respond_as_author).
+    author_fields = ["response", "author_reply"]
+
     def has_add_permission(self, request):
         return False  # Counterpoints come from readers, through the form.
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if obj is None or not can_respond_as_author(request.user, obj.post):
+            readonly = [*readonly, *self.author_fields]
+        return readonly
 
     @admin.display(description="counterpoint")
     def excerpt(self, counterpoint):

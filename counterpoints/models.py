@@ -85,6 +85,9 @@ REJECTION_REASON_TEXT = {
 
 NOT_PUBLISHED = (Status.REJECTED, Status.SPAM)
 
+# The group (created by migration 0002) whose staff review counterpoints.
+MODERATORS_GROUP = "Moderators"
+
 
 class CounterpointQuerySet(models.QuerySet):
     def approved(self):
@@ -174,6 +177,11 @@ class Counterpoint(models.Model):
 
     class Meta:
         ordering = ["submitted_at", "pk"]
+        permissions = [
+            # The author's voice: responses, public replies and verdict credits.
+            # Not given to the Moderators group; see can_respond_as_author().
+            ("respond_as_author", "Can respond, reply and credit as the post's author"),
+        ]
         indexes = [
             # The post page: one post's approved counterpoints, oldest first.
             models.Index(fields=["post", "status", "submitted_at"], name="counterpoint_post_status"),
@@ -249,6 +257,20 @@ class Counterpoint(models.Model):
 
     def mark_spam(self, *, by):
         self._moderate(self.Status.SPAM, by)
+
+
+def can_respond_as_author(user, post):
+    """
+    Whether ``user`` may speak for the author of ``post``: set a counterpoint's
+    response, write the public reply, credit counterpoints in a verdict.
+    Moderators review; only the author (or someone given the explicit
+    ``respond_as_author`` permission, such as a superuser) answers.
+    """
+    if not (user.is_active and user.is_staff):
+        return False
+    if post is not None and post.author_id is not None and post.author_id == user.pk:
+        return True
+    return user.has_perm("counterpoints.respond_as_author")
 
 
 class Unsubscribed(models.Model):

@@ -14,13 +14,21 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from . import notifications
-from .models import NOT_PUBLISHED, Counterpoint, RejectionReason, body_fingerprint
+from .models import (
+    MODERATORS_GROUP,
+    NOT_PUBLISHED,
+    Counterpoint,
+    RejectionReason,
+    body_fingerprint,
+    normalise_email,
+)
 from .signals import announce_change
 
 logger = logging.getLogger(__name__)
@@ -83,11 +91,34 @@ def submit_counterpoint(
     return Submission(counterpoint=counterpoint, created=True)
 
 
+def moderator_addresses():
+    """
+    Who hears of a new counterpoint: the active staff members of the
+    Moderators group who have an address, and MODERATOR_EMAILS; each
+    mailbox once.
+    """
+    staff = (
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True, groups__name=MODERATORS_GROUP)
+        .exclude(email="")
+        .order_by("pk")
+        .values_list("email", flat=True)
+    )
+    addresses = {}
+    for address in [*settings.MODERATOR_EMAILS, *staff]:
+        addresses.setdefault(normalise_email(address), address.strip())
+    return list(addresses.values())
+
+
 def notify_moderators(*, counterpoint):
-    """E-mail MODERATOR_EMAILS a new counterpoint; a mail failure never loses it."""
-    recipients = settings.MODERATOR_EMAILS
+    """E-mail the moderators a new counterpoint; a mail failure never loses it."""
+    recipients = moderator_addresses()
     if not recipients:
-        logger.warning("MODERATOR_EMAILS is empty: nobody was told about counterpoint %s", counterpoint.pk)
+        logger.warning(
+            "No moderator has an e-mail address (Moderators group, MODERATOR_EMAILS): "
+            "nobody was told about counterpoint %s",
+            counterpoint.pk,
+        )
         return
     post = counterpoint.post
     review_url = settings.SITE_URL + reverse(

@@ -103,4 +103,4 @@ def test_without_moderator_addresses_nothing_is_sent_and_it_is_logged(
     ):
         client.post(submit_url(post), form_data(post))
     assert mailoutbox == []
-    assert "MODERATOR_EMAILS is empty" in caplog.text
+    assert "No moderator has an e-mail address" in caplog.text

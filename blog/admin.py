@@ -155,6 +155,7 @@ class HindsightAdmin(admin.ModelAdmin):
         form.user = request.user
         return form
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        counterpoint_services.announce_verdict(hindsight=obj)
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # After its credits are saved: the mail says whom the verdict credits.
+        counterpoint_services.announce_verdict(hindsight=form.instance)

@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import ngettext
 
 from . import services
-from .models import Counterpoint, RejectionReason, Status, Unsubscribed, can_respond_as_author
+from .models import Counterpoint, OutboxMail, RejectionReason, Status, Unsubscribed, can_respond_as_author
 from .signals import announce_change
 
 
@@ -204,3 +204,24 @@ class UnsubscribedAdmin(admin.ModelAdmin):
     list_display = ["email", "unsubscribed_at"]
     search_fields = ["email"]
     date_hierarchy = "unsubscribed_at"
+
+
+@admin.register(OutboxMail)
+class OutboxMailAdmin(admin.ModelAdmin):
+    """The mail outbox, to see what waits and why (sent by ``manage.py send_mail_outbox``)."""
+
+    list_display = ["subject", "recipients", "created_at", "attempts", "send_after", "sent_at"]
+    list_filter = [("sent_at", admin.EmptyFieldListFilter)]
+    search_fields = ["subject", "to"]
+    date_hierarchy = "created_at"
+    readonly_fields = [field.name for field in OutboxMail._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="to")
+    def recipients(self, mail):
+        return ", ".join(mail.to)

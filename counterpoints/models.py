@@ -290,3 +290,42 @@ class Unsubscribed(models.Model):
     def save(self, *args, **kwargs):
         self.email = normalise_email(self.email)
         super().save(*args, **kwargs)
+
+
+class OutboxMailQuerySet(models.QuerySet):
+    def due(self, now=None):
+        """Unsent mail whose next attempt has come, oldest first."""
+        return self.filter(sent_at=None, send_after__lte=now or timezone.now()).order_by("send_after", "pk")
+
+
+class OutboxMail(models.Model):
+    """
+    A mail written in the same transaction as the change it tells about and
+    sent later by ``manage.py send_mail_outbox`` (see outbox.py): no request
+    waits on SMTP, and an SMTP outage loses nothing.
+    """
+
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    from_email = models.CharField(max_length=254)
+    to = models.JSONField(help_text="The recipients' addresses.")
+    headers = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    send_after = models.DateTimeField(default=timezone.now, help_text="The next attempt, not before.")
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = OutboxMailQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "outgoing mail"
+        verbose_name_plural = "outgoing mail"
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The sender's question, asked every few seconds: what is due?
+            models.Index(fields=["send_after"], condition=Q(sent_at=None), name="outbox_due"),
+        ]
+
+    def __str__(self):
+        return f"{self.subject} → {', '.join(self.to)}"

@@ -2,32 +2,27 @@
 Counterpoint workflows, called by the view, the admin and the tests alike.
 
 submit_counterpoint: check the post is open, store the counterpoint once,
-tell the moderators after the commit. moderate_counterpoints: set a batch's
-status, stamp who and when, and announce it so cached pages can refresh;
-approved ones tell their submitters. announce_verdict: a new verdict on a
-post tells the readers whose approved counterpoints answered it. Mail to
-readers (notifications.py) goes out after the commit and never loses data.
+tell the moderators. moderate_counterpoints: set a batch's status, stamp
+who and when, log it in the admin's history, and announce it so cached
+pages can refresh; approved ones tell their submitters. announce_verdict:
+a new verdict on a post tells the readers whose approved counterpoints
+answered it. Mail (notifications.py) is queued in the outbox in the same
+transaction as the change and sent by ``manage.py send_mail_outbox``.
 """
 
 import logging
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.admin.models import CHANGE, LogEntry
-from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from . import notifications
 from .models import (
-    MODERATORS_GROUP,
     NOT_PUBLISHED,
     Counterpoint,
     RejectionReason,
     body_fingerprint,
-    normalise_email,
 )
 from .signals import announce_change
 
@@ -81,7 +76,7 @@ def submit_counterpoint(
     try:
         with transaction.atomic():
             counterpoint.save()
-            transaction.on_commit(lambda: notify_moderators(counterpoint=counterpoint))
+            notifications.mail_moderators(counterpoint=counterpoint)
     except IntegrityError:
         # The unique (post, body_hash) constraint, also under a race.
         existing = Counterpoint.objects.filter(post=post, body_hash=body_fingerprint(body)).first()
@@ -89,64 +84,6 @@ def submit_counterpoint(
             raise
         return Submission(counterpoint=existing, created=False)
     return Submission(counterpoint=counterpoint, created=True)
-
-
-def moderator_addresses():
-    """
-    Who hears of a new counterpoint: the active staff members of the
-    Moderators group who have an address, and MODERATOR_EMAILS; each
-    mailbox once.
-    """
-    staff = (
-        get_user_model()
-        .objects.filter(is_active=True, is_staff=True, groups__name=MODERATORS_GROUP)
-        .exclude(email="")
-        .order_by("pk")
-        .values_list("email", flat=True)
-    )
-    addresses = {}
-    for address in [*settings.MODERATOR_EMAILS, *staff]:
-        addresses.setdefault(normalise_email(address), address.strip())
-    return list(addresses.values())
-
-
-def notify_moderators(*, counterpoint):
-    """E-mail the moderators a new counterpoint; a mail failure never loses it."""
-    recipients = moderator_addresses()
-    if not recipients:
-        logger.warning(
-            "No moderator has an e-mail address (Moderators group, MODERATOR_EMAILS): "
-            "nobody was told about counterpoint %s",
-            counterpoint.pk,
-        )
-        return
-    post = counterpoint.post
-    review_url = settings.SITE_URL + reverse(
-        "admin:counterpoints_counterpoint_change", args=[counterpoint.pk]
-    )
-    subject = f"[{settings.SITE_NAME}] New counterpoint on “{post.title}”"
-    lines = [
-        f"{counterpoint.author_name} {counterpoint.get_stance_display()} on “{post.title}”:",
-        settings.SITE_URL + post.get_absolute_url(),
-        "",
-    ]
-    if counterpoint.quote:
-        lines += [f"Quoting: “{' '.join(counterpoint.quote.split())}”", ""]
-    lines += [
-        counterpoint.excerpt,
-        "",
-        "It waits for review and is not public yet. Approve, reject or mark it as spam:",
-        review_url,
-    ]
-    try:
-        send_mail(
-            " ".join(subject.split()),
-            "\n".join(lines),
-            settings.DEFAULT_FROM_EMAIL,
-            recipients,
-        )
-    except Exception:
-        logger.exception("Could not e-mail the moderators about counterpoint %s", counterpoint.pk)
 
 
 # What each act says in the admin's history of the counterpoint.
@@ -197,7 +134,7 @@ def moderate_counterpoints(*, counterpoints, status, by, reason=None):
         _log_moderation(changing, status=status, reason=reason, by=by)
         announce_change(post_ids={counterpoint.post_id for counterpoint in changing})
         if status == Counterpoint.Status.APPROVED:
-            notify_approval(counterpoint_ids=ids)
+            notifications.mail_approval(counterpoint_ids=ids)
     return count
 
 
@@ -213,17 +150,12 @@ def _log_moderation(counterpoints, *, status, reason, by):
     )
 
 
-def notify_approval(*, counterpoint_ids):
-    """After the commit, e-mail the submitters of these (now approved) counterpoints."""
-    ids = list(counterpoint_ids)
-    transaction.on_commit(lambda: notifications.send_approval_mails(counterpoint_ids=ids), robust=True)
-
-
 def announce_verdict(*, hindsight):
     """
-    A new verdict on a post: after the commit, e-mail every reader with an
-    approved counterpoint on it (once per address, unless unsubscribed).
-    Called where verdicts are made (the post's admin page, the verdicts
-    admin), not by a signal: the seed loader adds verdicts without mail.
+    A new verdict on a post, its credits saved: e-mail every reader with an
+    approved counterpoint on it (once per address, unless unsubscribed), in
+    the caller's transaction. Called where verdicts are made (the post's
+    admin page, the verdicts admin), not by a signal: the seed loader adds
+    verdicts without mail.
     """
-    transaction.on_commit(lambda: notifications.send_verdict_mails(hindsight=hindsight), robust=True)
+    notifications.mail_verdict(hindsight=hindsight)

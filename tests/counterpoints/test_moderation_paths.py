@@ -77,7 +77,7 @@ def announcements():
 def test_every_path_is_the_same_act(
     admin_client,
     admin_user,
-    mailoutbox,
+    sent_mail,
     announcements,
     django_capture_on_commit_callbacks,
     path,
@@ -101,7 +101,7 @@ def test_every_path_is_the_same_act(
         (admin_user, CHANGE, logged)
     ]
     assert post.pk in set().union(*announcements)
-    subjects = [mail.subject for mail in mailoutbox if mail.to == ["ada@example.com"]]
+    subjects = [mail.subject for mail in sent_mail() if mail.to == ["ada@example.com"]]
     if status == Status.APPROVED:
         assert subjects == ["[expectedwrong] Your counterpoint on “The argument” is published"]
     else:

@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
-from counterpoints import services
+from counterpoints import notifications, services
 from counterpoints.models import Counterpoint
 from tests.counterpoints.browser_forms import form_values
 from tests.counterpoints.factories import make_counterpoint
@@ -163,14 +163,14 @@ def test_moderator_mail_goes_to_the_groups_active_staff_and_the_setting(settings
     make_user(staff=True, email="staff-not-moderator@example.com")
     not_staff = make_user(email="not-staff@example.com")
     not_staff.groups.add(Group.objects.get(name="Moderators"))
-    assert services.moderator_addresses() == ["Desk@example.com", "mod@example.com"]
+    assert notifications.moderator_addresses() == ["Desk@example.com", "mod@example.com"]
 
 
-def test_a_new_counterpoint_mails_a_group_moderator(settings, mailoutbox, django_capture_on_commit_callbacks):
+def test_a_new_counterpoint_mails_a_group_moderator(settings, sent_mail, django_capture_on_commit_callbacks):
     settings.MODERATOR_EMAILS = []
     moderator(email="mod@example.com")
     with django_capture_on_commit_callbacks(execute=True):
         services.submit_counterpoint(
             post=make_post(), stance="extend", author_name="Ada", body="A point long enough to hold."
         )
-    assert [mail.to for mail in mailoutbox] == [["mod@example.com"]]
+    assert [mail.to for mail in sent_mail()] == [["mod@example.com"]]

@@ -66,7 +66,16 @@ class CounterpointAdmin(admin.ModelAdmin):
         ("Counterpoint", {"fields": reader_fields}),
         (
             "Review",
-            {"fields": ["status", "rejection_reason", "response", "author_reply", "moderator_note"]},
+            {
+                "fields": [
+                    "status",
+                    "rejection_reason",
+                    "rejection_note",
+                    "response",
+                    "author_reply",
+                    "moderator_note",
+                ]
+            },
         ),
         ("Audit", {"fields": audit_fields}),
     ]
@@ -94,17 +103,23 @@ class CounterpointAdmin(admin.ModelAdmin):
         url = settings.SITE_URL + counterpoint.get_status_url()
         return format_html('<a href="{}" rel="noreferrer">{}</a>', url, url)
 
-    # Status and reason are changed by the moderation service alone, never by
-    # the form's own save, so a change here stamps, logs and mails like a bulk
-    # action; the form saves the rest (note, reply, response).
-    moderation_fields = {"status", "rejection_reason"}
+    # Status, reason and note are changed by the moderation service alone,
+    # and the author's answer by answer_counterpoint, never by the form's own
+    # save: a change here stamps, logs and mails like a bulk action. The
+    # form saves the rest (the private note).
+    moderation_fields = {"status", "rejection_reason", "rejection_note"}
 
     def save_model(self, request, obj, form, change):
+        initial = form.initial
         moderated = bool(self.moderation_fields.intersection(form.changed_data))
+        answered = bool(set(self.author_fields).intersection(form.changed_data))
         if moderated:
-            status, reason = obj.status, obj.rejection_reason or None
-            obj.status = form.initial["status"]
-            obj.rejection_reason = form.initial["rejection_reason"]
+            status, reason, note = obj.status, obj.rejection_reason or None, obj.rejection_note
+            obj.status, obj.rejection_reason = initial["status"], initial["rejection_reason"]
+            obj.rejection_note = initial["rejection_note"]
+        if answered:
+            response, reply = obj.response, obj.author_reply
+            obj.response, obj.author_reply = initial["response"], initial["author_reply"]
         super().save_model(request, obj, form, change)
         if moderated:
             services.moderate_counterpoints(
@@ -112,23 +127,29 @@ class CounterpointAdmin(admin.ModelAdmin):
                 status=status,
                 by=request.user,
                 reason=reason,
+                note=note,
             )
-            obj.refresh_from_db(fields=["status", "rejection_reason", "reviewed_by", "reviewed_at"])
-            obj._moderated = True
+            obj.refresh_from_db(
+                fields=["status", "rejection_reason", "rejection_note", "reviewed_by", "reviewed_at"]
+            )
+        if answered:
+            services.answer_counterpoint(counterpoint=obj, response=response, reply=reply, by=request.user)
+        obj._logged_by_service = moderated or answered
         announce_change(post_ids={obj.post_id})
 
     def construct_change_message(self, request, form, formsets, add=False):
-        # The service has logged the moderation in its own words.
+        # The services have logged moderation and answers in their own words.
         changed = form.changed_data
-        form.__dict__["changed_data"] = [name for name in changed if name not in self.moderation_fields]
+        logged = {*self.moderation_fields, *self.author_fields}
+        form.__dict__["changed_data"] = [name for name in changed if name not in logged]
         try:
             return super().construct_change_message(request, form, formsets, add)
         finally:
             form.__dict__["changed_data"] = changed
 
     def log_change(self, request, obj, message):
-        if getattr(obj, "_moderated", False) and not message:
-            return None  # no "No fields changed." beside the moderation's own entry
+        if getattr(obj, "_logged_by_service", False) and not message:
+            return None  # no "No fields changed." beside the services' own entries
         return super().log_change(request, obj, message)
 
     def get_actions(self, request):

@@ -152,6 +152,13 @@ class Counterpoint(models.Model):
         blank=True,
         help_text="Optional, with a rejection: the submitter sees it, worded for them, on their status page.",
     )
+    rejection_note = models.TextField(
+        "note to the submitter",
+        blank=True,
+        max_length=1000,
+        help_text="Optional, with a rejection: said to the submitter in your words, on their status page "
+        "and by e-mail, beside the reason.",
+    )
     moderator_note = models.TextField(
         "private note", blank=True, help_text="For moderators only; never shown to readers."
     )
@@ -206,6 +213,11 @@ class Counterpoint(models.Model):
                 name="counterpoint_rejection_reason_valid",
                 violation_error_message="A reason goes with a rejected or spam counterpoint only.",
             ),
+            models.CheckConstraint(
+                condition=Q(rejection_note="") | Q(status__in=NOT_PUBLISHED),
+                name="counterpoint_rejection_note_valid",
+                violation_error_message="A note to the submitter goes with a rejection only.",
+            ),
             # A double-clicked or replayed submission is stored once.
             models.UniqueConstraint(fields=["post", "body_hash"], name="counterpoint_unique_body_per_post"),
         ]
@@ -247,7 +259,9 @@ class Counterpoint(models.Model):
         from .services import moderate_counterpoints
 
         moderate_counterpoints(counterpoints=Counterpoint.objects.filter(pk=self.pk), status=status, by=by)
-        self.refresh_from_db(fields=["status", "reviewed_by", "reviewed_at", "rejection_reason"])
+        self.refresh_from_db(
+            fields=["status", "reviewed_by", "reviewed_at", "rejection_reason", "rejection_note"]
+        )
 
     def approve(self, *, by):
         self._moderate(self.Status.APPROVED, by)

@@ -176,6 +176,72 @@ def mail_approval(*, counterpoint_ids):
     return sent
 
 
+def mail_rejection(*, counterpoint_ids):
+    """
+    Tell each submitter who left an address that their counterpoint is not
+    published, and why: the reason and the moderator's note. Spam gets no
+    mail (a spammer learns nothing from us).
+    """
+    rejected = (
+        Counterpoint.objects.filter(pk__in=counterpoint_ids, status=Counterpoint.Status.REJECTED)
+        .exclude(author_email="")
+        .select_related("post")
+        .order_by("submitted_at", "pk")
+    )
+    queued = 0
+    for theirs in _by_address(rejected).values():
+        for counterpoint in theirs:
+            post = counterpoint.post
+            lines = [
+                f"Hello {counterpoint.author_name},",
+                "",
+                f"Your counterpoint on “{post.title}” was read by a moderator and will not be published.",
+                "",
+            ]
+            if counterpoint.rejection_reason:
+                lines += [
+                    f"The reason: {counterpoint.get_rejection_reason_display()}. "
+                    f"{counterpoint.rejection_reason_text}",
+                    "",
+                ]
+            if counterpoint.rejection_note:
+                lines += ["The moderator’s note:", counterpoint.rejection_note, ""]
+            lines += [
+                "You are welcome to send another one that answers the post.",
+                "",
+                "Your private status page for it (keep the link to yourself):",
+                _absolute(counterpoint.get_status_url()),
+            ]
+            queued += _queue(
+                to=counterpoint.author_email,
+                subject=f"Your counterpoint on “{post.title}” is not published",
+                lines=lines,
+            )
+    return queued
+
+
+def mail_answer(*, counterpoint):
+    """Tell the submitter of an approved counterpoint that the author answered it."""
+    if not counterpoint.author_email or is_unsubscribed(counterpoint.author_email):
+        return 0
+    post = counterpoint.post
+    lines = [
+        f"Hello {counterpoint.author_name},",
+        "",
+        f"The author of “{post.title}” answered your counterpoint.",
+    ]
+    if counterpoint.response:
+        lines += ["", f"Their response: {counterpoint.get_response_display()}."]
+    if counterpoint.author_reply:
+        lines += ["", "Their reply:", plain_text(counterpoint.author_reply)]
+    lines += ["", "Read it under the post:", _absolute(counterpoint.get_absolute_url())]
+    return _queue(
+        to=counterpoint.author_email,
+        subject=f"The author answered your counterpoint on “{post.title}”",
+        lines=lines,
+    )
+
+
 def mail_verdict(*, hindsight):
     """
     Tell every reader with an approved counterpoint on ``hindsight.post``

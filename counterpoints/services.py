@@ -14,6 +14,7 @@ import logging
 from dataclasses import dataclass
 
 from django.contrib.admin.models import CHANGE, LogEntry
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -23,6 +24,7 @@ from .models import (
     Counterpoint,
     RejectionReason,
     body_fingerprint,
+    can_respond_as_author,
 )
 from .signals import announce_change
 
@@ -95,7 +97,7 @@ MODERATION_LOG = {
 }
 
 
-def moderate_counterpoints(*, counterpoints, status, by, reason=None):
+def moderate_counterpoints(*, counterpoints, status, by, reason=None, note=""):
     """
     Give every counterpoint in the queryset ``status``, stamped with the
     moderator and the time. Rows that already have it are left alone (their
@@ -106,18 +108,26 @@ def moderate_counterpoints(*, counterpoints, status, by, reason=None):
     all come here, so every path stamps, logs, refreshes and mails alike.
     Each changed row gets an admin ``LogEntry`` (its "History" page says who
     did what), the changed posts are announced for the page cache, and
-    submitters of newly approved counterpoints who left an address are
-    e-mailed after the commit.
+    submitters who left an address hear of an approval or a rejection (not
+    of spam) by mail queued in the same transaction.
 
-    ``reason`` (a RejectionReason, with a rejected or spam status) is what
-    the submitter's status page tells them; then rows are left alone only if
-    they already have both.
+    ``reason`` (a RejectionReason) and ``note`` (free text, in the
+    moderator's words) go with a rejected or spam status: the submitter's
+    status page and mail tell them. Rows are left alone only if they
+    already have the status and whichever of the two is given.
     """
     if status not in Counterpoint.Status.values:
         raise ValueError(f"Unknown counterpoint status: {status!r}")
     if reason is not None and (reason not in RejectionReason.values or status not in NOT_PUBLISHED):
         raise ValueError(f"A reason ({reason!r}) goes with a rejected or spam status only, not {status!r}")
-    unchanged = {"status": status} if reason is None else {"status": status, "rejection_reason": reason}
+    note = (note or "").strip()
+    if note and status not in NOT_PUBLISHED:
+        raise ValueError(f"A note to the submitter goes with a rejected or spam status only, not {status!r}")
+    unchanged = {"status": status}
+    if reason is not None:
+        unchanged["rejection_reason"] = reason
+    if note:
+        unchanged["rejection_note"] = note
     with transaction.atomic():
         changing = list(
             Counterpoint.objects.filter(pk__in=counterpoints.values("pk"))
@@ -127,7 +137,11 @@ def moderate_counterpoints(*, counterpoints, status, by, reason=None):
         )
         ids = [counterpoint.pk for counterpoint in changing]
         count = Counterpoint.objects.filter(pk__in=ids).update(
-            status=status, reviewed_by=by, reviewed_at=timezone.now(), rejection_reason=reason or ""
+            status=status,
+            reviewed_by=by,
+            reviewed_at=timezone.now(),
+            rejection_reason=reason or "",
+            rejection_note=note,
         )
         if not count:
             return 0
@@ -135,6 +149,8 @@ def moderate_counterpoints(*, counterpoints, status, by, reason=None):
         announce_change(post_ids={counterpoint.post_id for counterpoint in changing})
         if status == Counterpoint.Status.APPROVED:
             notifications.mail_approval(counterpoint_ids=ids)
+        elif status == Counterpoint.Status.REJECTED:
+            notifications.mail_rejection(counterpoint_ids=ids)
     return count
 
 
@@ -148,6 +164,40 @@ def _log_moderation(counterpoints, *, status, reason, by):
     LogEntry.objects.log_actions(
         user_id=by.pk, queryset=counterpoints, action_flag=CHANGE, change_message=message
     )
+
+
+def answer_counterpoint(*, counterpoint, response, reply, by):
+    """
+    The author's answer to a counterpoint: the response badge and the public
+    reply. Only the post's author or a user with the ``respond_as_author``
+    permission may answer (PermissionDenied otherwise). The change is logged
+    in the admin's history, announced for the page cache, and the submitter
+    of an approved counterpoint is told by mail when there is something new
+    to read. Returns whether anything changed.
+    """
+    if not can_respond_as_author(by, counterpoint.post):
+        raise PermissionDenied("Only the post's author answers its counterpoints.")
+    response, reply = response or "", (reply or "").strip()
+    if (response, reply) == (counterpoint.response, counterpoint.author_reply.strip()):
+        return False
+    tell = bool(response and response != counterpoint.response) or bool(
+        reply and reply != counterpoint.author_reply.strip()
+    )
+    counterpoint.response, counterpoint.author_reply = response, reply
+    counterpoint.render()  # before the transaction, as on submission
+    with transaction.atomic():
+        counterpoint.save(update_fields=["response", "author_reply", "reply_html"])
+        LogEntry.objects.log_actions(
+            user_id=by.pk,
+            queryset=[counterpoint],
+            action_flag=CHANGE,
+            change_message="Answered as the author.",
+            single_object=True,
+        )
+        announce_change(post_ids={counterpoint.post_id})
+        if tell and counterpoint.status == Counterpoint.Status.APPROVED:
+            notifications.mail_answer(counterpoint=counterpoint)
+    return True
 
 
 def announce_verdict(*, hindsight):

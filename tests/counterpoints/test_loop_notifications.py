@@ -111,16 +111,14 @@ def test_approval_mail_waits_in_the_outbox_for_the_sender(admin_client, mailoutb
     assert [mail.to for mail in sent_mail()] == [["ada@example.com"]]
 
 
-def test_no_mail_without_an_address_or_for_a_rejection(
-    admin_client, sent_mail, django_capture_on_commit_callbacks
-):
+def test_no_mail_without_an_address_or_for_spam(admin_client, sent_mail, django_capture_on_commit_callbacks):
     post = make_post()
     anonymous = make_counterpoint(post, status=Status.PENDING, author_email="")
-    rejected = make_counterpoint(post, status=Status.PENDING, author_email="bo@example.com")
+    spam = make_counterpoint(post, status=Status.PENDING, author_email="bo@example.com")
 
     with django_capture_on_commit_callbacks(execute=True):
         approve_in_admin(admin_client, anonymous)
-        admin_client.post(CHANGELIST, {"action": "reject", "_selected_action": [rejected.pk]})
+        admin_client.post(CHANGELIST, {"action": "mark_spam", "_selected_action": [spam.pk]})
 
     assert sent_mail() == []
 

@@ -6,7 +6,15 @@ from django.utils.html import format_html
 from django.utils.translation import ngettext
 
 from . import services
-from .models import Counterpoint, OutboxMail, RejectionReason, Status, Unsubscribed, can_respond_as_author
+from .models import (
+    BlockedPattern,
+    Counterpoint,
+    OutboxMail,
+    RejectionReason,
+    Status,
+    Unsubscribed,
+    can_respond_as_author,
+)
 from .signals import announce_change
 
 
@@ -44,11 +52,11 @@ class ReviewQueueFilter(admin.SimpleListFilter):
 class CounterpointAdmin(admin.ModelAdmin):
     list_display = ["excerpt", "post", "stance", "author_name", "status", "response", "submitted_at"]
     list_display_links = ["excerpt"]
-    list_filter = [ReviewQueueFilter, "stance", "response", "rejection_reason", "post"]
+    list_filter = [ReviewQueueFilter, "blocklisted", "stance", "response", "rejection_reason", "post"]
     list_select_related = ["post"]
     search_fields = ["author_name", "author_email", "body"]
     ordering = ["-submitted_at", "-pk"]
-    actions = ["approve", "reject", "mark_spam"]
+    actions = ["approve", "reject", "mark_spam", "ban_and_mark_spam"]
     # What the reader sent is theirs: a moderator approves or rejects it,
     # never rewrites it.
     reader_fields = [
@@ -60,7 +68,15 @@ class CounterpointAdmin(admin.ModelAdmin):
         "quote",
         "body",
     ]
-    audit_fields = ["submitted_at", "reviewed_by", "reviewed_at", "ip_address", "user_agent", "status_page"]
+    audit_fields = [
+        "submitted_at",
+        "reviewed_by",
+        "reviewed_at",
+        "blocked_by",
+        "ip_address",
+        "user_agent",
+        "status_page",
+    ]
     readonly_fields = [*reader_fields, *audit_fields]
     fieldsets = [
         ("Counterpoint", {"fields": reader_fields}),
@@ -198,6 +214,22 @@ class CounterpointAdmin(admin.ModelAdmin):
     def mark_spam(self, request, queryset):
         self._moderate(request, queryset, Status.SPAM, "marked as spam")
 
+    @admin.action(description="Ban submitter (e-mail and IP) and mark as spam", permissions=["change"])
+    def ban_and_mark_spam(self, request, queryset):
+        created, marked = services.ban_submitters(counterpoints=queryset, by=request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "%(marked)d counterpoint was marked as spam; ",
+                "%(marked)d counterpoints were marked as spam; ",
+                marked,
+            )
+            % {"marked": marked}
+            + ngettext("%(created)d blocklist entry added.", "%(created)d blocklist entries added.", created)
+            % {"created": created},
+            messages.SUCCESS,
+        )
+
 
 class CounterpointInline(admin.TabularInline):
     """On a post's admin page: its counterpoints, each a link to review it."""
@@ -246,3 +278,19 @@ class OutboxMailAdmin(admin.ModelAdmin):
     @admin.display(description="to")
     def recipients(self, mail):
         return ", ".join(mail.to)
+
+
+@admin.register(BlockedPattern)
+class BlockedPatternAdmin(admin.ModelAdmin):
+    """The blocklist: what matches is held as spam at once, silently (blocklist.py)."""
+
+    list_display = ["value", "kind", "note", "hits", "last_hit_at", "created_by", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["value", "note"]
+    readonly_fields = ["hits", "last_hit_at", "created_by", "created_at"]
+    fields = ["kind", "value", "note", *readonly_fields]
+
+    def save_model(self, request, obj, form, change):
+        if obj.created_by_id is None:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)

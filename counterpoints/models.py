@@ -175,6 +175,18 @@ class Counterpoint(models.Model):
         on_delete=models.SET_NULL,
         related_name="reviewed_counterpoints",
     )
+    # Held as spam at once by a blocklist entry: never public, never mailed
+    # about, and shown to its submitter exactly like a pending one.
+    blocklisted = models.BooleanField("held by the blocklist", default=False, editable=False)
+    blocked_by = models.ForeignKey(
+        "BlockedPattern",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="held",
+        verbose_name="blocklist entry",
+    )
     ip_address = models.GenericIPAddressField("submitter IP", null=True, blank=True)
     user_agent = models.CharField("submitter user agent", max_length=USER_AGENT_MAX_LENGTH, blank=True)
 
@@ -235,6 +247,13 @@ class Counterpoint(models.Model):
     def get_status_url(self):
         """The submitter's private status page."""
         return reverse("counterpoints:status", kwargs={"token": self.status_token})
+
+    @property
+    def status_for_submitter(self):
+        """What the submitter is shown: a blocklisted one looks pending, as any other would."""
+        if self.blocklisted and self.status == Status.SPAM:
+            return Status.PENDING
+        return self.status
 
     @property
     def rejection_reason_text(self):
@@ -343,3 +362,51 @@ class OutboxMail(models.Model):
 
     def __str__(self):
         return f"{self.subject} → {', '.join(self.to)}"
+
+
+class BlockKind(models.TextChoices):
+    EMAIL = "email", "e-mail address or domain"
+    IP = "ip", "IP address or network"
+    WORD = "word", "word or phrase"
+    LINK = "link", "link domain"
+
+
+class BlockedPattern(models.Model):
+    """
+    A blocklist entry, managed in the admin: a counterpoint that matches one
+    is stored as spam at once (see blocklist.py).
+    """
+
+    Kind = BlockKind
+
+    kind = models.CharField(max_length=10, choices=BlockKind)
+    value = models.CharField(
+        max_length=255,
+        help_text="troll@example.com or example.com · 203.0.113.7 or 203.0.113.0/24 or 2001:db8::/32 · "
+        "a word or phrase (whole words, any case) · a domain linked in the body or given as website "
+        "(its subdomains too).",
+    )
+    note = models.CharField("why", max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False, on_delete=models.SET_NULL
+    )
+    hits = models.PositiveIntegerField(default=0, editable=False, help_text="Counterpoints it held.")
+    last_hit_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "blocklist entry"
+        verbose_name_plural = "blocklist"
+        ordering = ["kind", "value"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=BlockKind.values), name="blockedpattern_kind_valid"),
+            models.UniqueConstraint(fields=["kind", "value"], name="blockedpattern_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.value}"
+
+    def clean(self):
+        from .blocklist import normalise_pattern  # blocklist.py imports this module
+
+        self.value = normalise_pattern(self.kind, self.value)

@@ -18,9 +18,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import notifications
+from . import blocklist, notifications
 from .models import (
     NOT_PUBLISHED,
+    BlockedPattern,
     Counterpoint,
     RejectionReason,
     body_fingerprint,
@@ -72,13 +73,28 @@ def submit_counterpoint(
         ip_address=ip_address,
         user_agent=(user_agent or "")[: Counterpoint._meta.get_field("user_agent").max_length],
     )
+    # A blocklisted submission is spam at once, told nothing different, and
+    # never mailed to the moderators (blocklist.py).
+    blocked = blocklist.find_match(
+        author_email=author_email,
+        ip_address=ip_address,
+        author_name=author_name,
+        author_website=author_website,
+        body=body,
+    )
+    if blocked is not None:
+        counterpoint.status = Counterpoint.Status.SPAM
+        counterpoint.blocklisted, counterpoint.blocked_by = True, blocked
     # Markdown is rendered before the transaction: SQLite holds its write
     # lock for as long as the transaction lasts.
     counterpoint.render()
     try:
         with transaction.atomic():
             counterpoint.save()
-            notifications.mail_moderators(counterpoint=counterpoint)
+            if blocked is None:
+                notifications.mail_moderators(counterpoint=counterpoint)
+            else:
+                blocklist.count_hit(blocked)
     except IntegrityError:
         # The unique (post, body_hash) constraint, also under a race.
         existing = Counterpoint.objects.filter(post=post, body_hash=body_fingerprint(body)).first()
@@ -198,6 +214,27 @@ def answer_counterpoint(*, counterpoint, response, reply, by):
         if tell and counterpoint.status == Counterpoint.Status.APPROVED:
             notifications.mail_answer(counterpoint=counterpoint)
     return True
+
+
+def ban_submitters(*, counterpoints, by):
+    """
+    "Ban submitter and mark spam": block the e-mail address and the IP
+    address of each counterpoint's submitter (existing entries are kept)
+    and mark the counterpoints as spam, in one transaction. Returns how
+    many blocklist entries were created and how many counterpoints marked.
+    """
+    created = 0
+    with transaction.atomic():
+        for counterpoint in counterpoints.select_related(None).only("pk", "author_email", "ip_address"):
+            for kind, value in blocklist.entries_for_submitter(counterpoint):
+                _, new = BlockedPattern.objects.get_or_create(
+                    kind=kind,
+                    value=value,
+                    defaults={"created_by": by, "note": f"Banned from counterpoint {counterpoint.pk}."},
+                )
+                created += new
+        marked = moderate_counterpoints(counterpoints=counterpoints, status=Counterpoint.Status.SPAM, by=by)
+    return created, marked
 
 
 def announce_verdict(*, hindsight):

@@ -82,7 +82,7 @@ def _with_status_link(text, counterpoint):
     url = settings.SITE_URL + counterpoint.get_status_url()
     message = format_html("{} " + KEEP_THE_LINK, text, url, url)
     if (
-        counterpoint.status == Counterpoint.Status.PENDING
+        counterpoint.status_for_submitter == Counterpoint.Status.PENDING
         and counterpoint.author_email
         and not notifications.is_unsubscribed(counterpoint.author_email)
     ):

@@ -323,6 +323,11 @@ def test_moderators_group_exists_with_review_permissions_only():
         "view_counterpoint",
         "change_counterpoint",
         "view_post",
+        # The blocklist is theirs to keep (issue 13).
+        "view_blockedpattern",
+        "add_blockedpattern",
+        "change_blockedpattern",
+        "delete_blockedpattern",
     }
 
 

@@ -5,9 +5,10 @@ from django.contrib import admin, messages
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 
-from . import services
+from . import services, trust
 from .models import (
     BlockedPattern,
+    ConfirmedAddress,
     Counterpoint,
     OutboxMail,
     RejectionReason,
@@ -24,17 +25,20 @@ class ReviewQueueFilter(admin.SimpleListFilter):
     title = "status"
     parameter_name = "status"
     ALL = "all"
+    UNREVIEWED = "unreviewed"  # trusted submitters' counterpoints, published at once
 
     def lookups(self, request, model_admin):
-        return [*Status.choices, (self.ALL, "All")]
+        return [*Status.choices, (self.UNREVIEWED, "published without review"), (self.ALL, "All")]
 
     def value(self):
         value = super().value()
-        return value if value in {*Status.values, self.ALL} else Status.PENDING
+        return value if value in {*Status.values, self.UNREVIEWED, self.ALL} else Status.PENDING
 
     def queryset(self, request, queryset):
         if self.value() == self.ALL:
             return queryset
+        if self.value() == self.UNREVIEWED:
+            return queryset.filter(status=Status.APPROVED, published_without_review=True)
         return queryset.filter(status=self.value())
 
     def choices(self, changelist):
@@ -56,7 +60,7 @@ class CounterpointAdmin(admin.ModelAdmin):
     list_select_related = ["post"]
     search_fields = ["author_name", "author_email", "body"]
     ordering = ["-submitted_at", "-pk"]
-    actions = ["approve", "reject", "mark_spam", "ban_and_mark_spam"]
+    actions = ["approve", "reject", "mark_spam", "ban_and_mark_spam", "revoke_trust"]
     # What the reader sent is theirs: a moderator approves or rejects it,
     # never rewrites it.
     reader_fields = [
@@ -230,6 +234,22 @@ class CounterpointAdmin(admin.ModelAdmin):
             messages.SUCCESS,
         )
 
+    @admin.action(
+        description="Revoke trust in the submitters (their next ones wait for review)", permissions=["change"]
+    )
+    def revoke_trust(self, request, queryset):
+        revoked = trust.revoke_trust(emails=queryset.values_list("author_email", flat=True), by=request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d submitter is no longer trusted.",
+                "%(count)d submitters are no longer trusted.",
+                revoked,
+            )
+            % {"count": revoked},
+            messages.SUCCESS if revoked else messages.WARNING,
+        )
+
 
 class CounterpointInline(admin.TabularInline):
     """On a post's admin page: its counterpoints, each a link to review it."""
@@ -294,3 +314,27 @@ class BlockedPatternAdmin(admin.ModelAdmin):
         if obj.created_by_id is None:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(ConfirmedAddress)
+class ConfirmedAddressAdmin(admin.ModelAdmin):
+    """Addresses their owners confirmed; trust can be revoked (and given back) here too."""
+
+    list_display = ["email", "confirmed_at", "trust_revoked_at", "trust_revoked_by"]
+    list_filter = [("trust_revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["email"]
+    readonly_fields = ["email", "confirmed_at", "trust_revoked_at", "trust_revoked_by"]
+    actions = ["revoke", "restore"]
+
+    def has_add_permission(self, request):
+        return False  # only the address's owner confirms it
+
+    @admin.action(description="Revoke trust", permissions=["change"])
+    def revoke(self, request, queryset):
+        count = trust.revoke_trust(emails=queryset.values_list("email", flat=True), by=request.user)
+        self.message_user(request, f"Trust revoked for {count}.")
+
+    @admin.action(description="Trust again", permissions=["change"])
+    def restore(self, request, queryset):
+        count = queryset.update(trust_revoked_at=None, trust_revoked_by=None)
+        self.message_user(request, f"Trusted again: {count}.")

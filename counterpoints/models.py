@@ -175,6 +175,9 @@ class Counterpoint(models.Model):
         on_delete=models.SET_NULL,
         related_name="reviewed_counterpoints",
     )
+    # Published at once because its submitter is trusted (trust.py): listed
+    # in the admin for review after the fact.
+    published_without_review = models.BooleanField(default=False, editable=False)
     # Held as spam at once by a blocklist entry: never public, never mailed
     # about, and shown to its submitter exactly like a pending one.
     blocklisted = models.BooleanField("held by the blocklist", default=False, editable=False)
@@ -410,3 +413,30 @@ class BlockedPattern(models.Model):
         from .blocklist import normalise_pattern  # blocklist.py imports this module
 
         self.value = normalise_pattern(self.kind, self.value)
+
+
+class ConfirmedAddress(models.Model):
+    """
+    An e-mail address its owner confirmed through the signed link in a
+    status mail: the first condition for being a trusted submitter
+    (trust.py). A moderator can revoke the trust in one click.
+    """
+
+    email = models.EmailField(unique=True, help_text="Stored trimmed and in lower case.")
+    confirmed_at = models.DateTimeField(default=timezone.now)
+    trust_revoked_at = models.DateTimeField(null=True, blank=True)
+    trust_revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "confirmed address"
+        verbose_name_plural = "confirmed addresses"
+        ordering = ["-confirmed_at"]
+
+    def __str__(self):
+        return self.email
+
+    def save(self, *args, **kwargs):
+        self.email = normalise_email(self.email)
+        super().save(*args, **kwargs)

@@ -23,7 +23,8 @@ from django.urls import reverse
 
 from blog.markup import plain_text
 
-from .models import MODERATORS_GROUP, Counterpoint, Unsubscribed, normalise_email
+from . import trust
+from .models import MODERATORS_GROUP, ConfirmedAddress, Counterpoint, Unsubscribed, normalise_email
 from .outbox import queue_mail
 
 logger = logging.getLogger(__name__)
@@ -121,12 +122,15 @@ def mail_moderators(*, counterpoint):
     ]
     if counterpoint.quote:
         lines += [f"Quoting: “{' '.join(counterpoint.quote.split())}”", ""]
-    lines += [
-        counterpoint.excerpt,
-        "",
-        "It waits for review and is not public yet. Approve, reject or mark it as spam:",
-        review_url,
-    ]
+    lines += [counterpoint.excerpt, ""]
+    if counterpoint.published_without_review:
+        lines += [
+            "It is published already: its sender is a trusted returning submitter. Review it after the fact, "
+            "or revoke the trust:",
+        ]
+    else:
+        lines.append("It waits for review and is not public yet. Approve, reject or mark it as spam:")
+    lines.append(review_url)
     queue_mail(
         to=recipients,
         subject=f"[{settings.SITE_NAME}] New counterpoint on “{post.title}”",
@@ -154,7 +158,9 @@ def mail_approval(*, counterpoint_ids):
         .order_by("submitted_at", "pk")
     )
     sent = 0
-    for theirs in _by_address(approved).values():
+    by_address = _by_address(approved)
+    confirmed = set(ConfirmedAddress.objects.filter(email__in=by_address).values_list("email", flat=True))
+    for address, theirs in by_address.items():
         for counterpoint in theirs:
             post = counterpoint.post
             lines = [
@@ -168,6 +174,14 @@ def mail_approval(*, counterpoint_ids):
                 "Your private status page for it (keep the link to yourself):",
                 _absolute(counterpoint.get_status_url()),
             ]
+            if address not in confirmed:
+                # Confirming is what lets a returning reader be trusted (trust.py).
+                lines += [
+                    "",
+                    "Is this your address? Confirm it once, so that your later counterpoints can be "
+                    "published sooner:",
+                    trust.confirmation_url(address),
+                ]
             sent += _queue(
                 to=counterpoint.author_email,
                 subject=f"Your counterpoint on “{post.title}” is published",

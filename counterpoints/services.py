@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import blocklist, notifications
+from . import blocklist, notifications, trust
 from .models import (
     NOT_PUBLISHED,
     BlockedPattern,
@@ -55,7 +55,9 @@ def submit_counterpoint(
     user_agent="",
 ):
     """
-    Hold a reader's counterpoint for review and e-mail the moderators.
+    Hold a reader's counterpoint for review and e-mail the moderators; hold
+    it as spam, silently, if it matches the blocklist (blocklist.py); publish
+    it at once if its submitter is trusted and the site says so (trust.py).
 
     The same body sent twice to the same post is stored once: the second
     call returns the first row with ``created=False`` and sends no mail.
@@ -85,16 +87,22 @@ def submit_counterpoint(
     if blocked is not None:
         counterpoint.status = Counterpoint.Status.SPAM
         counterpoint.blocklisted, counterpoint.blocked_by = True, blocked
+    elif trust.is_trusted(author_email):
+        counterpoint.status = Counterpoint.Status.APPROVED
+        counterpoint.published_without_review = True
+        counterpoint.reviewed_at = timezone.now()
     # Markdown is rendered before the transaction: SQLite holds its write
     # lock for as long as the transaction lasts.
     counterpoint.render()
     try:
         with transaction.atomic():
             counterpoint.save()
-            if blocked is None:
-                notifications.mail_moderators(counterpoint=counterpoint)
-            else:
+            if blocked is not None:
                 blocklist.count_hit(blocked)
+            else:
+                notifications.mail_moderators(counterpoint=counterpoint)
+            if counterpoint.published_without_review:
+                announce_change(post_ids={post.pk})
     except IntegrityError:
         # The unique (post, body_hash) constraint, also under a race.
         existing = Counterpoint.objects.filter(post=post, body_hash=body_fingerprint(body)).first()

@@ -15,11 +15,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from blog.views import post_page_queryset, render_post_page
 
-from . import antispam, notifications, services
+from . import antispam, notifications, services, trust
 from .forms import CounterpointForm
 from .models import Counterpoint
 
 AWAITS_REVIEW = "Thank you: your counterpoint awaits review. It shows up here once a moderator approves it."
+PUBLISHED_AT_ONCE = "Thank you: your counterpoint is published (you are a trusted returning reader)."
 ALREADY_SENT = "We already have this counterpoint, so it was not sent twice."
 KEEP_THE_LINK = (
     "Keep this private link to see what happens to it (it is the only way back, "
@@ -66,7 +67,9 @@ def submit_counterpoint(request, slug):
         # Closed between loading the post and saving it (an edit in the admin).
         return _refuse_closed(request, post)
     counterpoint = submission.counterpoint
-    if submission.created:
+    if submission.created and counterpoint.published_without_review:
+        messages.success(request, _with_status_link(PUBLISHED_AT_ONCE, counterpoint))
+    elif submission.created:
         messages.success(request, _with_status_link(AWAITS_REVIEW, counterpoint))
     elif _same_sender(counterpoint, ip, form.cleaned_data["author_name"]):
         # A double click: the first response (with the link) may never have
@@ -138,3 +141,17 @@ def unsubscribe(request, token):
     else:
         done = notifications.is_unsubscribed(email)
     return _private(render(request, "counterpoints/unsubscribe.html", {"email": email, "done": done}))
+
+
+# As with unsubscribing, a GET only asks (mail scanners fetch every link);
+# the button's POST confirms.
+@never_cache
+@require_http_methods(["GET", "POST"])
+def confirm_address(request, token):
+    email = trust.email_from_confirmation_token(token)
+    if email is None:
+        raise Http404("This confirmation link is not valid, or is more than a month old.")
+    if request.method == "POST":
+        trust.confirm(email)
+    done = trust.is_confirmed(email)
+    return _private(render(request, "counterpoints/confirm_address.html", {"email": email, "done": done}))

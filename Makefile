@@ -22,6 +22,8 @@ $(VENV)/.installed-test: requirements-test.txt requirements.txt | $(BIN)/python
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
+# The mail outbox's sender runs in the background beside the server and
+# stops with it (mail goes to the console unless EMAIL_HOST is set).
 run: export DJANGO_DEBUG ?= 1
 run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: install
@@ -29,7 +31,9 @@ run: install
 	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py load_seeds
 	$(BIN)/python manage.py ensure_admin
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(BIN)/python manage.py send_mail_outbox --loop --verbosity 0 & sender=$$!; \
+		trap 'kill $$sender 2>/dev/null' EXIT INT TERM; \
+		$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 lint: install-test
 	$(BIN)/ruff check .

@@ -5,7 +5,7 @@ from markdownx.admin import MarkdownxModelAdmin
 
 from counterpoints import services as counterpoint_services
 from counterpoints.admin import CounterpointInline
-from counterpoints.models import Counterpoint
+from counterpoints.models import Counterpoint, can_respond_as_author
 
 from .models import Hindsight, Post
 from .uploads import CoverImageField
@@ -18,12 +18,16 @@ class HindsightForm(forms.ModelForm):
         model = Hindsight
         fields = ["post", "verdict", "decided_at", "note", "credited"]
 
+    user = None  # set per request by the admin: who is crediting
+
     def clean(self):
         cleaned = super().clean()
-        post_id = cleaned["post"].pk if cleaned.get("post") else self.instance.post_id
-        strangers = [c for c in cleaned.get("credited") or [] if c.post_id != post_id]
+        post = cleaned.get("post") or getattr(self.instance, "post", None)
+        strangers = [c for c in cleaned.get("credited") or [] if c.post_id != getattr(post, "pk", None)]
         if strangers:
             self.add_error("credited", "Only counterpoints on this post can be credited in its verdict.")
+        elif cleaned.get("credited") and self.user and not can_respond_as_author(self.user, post):
+            self.add_error("credited", "Only the post's author credits counterpoints in its verdict.")
         return cleaned
 
 
@@ -52,8 +56,15 @@ class HindsightInline(admin.StackedInline):
             kwargs["widget"] = forms.CheckboxSelectMultiple  # a post has few counterpoints
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if not can_respond_as_author(request.user, obj):
+            fields = [name for name in fields if name != "credited"]  # the author's voice
+        return fields
+
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
+        formset.form.user = request.user
         # The form class is built for this request, so narrowing it is safe.
         credited = formset.form.base_fields.get("credited")
         if credited is not None:
@@ -139,6 +150,12 @@ class HindsightAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        counterpoint_services.announce_verdict(hindsight=obj)
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.user = request.user
+        return form
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # After its credits are saved: the mail says whom the verdict credits.
+        counterpoint_services.announce_verdict(hindsight=form.instance)

@@ -296,6 +296,10 @@ COUNTERPOINT_RATE_LIMIT = os.environ.get("COUNTERPOINT_RATE_LIMIT", "5/600")
 COUNTERPOINT_MIN_SECONDS = int(os.environ.get("COUNTERPOINT_MIN_SECONDS", "3"))
 COUNTERPOINT_FORM_MAX_AGE = int(os.environ.get("COUNTERPOINT_FORM_MAX_AGE", str(24 * 60 * 60)))
 COUNTERPOINT_MAX_LINKS = int(os.environ.get("COUNTERPOINT_MAX_LINKS", "2"))
+# Trusted returning submitters (counterpoints/trust.py): publish at once the
+# counterpoints of a confirmed address with this many approved and no spam.
+COUNTERPOINT_PUBLISH_TRUSTED = env_bool("COUNTERPOINT_PUBLISH_TRUSTED", False)
+COUNTERPOINT_TRUST_AFTER = int(os.environ.get("COUNTERPOINT_TRUST_AFTER", "3"))
 # How many reverse proxies append to X-Forwarded-For in front of the app.
 # 0: the client is REMOTE_ADDR and the header (forgeable) is ignored.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))

@@ -5,8 +5,17 @@ from django.contrib import admin, messages
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 
-from . import services
-from .models import Counterpoint, RejectionReason, Status, Unsubscribed
+from . import services, trust
+from .models import (
+    BlockedPattern,
+    ConfirmedAddress,
+    Counterpoint,
+    OutboxMail,
+    RejectionReason,
+    Status,
+    Unsubscribed,
+    can_respond_as_author,
+)
 from .signals import announce_change
 
 
@@ -16,17 +25,20 @@ class ReviewQueueFilter(admin.SimpleListFilter):
     title = "status"
     parameter_name = "status"
     ALL = "all"
+    UNREVIEWED = "unreviewed"  # trusted submitters' counterpoints, published at once
 
     def lookups(self, request, model_admin):
-        return [*Status.choices, (self.ALL, "All")]
+        return [*Status.choices, (self.UNREVIEWED, "published without review"), (self.ALL, "All")]
 
     def value(self):
         value = super().value()
-        return value if value in {*Status.values, self.ALL} else Status.PENDING
+        return value if value in {*Status.values, self.UNREVIEWED, self.ALL} else Status.PENDING
 
     def queryset(self, request, queryset):
         if self.value() == self.ALL:
             return queryset
+        if self.value() == self.UNREVIEWED:
+            return queryset.filter(status=Status.APPROVED, published_without_review=True)
         return queryset.filter(status=self.value())
 
     def choices(self, changelist):
@@ -44,11 +56,11 @@ class ReviewQueueFilter(admin.SimpleListFilter):
 class CounterpointAdmin(admin.ModelAdmin):
     list_display = ["excerpt", "post", "stance", "author_name", "status", "response", "submitted_at"]
     list_display_links = ["excerpt"]
-    list_filter = [ReviewQueueFilter, "stance", "response", "rejection_reason", "post"]
+    list_filter = [ReviewQueueFilter, "blocklisted", "stance", "response", "rejection_reason", "post"]
     list_select_related = ["post"]
     search_fields = ["author_name", "author_email", "body"]
     ordering = ["-submitted_at", "-pk"]
-    actions = ["approve", "reject", "mark_spam"]
+    actions = ["approve", "reject", "mark_spam", "ban_and_mark_spam", "revoke_trust"]
     # What the reader sent is theirs: a moderator approves or rejects it,
     # never rewrites it.
     reader_fields = [
@@ -60,19 +72,46 @@ class CounterpointAdmin(admin.ModelAdmin):
         "quote",
         "body",
     ]
-    audit_fields = ["submitted_at", "reviewed_by", "reviewed_at", "ip_address", "user_agent", "status_page"]
+    audit_fields = [
+        "submitted_at",
+        "reviewed_by",
+        "reviewed_at",
+        "blocked_by",
+        "ip_address",
+        "user_agent",
+        "status_page",
+    ]
     readonly_fields = [*reader_fields, *audit_fields]
     fieldsets = [
         ("Counterpoint", {"fields": reader_fields}),
         (
             "Review",
-            {"fields": ["status", "rejection_reason", "response", "author_reply", "moderator_note"]},
+            {
+                "fields": [
+                    "status",
+                    "rejection_reason",
+                    "rejection_note",
+                    "response",
+                    "author_reply",
+                    "moderator_note",
+                ]
+            },
         ),
         ("Audit", {"fields": audit_fields}),
     ]
 
+    # The author's voice: only the post's author or a user with the
+    # "respond as author" permission may set these (can_respond_as_author).
+    author_fields = ["response", "author_reply"]
+
     def has_add_permission(self, request):
         return False  # Counterpoints come from readers, through the form.
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if obj is None or not can_respond_as_author(request.user, obj.post):
+            readonly = [*readonly, *self.author_fields]
+        return readonly
 
     @admin.display(description="counterpoint")
     def excerpt(self, counterpoint):
@@ -84,14 +123,54 @@ class CounterpointAdmin(admin.ModelAdmin):
         url = settings.SITE_URL + counterpoint.get_status_url()
         return format_html('<a href="{}" rel="noreferrer">{}</a>', url, url)
 
+    # Status, reason and note are changed by the moderation service alone,
+    # and the author's answer by answer_counterpoint, never by the form's own
+    # save: a change here stamps, logs and mails like a bulk action. The
+    # form saves the rest (the private note).
+    moderation_fields = {"status", "rejection_reason", "rejection_note"}
+
     def save_model(self, request, obj, form, change):
-        approved_now = "status" in form.changed_data and obj.status == Status.APPROVED
-        if "status" in form.changed_data:
-            obj.review(obj.status, by=request.user)
+        initial = form.initial
+        moderated = bool(self.moderation_fields.intersection(form.changed_data))
+        answered = bool(set(self.author_fields).intersection(form.changed_data))
+        if moderated:
+            status, reason, note = obj.status, obj.rejection_reason or None, obj.rejection_note
+            obj.status, obj.rejection_reason = initial["status"], initial["rejection_reason"]
+            obj.rejection_note = initial["rejection_note"]
+        if answered:
+            response, reply = obj.response, obj.author_reply
+            obj.response, obj.author_reply = initial["response"], initial["author_reply"]
         super().save_model(request, obj, form, change)
+        if moderated:
+            services.moderate_counterpoints(
+                counterpoints=Counterpoint.objects.filter(pk=obj.pk),
+                status=status,
+                by=request.user,
+                reason=reason,
+                note=note,
+            )
+            obj.refresh_from_db(
+                fields=["status", "rejection_reason", "rejection_note", "reviewed_by", "reviewed_at"]
+            )
+        if answered:
+            services.answer_counterpoint(counterpoint=obj, response=response, reply=reply, by=request.user)
+        obj._logged_by_service = moderated or answered
         announce_change(post_ids={obj.post_id})
-        if approved_now:
-            services.notify_approval(counterpoint_ids=[obj.pk])
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        # The services have logged moderation and answers in their own words.
+        changed = form.changed_data
+        logged = {*self.moderation_fields, *self.author_fields}
+        form.__dict__["changed_data"] = [name for name in changed if name not in logged]
+        try:
+            return super().construct_change_message(request, form, formsets, add)
+        finally:
+            form.__dict__["changed_data"] = changed
+
+    def log_change(self, request, obj, message):
+        if getattr(obj, "_logged_by_service", False) and not message:
+            return None  # no "No fields changed." beside the services' own entries
+        return super().log_change(request, obj, message)
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -139,6 +218,38 @@ class CounterpointAdmin(admin.ModelAdmin):
     def mark_spam(self, request, queryset):
         self._moderate(request, queryset, Status.SPAM, "marked as spam")
 
+    @admin.action(description="Ban submitter (e-mail and IP) and mark as spam", permissions=["change"])
+    def ban_and_mark_spam(self, request, queryset):
+        created, marked = services.ban_submitters(counterpoints=queryset, by=request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "%(marked)d counterpoint was marked as spam; ",
+                "%(marked)d counterpoints were marked as spam; ",
+                marked,
+            )
+            % {"marked": marked}
+            + ngettext("%(created)d blocklist entry added.", "%(created)d blocklist entries added.", created)
+            % {"created": created},
+            messages.SUCCESS,
+        )
+
+    @admin.action(
+        description="Revoke trust in the submitters (their next ones wait for review)", permissions=["change"]
+    )
+    def revoke_trust(self, request, queryset):
+        revoked = trust.revoke_trust(emails=queryset.values_list("author_email", flat=True), by=request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d submitter is no longer trusted.",
+                "%(count)d submitters are no longer trusted.",
+                revoked,
+            )
+            % {"count": revoked},
+            messages.SUCCESS if revoked else messages.WARNING,
+        )
+
 
 class CounterpointInline(admin.TabularInline):
     """On a post's admin page: its counterpoints, each a link to review it."""
@@ -166,3 +277,64 @@ class UnsubscribedAdmin(admin.ModelAdmin):
     list_display = ["email", "unsubscribed_at"]
     search_fields = ["email"]
     date_hierarchy = "unsubscribed_at"
+
+
+@admin.register(OutboxMail)
+class OutboxMailAdmin(admin.ModelAdmin):
+    """The mail outbox, to see what waits and why (sent by ``manage.py send_mail_outbox``)."""
+
+    list_display = ["subject", "recipients", "created_at", "attempts", "send_after", "sent_at"]
+    list_filter = [("sent_at", admin.EmptyFieldListFilter)]
+    search_fields = ["subject", "to"]
+    date_hierarchy = "created_at"
+    readonly_fields = [field.name for field in OutboxMail._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="to")
+    def recipients(self, mail):
+        return ", ".join(mail.to)
+
+
+@admin.register(BlockedPattern)
+class BlockedPatternAdmin(admin.ModelAdmin):
+    """The blocklist: what matches is held as spam at once, silently (blocklist.py)."""
+
+    list_display = ["value", "kind", "note", "hits", "last_hit_at", "created_by", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["value", "note"]
+    readonly_fields = ["hits", "last_hit_at", "created_by", "created_at"]
+    fields = ["kind", "value", "note", *readonly_fields]
+
+    def save_model(self, request, obj, form, change):
+        if obj.created_by_id is None:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(ConfirmedAddress)
+class ConfirmedAddressAdmin(admin.ModelAdmin):
+    """Addresses their owners confirmed; trust can be revoked (and given back) here too."""
+
+    list_display = ["email", "confirmed_at", "trust_revoked_at", "trust_revoked_by"]
+    list_filter = [("trust_revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["email"]
+    readonly_fields = ["email", "confirmed_at", "trust_revoked_at", "trust_revoked_by"]
+    actions = ["revoke", "restore"]
+
+    def has_add_permission(self, request):
+        return False  # only the address's owner confirms it
+
+    @admin.action(description="Revoke trust", permissions=["change"])
+    def revoke(self, request, queryset):
+        count = trust.revoke_trust(emails=queryset.values_list("email", flat=True), by=request.user)
+        self.message_user(request, f"Trust revoked for {count}.")
+
+    @admin.action(description="Trust again", permissions=["change"])
+    def restore(self, request, queryset):
+        count = queryset.update(trust_revoked_at=None, trust_revoked_by=None)
+        self.message_user(request, f"Trusted again: {count}.")

@@ -14,8 +14,6 @@ from django.utils.text import Truncator
 from blog.markup import render_counterpoint_markdown
 from core.text import comparable
 
-from .signals import announce_change
-
 BODY_MIN_LENGTH = 10
 BODY_MAX_LENGTH = 5000
 QUOTE_MAX_LENGTH = 1000
@@ -98,6 +96,9 @@ REJECTION_REASON_TEXT = {
 
 NOT_PUBLISHED = (Status.REJECTED, Status.SPAM)
 
+# The group (created by migration 0002) whose staff review counterpoints.
+MODERATORS_GROUP = "Moderators"
+
 
 class CounterpointQuerySet(models.QuerySet):
     def approved(self):
@@ -164,6 +165,13 @@ class Counterpoint(models.Model):
         blank=True,
         help_text="Optional, with a rejection: the submitter sees it, worded for them, on their status page.",
     )
+    rejection_note = models.TextField(
+        "note to the submitter",
+        blank=True,
+        max_length=1000,
+        help_text="Optional, with a rejection: said to the submitter in your words, on their status page "
+        "and by e-mail, beside the reason.",
+    )
     moderator_note = models.TextField(
         "private note", blank=True, help_text="For moderators only; never shown to readers."
     )
@@ -180,6 +188,21 @@ class Counterpoint(models.Model):
         on_delete=models.SET_NULL,
         related_name="reviewed_counterpoints",
     )
+    # Published at once because its submitter is trusted (trust.py): listed
+    # in the admin for review after the fact.
+    published_without_review = models.BooleanField(default=False, editable=False)
+    # Held as spam at once by a blocklist entry: never public, never mailed
+    # about, and shown to its submitter exactly like a pending one.
+    blocklisted = models.BooleanField("held by the blocklist", default=False, editable=False)
+    blocked_by = models.ForeignKey(
+        "BlockedPattern",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="held",
+        verbose_name="blocklist entry",
+    )
     ip_address = models.GenericIPAddressField("submitter IP", null=True, blank=True)
     user_agent = models.CharField("submitter user agent", max_length=USER_AGENT_MAX_LENGTH, blank=True)
 
@@ -189,6 +212,11 @@ class Counterpoint(models.Model):
 
     class Meta:
         ordering = ["submitted_at", "pk"]
+        permissions = [
+            # The author's voice: responses, public replies and verdict credits.
+            # Not given to the Moderators group; see can_respond_as_author().
+            ("respond_as_author", "Can respond, reply and credit as the post's author"),
+        ]
         indexes = [
             # The post page: one post's approved counterpoints, oldest first.
             models.Index(fields=["post", "status", "submitted_at"], name="counterpoint_post_status"),
@@ -212,6 +240,11 @@ class Counterpoint(models.Model):
                 | Q(rejection_reason__in=RejectionReason.values, status__in=NOT_PUBLISHED),
                 name="counterpoint_rejection_reason_valid",
                 violation_error_message="A reason goes with a rejected or spam counterpoint only.",
+            ),
+            models.CheckConstraint(
+                condition=Q(rejection_note="") | Q(status__in=NOT_PUBLISHED),
+                name="counterpoint_rejection_note_valid",
+                violation_error_message="A note to the submitter goes with a rejection only.",
             ),
             # One copy of a text per post is held for review or published; a
             # repeat from another form is kept as spam (services.py).
@@ -242,6 +275,13 @@ class Counterpoint(models.Model):
         return reverse("counterpoints:status", kwargs={"token": self.status_token})
 
     @property
+    def status_for_submitter(self):
+        """What the submitter is shown: a blocklisted one looks pending, as any other would."""
+        if self.blocklisted and self.status == Status.SPAM:
+            return Status.PENDING
+        return self.status
+
+    @property
     def rejection_reason_text(self):
         return REJECTION_REASON_TEXT.get(self.rejection_reason, "")
 
@@ -258,29 +298,38 @@ class Counterpoint(models.Model):
         # Raw Markdown on purpose: moderators should see where links point.
         return Truncator(" ".join(self.body.split())).chars(100)
 
-    def review(self, status, *, by):
-        """Set a verdict and who gave it when; the caller saves."""
-        self.status = status
-        self.reviewed_by = by
-        self.reviewed_at = timezone.now()
-        if status not in NOT_PUBLISHED:
-            self.rejection_reason = ""
+    # A change to one row still goes through the one moderation path
+    # (services.moderate_counterpoints): stamps, history, cache and mail.
+    def _moderate(self, status, by):
+        from .services import moderate_counterpoints
 
-    def _review_and_save(self, status, by):
-        self.review(status, by=by)
-        self.save(update_fields=["status", "reviewed_by", "reviewed_at", "rejection_reason"])
-        announce_change(post_ids={self.post_id})
+        moderate_counterpoints(counterpoints=Counterpoint.objects.filter(pk=self.pk), status=status, by=by)
+        self.refresh_from_db(
+            fields=["status", "reviewed_by", "reviewed_at", "rejection_reason", "rejection_note"]
+        )
 
     def approve(self, *, by):
-        # One row, no mail: services.moderate_counterpoints and the admin
-        # also tell the submitter (notifications.py).
-        self._review_and_save(self.Status.APPROVED, by)
+        self._moderate(self.Status.APPROVED, by)
 
     def reject(self, *, by):
-        self._review_and_save(self.Status.REJECTED, by)
+        self._moderate(self.Status.REJECTED, by)
 
     def mark_spam(self, *, by):
-        self._review_and_save(self.Status.SPAM, by)
+        self._moderate(self.Status.SPAM, by)
+
+
+def can_respond_as_author(user, post):
+    """
+    Whether ``user`` may speak for the author of ``post``: set a counterpoint's
+    response, write the public reply, credit counterpoints in a verdict.
+    Moderators review; only the author (or someone given the explicit
+    ``respond_as_author`` permission, such as a superuser) answers.
+    """
+    if not (user.is_active and user.is_staff):
+        return False
+    if post is not None and post.author_id is not None and post.author_id == user.pk:
+        return True
+    return user.has_perm("counterpoints.respond_as_author")
 
 
 class Unsubscribed(models.Model):
@@ -293,6 +342,120 @@ class Unsubscribed(models.Model):
         verbose_name = "unsubscribed address"
         verbose_name_plural = "unsubscribed addresses"
         ordering = ["-unsubscribed_at"]
+
+    def __str__(self):
+        return self.email
+
+    def save(self, *args, **kwargs):
+        self.email = normalise_email(self.email)
+        super().save(*args, **kwargs)
+
+
+class OutboxMailQuerySet(models.QuerySet):
+    def due(self, now=None):
+        """Unsent mail whose next attempt has come, oldest first."""
+        return self.filter(sent_at=None, send_after__lte=now or timezone.now()).order_by("send_after", "pk")
+
+
+class OutboxMail(models.Model):
+    """
+    A mail written in the same transaction as the change it tells about and
+    sent later by ``manage.py send_mail_outbox`` (see outbox.py): no request
+    waits on SMTP, and an SMTP outage loses nothing.
+    """
+
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    from_email = models.CharField(max_length=254)
+    to = models.JSONField(help_text="The recipients' addresses.")
+    headers = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    send_after = models.DateTimeField(default=timezone.now, help_text="The next attempt, not before.")
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = OutboxMailQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "outgoing mail"
+        verbose_name_plural = "outgoing mail"
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The sender's question, asked every few seconds: what is due?
+            models.Index(fields=["send_after"], condition=Q(sent_at=None), name="outbox_due"),
+        ]
+
+    def __str__(self):
+        return f"{self.subject} → {', '.join(self.to)}"
+
+
+class BlockKind(models.TextChoices):
+    EMAIL = "email", "e-mail address or domain"
+    IP = "ip", "IP address or network"
+    WORD = "word", "word or phrase"
+    LINK = "link", "link domain"
+
+
+class BlockedPattern(models.Model):
+    """
+    A blocklist entry, managed in the admin: a counterpoint that matches one
+    is stored as spam at once (see blocklist.py).
+    """
+
+    Kind = BlockKind
+
+    kind = models.CharField(max_length=10, choices=BlockKind)
+    value = models.CharField(
+        max_length=255,
+        help_text="troll@example.com or example.com · 203.0.113.7 or 203.0.113.0/24 or 2001:db8::/32 · "
+        "a word or phrase (whole words, any case) · a domain linked in the body or given as website "
+        "(its subdomains too).",
+    )
+    note = models.CharField("why", max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False, on_delete=models.SET_NULL
+    )
+    hits = models.PositiveIntegerField(default=0, editable=False, help_text="Counterpoints it held.")
+    last_hit_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "blocklist entry"
+        verbose_name_plural = "blocklist"
+        ordering = ["kind", "value"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=BlockKind.values), name="blockedpattern_kind_valid"),
+            models.UniqueConstraint(fields=["kind", "value"], name="blockedpattern_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.value}"
+
+    def clean(self):
+        from .blocklist import normalise_pattern  # blocklist.py imports this module
+
+        self.value = normalise_pattern(self.kind, self.value)
+
+
+class ConfirmedAddress(models.Model):
+    """
+    An e-mail address its owner confirmed through the signed link in a
+    status mail: the first condition for being a trusted submitter
+    (trust.py). A moderator can revoke the trust in one click.
+    """
+
+    email = models.EmailField(unique=True, help_text="Stored trimmed and in lower case.")
+    confirmed_at = models.DateTimeField(default=timezone.now)
+    trust_revoked_at = models.DateTimeField(null=True, blank=True)
+    trust_revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "confirmed address"
+        verbose_name_plural = "confirmed addresses"
+        ordering = ["-confirmed_at"]
 
     def __str__(self):
         return self.email

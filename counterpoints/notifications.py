@@ -1,6 +1,7 @@
 """
-Mail to the readers who sent counterpoints (issue 7): when theirs is
-approved, and when the post they answered gets a verdict.
+Mail about counterpoints: to the moderators when one is held, and to the
+readers who sent them (issue 7) when theirs is approved and when the post
+they answered gets a verdict.
 
 Only readers who left an address get mail, and every mail carries a working
 unsubscribe link: a signed token for the address (no account, nothing to
@@ -8,20 +9,23 @@ guess) that opens a page with a button. A GET never unsubscribes, since mail
 scanners fetch every link; the one-click POST of RFC 8058
 (``List-Unsubscribe-Post``) does. An unsubscribed address gets nothing more.
 
-The senders run after the commit (see services.py); a mail that cannot be
-sent is logged, and nothing else depends on it.
+Every mail is queued in the outbox (outbox.py) inside the caller's
+transaction: it goes out only if the change commits, and never makes a
+request wait on, or fail with, the mail server.
 """
 
 import logging
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import signing
-from django.core.mail import EmailMessage
 from django.urls import reverse
 
 from blog.markup import plain_text
 
-from .models import Counterpoint, Unsubscribed, normalise_email
+from . import trust
+from .models import MODERATORS_GROUP, ConfirmedAddress, Counterpoint, Unsubscribed, normalise_email
+from .outbox import queue_mail
 
 logger = logging.getLogger(__name__)
 
@@ -61,8 +65,8 @@ def _absolute(path):
     return settings.SITE_URL + path
 
 
-def _send(*, to, subject, lines):
-    """Send one notification with its unsubscribe link; True if it went out."""
+def _queue(*, to, subject, lines):
+    """Queue one notification to a reader, with its unsubscribe link. Returns 1."""
     url = unsubscribe_url(to)
     body = [
         *lines,
@@ -71,19 +75,70 @@ def _send(*, to, subject, lines):
         f"You get this because you left your e-mail address with a counterpoint on {settings.SITE_NAME}.",
         f"To get no more of these e-mails: {url}",
     ]
-    message = EmailMessage(
-        subject=" ".join(f"[{settings.SITE_NAME}] {subject}".split()),
-        body="\n".join(body),
-        from_email=settings.DEFAULT_FROM_EMAIL,
+    queue_mail(
         to=[to],
+        subject=f"[{settings.SITE_NAME}] {subject}",
+        body="\n".join(body),
         headers={"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
     )
-    try:
-        message.send()
-    except Exception:
-        logger.exception("Could not e-mail a counterpoint notification (%s)", subject)
-        return False
-    return True
+    return 1
+
+
+def moderator_addresses():
+    """
+    Who hears of a new counterpoint: the active staff members of the
+    Moderators group who have an address, and MODERATOR_EMAILS; each
+    mailbox once.
+    """
+    staff = (
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True, groups__name=MODERATORS_GROUP)
+        .exclude(email="")
+        .order_by("pk")
+        .values_list("email", flat=True)
+    )
+    addresses = {}
+    for address in [*settings.MODERATOR_EMAILS, *staff]:
+        addresses.setdefault(normalise_email(address), address.strip())
+    return list(addresses.values())
+
+
+def mail_moderators(*, counterpoint):
+    """Queue a mail to the moderators about a new counterpoint held for review."""
+    recipients = moderator_addresses()
+    if not recipients:
+        logger.warning(
+            "No moderator has an e-mail address (Moderators group, MODERATOR_EMAILS): "
+            "nobody was told about counterpoint %s",
+            counterpoint.pk,
+        )
+        return 0
+    post = counterpoint.post
+    review_url = _absolute(reverse("admin:counterpoints_counterpoint_change", args=[counterpoint.pk]))
+    lines = [
+        f"{counterpoint.author_name} {counterpoint.get_stance_display()} on “{post.title}”:",
+        _absolute(post.get_absolute_url()),
+        "",
+    ]
+    # The reader's words are quoted, each on a "> " line of its own, so no
+    # text they send can pass for a line of ours.
+    if counterpoint.quote:
+        lines += ["Quoting:", f"> {' '.join(counterpoint.quote.split())}", ""]
+    lines += [f"> {counterpoint.excerpt}", ""]
+    if counterpoint.published_without_review:
+        lines += [
+            "It is published already: its sender is a trusted returning submitter. Review it after the fact, "
+            "or revoke the trust:",
+        ]
+    else:
+        lines.append("It waits for review and is not public yet. Approve, reject or mark it as spam:")
+    lines.append(review_url)
+    queue_mail(
+        to=recipients,
+        subject=f"[{settings.SITE_NAME}] New counterpoint on “{post.title}”",
+        body="\n".join(lines),
+    )
+    return 1
 
 
 def _by_address(counterpoints):
@@ -95,7 +150,7 @@ def _by_address(counterpoints):
     return {address: theirs for address, theirs in grouped.items() if address not in unsubscribed}
 
 
-def send_approval_mails(*, counterpoint_ids):
+def mail_approval(*, counterpoint_ids):
     """Tell each submitter who left an address that their counterpoint is published."""
     approved = (
         Counterpoint.objects.approved()
@@ -105,7 +160,9 @@ def send_approval_mails(*, counterpoint_ids):
         .order_by("submitted_at", "pk")
     )
     sent = 0
-    for theirs in _by_address(approved).values():
+    by_address = _by_address(approved)
+    confirmed = set(ConfirmedAddress.objects.filter(email__in=by_address).values_list("email", flat=True))
+    for address, theirs in by_address.items():
         for counterpoint in theirs:
             post = counterpoint.post
             lines = [
@@ -119,7 +176,15 @@ def send_approval_mails(*, counterpoint_ids):
                 "Your private status page for it (keep the link to yourself):",
                 _absolute(counterpoint.get_status_url()),
             ]
-            sent += _send(
+            if address not in confirmed:
+                # Confirming is what lets a returning reader be trusted (trust.py).
+                lines += [
+                    "",
+                    "Is this your address? Confirm it once, so that your later counterpoints can be "
+                    "published sooner:",
+                    trust.confirmation_url(address),
+                ]
+            sent += _queue(
                 to=counterpoint.author_email,
                 subject=f"Your counterpoint on “{post.title}” is published",
                 lines=lines,
@@ -127,11 +192,77 @@ def send_approval_mails(*, counterpoint_ids):
     return sent
 
 
-def send_verdict_mails(*, hindsight):
+def mail_rejection(*, counterpoint_ids):
+    """
+    Tell each submitter who left an address that their counterpoint is not
+    published, and why: the reason and the moderator's note. Spam gets no
+    mail (a spammer learns nothing from us).
+    """
+    rejected = (
+        Counterpoint.objects.filter(pk__in=counterpoint_ids, status=Counterpoint.Status.REJECTED)
+        .exclude(author_email="")
+        .select_related("post")
+        .order_by("submitted_at", "pk")
+    )
+    queued = 0
+    for theirs in _by_address(rejected).values():
+        for counterpoint in theirs:
+            post = counterpoint.post
+            lines = [
+                f"Hello {counterpoint.author_name},",
+                "",
+                f"Your counterpoint on “{post.title}” was read by a moderator and will not be published.",
+                "",
+            ]
+            if counterpoint.rejection_reason:
+                lines += [
+                    f"The reason: {counterpoint.get_rejection_reason_display()}. "
+                    f"{counterpoint.rejection_reason_text}",
+                    "",
+                ]
+            if counterpoint.rejection_note:
+                lines += ["The moderator’s note:", counterpoint.rejection_note, ""]
+            lines += [
+                "You are welcome to send another one that answers the post.",
+                "",
+                "Your private status page for it (keep the link to yourself):",
+                _absolute(counterpoint.get_status_url()),
+            ]
+            queued += _queue(
+                to=counterpoint.author_email,
+                subject=f"Your counterpoint on “{post.title}” is not published",
+                lines=lines,
+            )
+    return queued
+
+
+def mail_answer(*, counterpoint):
+    """Tell the submitter of an approved counterpoint that the author answered it."""
+    if not counterpoint.author_email or is_unsubscribed(counterpoint.author_email):
+        return 0
+    post = counterpoint.post
+    lines = [
+        f"Hello {counterpoint.author_name},",
+        "",
+        f"The author of “{post.title}” answered your counterpoint.",
+    ]
+    if counterpoint.response:
+        lines += ["", f"Their response: {counterpoint.get_response_display()}."]
+    if counterpoint.author_reply:
+        lines += ["", "Their reply:", plain_text(counterpoint.author_reply)]
+    lines += ["", "Read it under the post:", _absolute(counterpoint.get_absolute_url())]
+    return _queue(
+        to=counterpoint.author_email,
+        subject=f"The author answered your counterpoint on “{post.title}”",
+        lines=lines,
+    )
+
+
+def mail_verdict(*, hindsight):
     """
     Tell every reader with an approved counterpoint on ``hindsight.post``
     (one mail per address) about the new verdict, and whether it credits
-    them. Returns how many mails went out.
+    them. Returns how many mails were queued.
     """
     post = hindsight.post
     if not post.is_published:
@@ -155,7 +286,7 @@ def send_verdict_mails(*, hindsight):
         lines += ["Read the verdict:", _absolute(post.get_absolute_url()) + "#verdict", ""]
         lines.append("Your counterpoint:" if len(theirs) == 1 else "Your counterpoints:")
         lines += [_absolute(c.get_absolute_url()) for c in theirs]
-        sent += _send(
+        sent += _queue(
             to=theirs[0].author_email, subject=f"A verdict on “{post.title}”: {verdict}", lines=lines
         )
     return sent

@@ -2,24 +2,31 @@
 Counterpoint workflows, called by the view, the admin and the tests alike.
 
 submit_counterpoint: check the post is open, store the counterpoint once,
-tell the moderators after the commit. moderate_counterpoints: set a batch's
-status, stamp who and when, and announce it so cached pages can refresh;
-approved ones tell their submitters. announce_verdict: a new verdict on a
-post tells the readers whose approved counterpoints answered it. Mail to
-readers (notifications.py) goes out after the commit and never loses data.
+tell the moderators. moderate_counterpoints: set a batch's status, stamp
+who and when, log it in the admin's history, and announce it so cached
+pages can refresh; approved ones tell their submitters. announce_verdict:
+a new verdict on a post tells the readers whose approved counterpoints
+answered it. Mail (notifications.py) is queued in the outbox in the same
+transaction as the change and sent by ``manage.py send_mail_outbox``.
 """
 
 import logging
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.core.mail import send_mail
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 
-from . import notifications
-from .models import NOT_PUBLISHED, Counterpoint, RejectionReason, token_fingerprint
+from . import blocklist, notifications, trust
+from .models import (
+    NOT_PUBLISHED,
+    BlockedPattern,
+    Counterpoint,
+    RejectionReason,
+    can_respond_as_author,
+    token_fingerprint,
+)
 from .signals import announce_change
 
 logger = logging.getLogger(__name__)
@@ -53,7 +60,9 @@ def submit_counterpoint(
     form_token="",
 ):
     """
-    Hold a reader's counterpoint for review and e-mail the moderators.
+    Hold a reader's counterpoint for review and e-mail the moderators; hold
+    it as spam, silently, if it matches the blocklist (blocklist.py); publish
+    it at once if its submitter is trusted and the site says so (trust.py).
 
     Every submission is answered alike, so the answer tells nobody what
     others have sent:
@@ -80,26 +89,47 @@ def submit_counterpoint(
         user_agent=(user_agent or "")[: Counterpoint._meta.get_field("user_agent").max_length],
         form_token_hash=token_fingerprint(form_token),
     )
+    # A blocklisted submission is spam at once, told nothing different, and
+    # never mailed to the moderators (blocklist.py).
+    blocked = blocklist.find_match(
+        author_email=author_email,
+        ip_address=ip_address,
+        author_name=author_name,
+        author_website=author_website,
+        body=body,
+    )
+    if blocked is not None:
+        counterpoint.status = Counterpoint.Status.SPAM
+        counterpoint.blocklisted, counterpoint.blocked_by = True, blocked
+    elif trust.is_trusted(author_email):
+        counterpoint.status = Counterpoint.Status.APPROVED
+        counterpoint.published_without_review = True
+        counterpoint.reviewed_at = timezone.now()
     # Markdown is rendered before the transaction: SQLite holds its write
     # lock for as long as the transaction lasts.
     counterpoint.render()
     for _attempt in range(2):
-        same_text = Counterpoint.objects.filter(post=post, body_hash=counterpoint.body_hash)
         if counterpoint.form_token_hash:
             earlier = Counterpoint.objects.filter(form_token_hash=counterpoint.form_token_hash).first()
             if earlier is not None:
                 if earlier.post_id == post.pk and earlier.body_hash == counterpoint.body_hash:
                     return Submission(counterpoint=earlier, created=False)
                 raise FormAlreadySent(post)
-        if same_text.exclude(status=Counterpoint.Status.SPAM).exists():
+        same_text = Counterpoint.objects.filter(post=post, body_hash=counterpoint.body_hash)
+        if blocked is None and same_text.exclude(status=Counterpoint.Status.SPAM).exists():
             counterpoint.status = Counterpoint.Status.SPAM
             counterpoint.rejection_reason = RejectionReason.DUPLICATE
+            counterpoint.published_without_review = False
             counterpoint.reviewed_at = timezone.now()
         try:
             with transaction.atomic():
                 counterpoint.save()
-                if counterpoint.status == Counterpoint.Status.PENDING:
-                    transaction.on_commit(lambda: notify_moderators(counterpoint=counterpoint))
+                if blocked is not None:
+                    blocklist.count_hit(blocked)
+                elif counterpoint.status != Counterpoint.Status.SPAM:
+                    notifications.mail_moderators(counterpoint=counterpoint)
+                if counterpoint.published_without_review:
+                    announce_change(post_ids={post.pk})
         except IntegrityError:
             # A race with the same text or the same form: look again.
             counterpoint.pk = None
@@ -108,83 +138,145 @@ def submit_counterpoint(
     raise IntegrityError("Could not store the counterpoint after a retry")
 
 
-def notify_moderators(*, counterpoint):
-    """E-mail MODERATOR_EMAILS a new counterpoint; a mail failure never loses it."""
-    recipients = settings.MODERATOR_EMAILS
-    if not recipients:
-        logger.warning("MODERATOR_EMAILS is empty: nobody was told about counterpoint %s", counterpoint.pk)
-        return
-    post = counterpoint.post
-    review_url = settings.SITE_URL + reverse(
-        "admin:counterpoints_counterpoint_change", args=[counterpoint.pk]
-    )
-    subject = f"[{settings.SITE_NAME}] New counterpoint on “{post.title}”"
-    lines = [
-        f"{counterpoint.author_name} {counterpoint.get_stance_display()} on “{post.title}”:",
-        settings.SITE_URL + post.get_absolute_url(),
-        "",
-    ]
-    # The reader's words are quoted, each on a "> " line of its own, so no
-    # text they send can pass for a line of ours.
-    if counterpoint.quote:
-        lines += ["Quoting:", f"> {' '.join(counterpoint.quote.split())}", ""]
-    lines += [
-        f"> {counterpoint.excerpt}",
-        "",
-        "It waits for review and is not public yet. Approve, reject or mark it as spam:",
-        review_url,
-    ]
-    try:
-        send_mail(
-            " ".join(subject.split()),
-            "\n".join(lines),
-            settings.DEFAULT_FROM_EMAIL,
-            recipients,
-        )
-    except Exception:
-        logger.exception("Could not e-mail the moderators about counterpoint %s", counterpoint.pk)
+# What each act says in the admin's history of the counterpoint.
+MODERATION_LOG = {
+    Counterpoint.Status.PENDING: "Put back in the review queue.",
+    Counterpoint.Status.APPROVED: "Approved.",
+    Counterpoint.Status.REJECTED: "Rejected.",
+    Counterpoint.Status.SPAM: "Marked as spam.",
+}
 
 
-def moderate_counterpoints(*, counterpoints, status, by, reason=None):
+def moderate_counterpoints(*, counterpoints, status, by, reason=None, note=""):
     """
     Give every counterpoint in the queryset ``status``, stamped with the
     moderator and the time. Rows that already have it are left alone (their
     audit trail stays true). Returns how many changed.
 
-    ``reason`` (a RejectionReason, with a rejected or spam status) is what
-    the submitter's status page tells them; then rows are left alone only if
-    they already have both. Submitters of newly approved counterpoints who
-    left an address are e-mailed after the commit.
+    This is the only code that changes a counterpoint's status: the admin's
+    bulk actions, its change form and the model's ``approve()`` and friends
+    all come here, so every path stamps, logs, refreshes and mails alike.
+    Each changed row gets an admin ``LogEntry`` (its "History" page says who
+    did what), the changed posts are announced for the page cache, and
+    submitters who left an address hear of an approval or a rejection (not
+    of spam) by mail queued in the same transaction.
+
+    ``reason`` (a RejectionReason) and ``note`` (free text, in the
+    moderator's words) go with a rejected or spam status: the submitter's
+    status page and mail tell them. Rows are left alone only if they
+    already have the status and whichever of the two is given.
     """
     if status not in Counterpoint.Status.values:
         raise ValueError(f"Unknown counterpoint status: {status!r}")
     if reason is not None and (reason not in RejectionReason.values or status not in NOT_PUBLISHED):
         raise ValueError(f"A reason ({reason!r}) goes with a rejected or spam status only, not {status!r}")
-    unchanged = {"status": status} if reason is None else {"status": status, "rejection_reason": reason}
+    note = (note or "").strip()
+    if note and status not in NOT_PUBLISHED:
+        raise ValueError(f"A note to the submitter goes with a rejected or spam status only, not {status!r}")
+    unchanged = {"status": status}
+    if reason is not None:
+        unchanged["rejection_reason"] = reason
+    if note:
+        unchanged["rejection_note"] = note
     with transaction.atomic():
-        changing = Counterpoint.objects.filter(pk__in=counterpoints.values("pk")).exclude(**unchanged)
-        rows = list(changing.values_list("pk", "post_id"))
-        count = Counterpoint.objects.filter(pk__in=[pk for pk, _ in rows]).update(
-            status=status, reviewed_by=by, reviewed_at=timezone.now(), rejection_reason=reason or ""
+        changing = list(
+            Counterpoint.objects.filter(pk__in=counterpoints.values("pk"))
+            .exclude(**unchanged)
+            .select_for_update()
+            .only("pk", "post_id", "author_name", "stance", "body")
         )
-        if count:
-            announce_change(post_ids={post_id for _, post_id in rows})
-        if count and status == Counterpoint.Status.APPROVED:
-            notify_approval(counterpoint_ids=[pk for pk, _ in rows])
+        ids = [counterpoint.pk for counterpoint in changing]
+        count = Counterpoint.objects.filter(pk__in=ids).update(
+            status=status,
+            reviewed_by=by,
+            reviewed_at=timezone.now(),
+            rejection_reason=reason or "",
+            rejection_note=note,
+        )
+        if not count:
+            return 0
+        _log_moderation(changing, status=status, reason=reason, by=by)
+        announce_change(post_ids={counterpoint.post_id for counterpoint in changing})
+        if status == Counterpoint.Status.APPROVED:
+            notifications.mail_approval(counterpoint_ids=ids)
+        elif status == Counterpoint.Status.REJECTED:
+            notifications.mail_rejection(counterpoint_ids=ids)
     return count
 
 
-def notify_approval(*, counterpoint_ids):
-    """After the commit, e-mail the submitters of these (now approved) counterpoints."""
-    ids = list(counterpoint_ids)
-    transaction.on_commit(lambda: notifications.send_approval_mails(counterpoint_ids=ids), robust=True)
+def _log_moderation(counterpoints, *, status, reason, by):
+    """One admin LogEntry per changed counterpoint, in one INSERT."""
+    if by is None:
+        return  # a system act (a data migration, a script): no user to name
+    message = MODERATION_LOG[status]
+    if reason:
+        message = f"{message[:-1]} ({RejectionReason(reason).label})."
+    LogEntry.objects.log_actions(
+        user_id=by.pk, queryset=counterpoints, action_flag=CHANGE, change_message=message
+    )
+
+
+def answer_counterpoint(*, counterpoint, response, reply, by):
+    """
+    The author's answer to a counterpoint: the response badge and the public
+    reply. Only the post's author or a user with the ``respond_as_author``
+    permission may answer (PermissionDenied otherwise). The change is logged
+    in the admin's history, announced for the page cache, and the submitter
+    of an approved counterpoint is told by mail when there is something new
+    to read. Returns whether anything changed.
+    """
+    if not can_respond_as_author(by, counterpoint.post):
+        raise PermissionDenied("Only the post's author answers its counterpoints.")
+    response, reply = response or "", (reply or "").strip()
+    if (response, reply) == (counterpoint.response, counterpoint.author_reply.strip()):
+        return False
+    tell = bool(response and response != counterpoint.response) or bool(
+        reply and reply != counterpoint.author_reply.strip()
+    )
+    counterpoint.response, counterpoint.author_reply = response, reply
+    counterpoint.render()  # before the transaction, as on submission
+    with transaction.atomic():
+        counterpoint.save(update_fields=["response", "author_reply", "reply_html"])
+        LogEntry.objects.log_actions(
+            user_id=by.pk,
+            queryset=[counterpoint],
+            action_flag=CHANGE,
+            change_message="Answered as the author.",
+            single_object=True,
+        )
+        announce_change(post_ids={counterpoint.post_id})
+        if tell and counterpoint.status == Counterpoint.Status.APPROVED:
+            notifications.mail_answer(counterpoint=counterpoint)
+    return True
+
+
+def ban_submitters(*, counterpoints, by):
+    """
+    "Ban submitter and mark spam": block the e-mail address and the IP
+    address of each counterpoint's submitter (existing entries are kept)
+    and mark the counterpoints as spam, in one transaction. Returns how
+    many blocklist entries were created and how many counterpoints marked.
+    """
+    created = 0
+    with transaction.atomic():
+        for counterpoint in counterpoints.select_related(None).only("pk", "author_email", "ip_address"):
+            for kind, value in blocklist.entries_for_submitter(counterpoint):
+                _, new = BlockedPattern.objects.get_or_create(
+                    kind=kind,
+                    value=value,
+                    defaults={"created_by": by, "note": f"Banned from counterpoint {counterpoint.pk}."},
+                )
+                created += new
+        marked = moderate_counterpoints(counterpoints=counterpoints, status=Counterpoint.Status.SPAM, by=by)
+    return created, marked
 
 
 def announce_verdict(*, hindsight):
     """
-    A new verdict on a post: after the commit, e-mail every reader with an
-    approved counterpoint on it (once per address, unless unsubscribed).
-    Called where verdicts are made (the post's admin page, the verdicts
-    admin), not by a signal: the seed loader adds verdicts without mail.
+    A new verdict on a post, its credits saved: e-mail every reader with an
+    approved counterpoint on it (once per address, unless unsubscribed), in
+    the caller's transaction. Called where verdicts are made (the post's
+    admin page, the verdicts admin), not by a signal: the seed loader adds
+    verdicts without mail.
     """
-    transaction.on_commit(lambda: notifications.send_verdict_mails(hindsight=hindsight), robust=True)
+    notifications.mail_verdict(hindsight=hindsight)

@@ -8,4 +8,5 @@ urlpatterns = [
     path("posts/<slug:slug>/counterpoints/", views.submit_counterpoint, name="submit"),
     path("counterpoints/status/<str:token>/", views.counterpoint_status, name="status"),
     path("counterpoints/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("counterpoints/confirm/<str:token>/", views.confirm_address, name="confirm-address"),
 ]

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from blog.views import post_page_queryset, render_post_page
 
-from . import antispam, notifications, services
+from . import antispam, notifications, services, trust
 from .forms import CounterpointForm
 from .models import Counterpoint
 
@@ -24,6 +24,7 @@ FORM_SPENT = (
     "This form was already used to send a counterpoint. Your text is kept below: "
     "please check it and send it again."
 )
+PUBLISHED_AT_ONCE = "Thank you: your counterpoint is published (you are a trusted returning reader)."
 KEEP_THE_LINK = (
     "Keep this private link to see what happens to it (it is the only way back, "
     'and it is yours alone): <a class="status-link" href="{}">{}</a>'
@@ -73,15 +74,23 @@ def submit_counterpoint(request, slug):
         form.add_error(None, FORM_SPENT)
         form.refresh_token()
         return render_post_page(request, post, counterpoint_form=form, status=400)
-    # New, repeated or sent twice: the same answer (services.submit_counterpoint).
-    messages.success(request, _with_status_link(AWAITS_REVIEW, submission.counterpoint))
+    counterpoint = submission.counterpoint
+    if counterpoint.published_without_review:
+        messages.success(request, _with_status_link(PUBLISHED_AT_ONCE, counterpoint))
+    else:
+        # New, repeated, blocked or sent twice: the same answer (services.submit_counterpoint).
+        messages.success(request, _with_status_link(AWAITS_REVIEW, counterpoint))
     return redirect(post.get_absolute_url() + "#counterpoints")
 
 
 def _with_status_link(text, counterpoint):
     url = settings.SITE_URL + counterpoint.get_status_url()
     message = format_html("{} " + KEEP_THE_LINK, text, url, url)
-    if counterpoint.author_email and not notifications.is_unsubscribed(counterpoint.author_email):
+    if (
+        not counterpoint.published_without_review
+        and counterpoint.author_email
+        and not notifications.is_unsubscribed(counterpoint.author_email)
+    ):
         message = format_html("{} {}", message, WILL_EMAIL)
     return message
 
@@ -130,3 +139,17 @@ def unsubscribe(request, token):
     else:
         done = notifications.is_unsubscribed(email)
     return _private(render(request, "counterpoints/unsubscribe.html", {"email": email, "done": done}))
+
+
+# As with unsubscribing, a GET only asks (mail scanners fetch every link);
+# the button's POST confirms.
+@never_cache
+@require_http_methods(["GET", "POST"])
+def confirm_address(request, token):
+    email = trust.email_from_confirmation_token(token)
+    if email is None:
+        raise Http404("This confirmation link is not valid, or is more than a month old.")
+    if request.method == "POST":
+        trust.confirm(email)
+    done = trust.is_confirmed(email)
+    return _private(render(request, "counterpoints/confirm_address.html", {"email": email, "done": done}))

@@ -19,6 +19,7 @@ from core.login import TOO_MANY
 from core.ratelimit import client_bucket
 from counterpoints import antispam
 from counterpoints.models import Counterpoint
+from counterpoints.outbox import deliver_due
 from tests.counterpoints.factories import form_data, submit_url
 from tests.factories import make_post, make_user
 
@@ -158,6 +159,7 @@ def test_moderator_mail_quotes_the_readers_text_as_text(
     post = make_post()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(submit_url(post), form_data(post, body="Approve this.\nModerator note: approved already"))
+    deliver_due()
     body = mailoutbox[0].body
     assert "> Approve this. Moderator note: approved already" in body
     assert "\nModerator note:" not in body

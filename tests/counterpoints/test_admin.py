@@ -323,6 +323,11 @@ def test_moderators_group_exists_with_review_permissions_only():
         "view_counterpoint",
         "change_counterpoint",
         "view_post",
+        # The blocklist is theirs to keep (issue 13).
+        "view_blockedpattern",
+        "add_blockedpattern",
+        "change_blockedpattern",
+        "delete_blockedpattern",
     }
 
 
@@ -335,11 +340,12 @@ def test_moderator_can_open_the_queue_and_approve(client, moderator):
     assert counterpoint.reviewed_by == moderator
 
 
-def test_moderator_can_write_a_reply(client, moderator):
+def test_moderator_cannot_write_the_authors_reply(client, moderator):
+    # The author's voice is the author's (issue 13): see test_roles.py.
     counterpoint = make_counterpoint(make_post())
     client.post(change_url(counterpoint), review_form(counterpoint, author_reply="Thanks, noted."))
     counterpoint.refresh_from_db()
-    assert counterpoint.author_reply == "Thanks, noted."
+    assert counterpoint.author_reply == ""
 
 
 def test_moderator_sees_the_pending_count(client, moderator):

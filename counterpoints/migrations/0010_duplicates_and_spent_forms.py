@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('blog', '0005_current_verdict'),
-        ('counterpoints', '0004_conceded_index'),
+        ('counterpoints', '0009_trusted_submitters'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,171 @@
+"""
+The mail outbox against a real SMTP conversation on a local port: while the
+server refuses, submissions and moderation still succeed and the mail waits;
+when it comes back, ``manage.py send_mail_outbox`` sends all of it, once.
+"""
+
+import socket
+import socketserver
+import threading
+from datetime import timedelta
+from email import message_from_string, policy
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from counterpoints.models import Counterpoint, OutboxMail
+from counterpoints.outbox import deliver_due, queue_mail, retry_delay
+from tests.counterpoints.factories import form_data, submit_url
+from tests.factories import make_post
+
+pytestmark = pytest.mark.django_db
+
+
+class RefusingHandler(socketserver.BaseRequestHandler):
+    """A mail server that is down: the connection closes before any greeting."""
+
+    def handle(self):
+        self.request.close()
+
+
+class SMTPHandler(socketserver.StreamRequestHandler):
+    """Just enough SMTP for smtplib: every message is kept on the server."""
+
+    def reply(self, line):
+        self.wfile.write(line.encode() + b"\r\n")
+
+    def handle(self):
+        self.reply("220 localhost ESMTP test")
+        envelope = {"to": []}
+        for raw in self.rfile:
+            command = raw.decode().strip().upper()
+            if command.startswith(("EHLO", "HELO")):
+                self.reply("250 localhost")
+            elif command.startswith("MAIL FROM"):
+                envelope = {"to": []}
+                self.reply("250 OK")
+            elif command.startswith("RCPT TO"):
+                envelope["to"].append(raw.decode().split(":", 1)[1].strip(" <>\r\n"))
+                self.reply("250 OK")
+            elif command == "DATA":
+                self.reply("354 End data with <CR><LF>.<CR><LF>")
+                lines = []
+                for data in self.rfile:
+                    if data in (b".\r\n", b".\n"):
+                        break
+                    lines.append(data.decode())
+                self.server.received.append({**envelope, "data": "".join(lines)})
+                self.reply("250 OK queued")
+            elif command == "QUIT":
+                self.reply("221 Bye")
+                return
+            else:
+                self.reply("250 OK")
+
+
+class Server(socketserver.ThreadingTCPServer):
+    allow_reuse_address = True
+    daemon_threads = True
+
+
+@pytest.fixture
+def smtp_port(settings):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 5
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    return port
+
+
+def serve(port, handler):
+    server = Server(("127.0.0.1", port), handler)
+    server.received = []
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def stop(server):
+    server.shutdown()
+    server.server_close()
+
+
+def send_outbox():
+    out, err = StringIO(), StringIO()
+    call_command("send_mail_outbox", stdout=out, stderr=err)
+    return out.getvalue() + err.getvalue()
+
+
+def test_an_smtp_outage_loses_nothing_and_the_mail_goes_when_it_comes_back(
+    client, admin_client, settings, smtp_port
+):
+    settings.MODERATOR_EMAILS = ["mod@example.com"]
+    post = make_post(title="The argument")
+    down = serve(smtp_port, RefusingHandler)
+    try:
+        sent = client.post(submit_url(post), form_data(post, author_email="ada@example.com"), follow=True)
+        assert "your counterpoint awaits review" in sent.content.decode()
+        counterpoint = Counterpoint.objects.get()
+        approved = admin_client.post(
+            reverse("admin:counterpoints_counterpoint_changelist"),
+            {"action": "approve", "_selected_action": [counterpoint.pk]},
+            follow=True,
+        )
+        assert "1 counterpoint was approved." in approved.content.decode()
+
+        assert "2 mail(s) could not be sent; they stay in the outbox" in send_outbox()
+    finally:
+        stop(down)
+    assert list(OutboxMail.objects.values_list("sent_at", "attempts")) == [(None, 1), (None, 1)]
+
+    up = serve(smtp_port, SMTPHandler)
+    try:
+        assert "Sent" not in send_outbox()  # not due yet: it backs off
+        OutboxMail.objects.update(send_after=timezone.now())  # a minute later
+        assert "Sent 2 mail(s)." in send_outbox()
+        assert send_outbox() == ""  # nothing twice
+    finally:
+        stop(up)
+    assert sorted(message["to"][0] for message in up.received) == ["ada@example.com", "mod@example.com"]
+    messages = {m["to"][0]: message_from_string(m["data"], policy=policy.default) for m in up.received}
+    moderators = messages["mod@example.com"]
+    assert moderators["Subject"].strip() == "[expectedwrong] New counterpoint on “The argument”"
+    ada = messages["ada@example.com"]
+    assert ada["Subject"].strip() == "[expectedwrong] Your counterpoint on “The argument” is published"
+    assert ada["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert not OutboxMail.objects.filter(sent_at=None).exists()
+
+
+def test_a_rolled_back_change_queues_no_mail():
+    from django.db import transaction
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        queue_mail(to=["a@example.com"], subject="Never", body="Never sent.")
+        raise RuntimeError
+    assert not OutboxMail.objects.exists()
+
+
+def test_retries_wait_twice_as_long_each_time_up_to_an_hour():
+    assert [retry_delay(n) for n in (1, 2, 3)] == [timedelta(minutes=m) for m in (1, 2, 4)]
+    assert retry_delay(30) == timedelta(hours=1)
+
+
+def test_a_claimed_mail_is_not_taken_by_a_second_sender(mailoutbox):
+    queue_mail(to=["a@example.com"], subject="Once", body="Only once.")
+    first = deliver_due()
+    second = deliver_due()
+    assert (first.sent, second.sent) == (1, 0)
+    assert len(mailoutbox) == 1
+
+
+def test_dry_run_counts_what_is_due_and_sends_nothing(mailoutbox):
+    queue_mail(to=["a@example.com"], subject="Due", body="Due now.")
+    out = StringIO()
+    call_command("send_mail_outbox", "--dry-run", stdout=out)
+    assert "1 mail(s) due; nothing sent" in out.getvalue()
+    assert mailoutbox == []

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "blog",
     "counterpoints",
     "redirects",
+    "transfer",
 ]
 
 MIDDLEWARE = [

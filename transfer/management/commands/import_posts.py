@@ -1,0 +1,100 @@
+"""
+Import posts from another blog: a WordPress export (WXR), a Ghost JSON
+export, a folder of Markdown files with YAML or TOML front matter (Jekyll,
+Hugo, Eleventy, Astro, our seeds), or a folder written by ``export_site``.
+
+Idempotent: an item already imported (by source id, then slug) is updated
+only where it changed; comments and redirects are never added twice. An
+item that cannot be imported is named, with its line where the format has
+lines, and skipped; the rest are imported and the command exits non-zero.
+``--dry-run`` does everything inside a transaction that is rolled back.
+"""
+
+import sys
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from transfer.items import ItemError
+from transfer.services import save_item
+from transfer.sources import kind_of, read_items
+
+PROGRESS_EVERY = 100
+
+
+class Command(BaseCommand):
+    help = "Import posts from a WordPress (WXR) or Ghost (JSON) export, or a folder of Markdown files."
+
+    def add_arguments(self, parser):
+        parser.add_argument("source", type=Path, help="A .xml or .json export file, or a folder.")
+        parser.add_argument("--dry-run", action="store_true", help="Report what would change; write nothing.")
+        parser.add_argument(
+            "--include-pending",
+            action="store_true",
+            help="Also import comments still held for moderation on the old site (as pending counterpoints).",
+        )
+        parser.add_argument(
+            "--author", help="User name that posts get when the export's author is not a user here."
+        )
+
+    def handle(self, source, dry_run, include_pending, author, verbosity, **options):
+        kind = kind_of(source)
+        if kind is None:
+            raise CommandError(
+                f"{source}: not a WordPress export (WXR), a Ghost export (JSON) "
+                "or a folder of Markdown files."
+            )
+        default_author = None
+        if author:
+            default_author = get_user_model().objects.filter(username=author).first()
+            if default_author is None:
+                raise CommandError(f"No user called {author!r}.")
+        self.verbosity = verbosity
+        tally = {"created": 0, "updated": 0, "unchanged": 0, "counterpoints": 0, "redirects": 0}
+        failures = []
+        if verbosity >= 1:
+            self.stdout.write(f"Importing {source} ({kind}){' (dry run)' if dry_run else ''}…")
+        with transaction.atomic():
+            try:
+                for number, item in enumerate(read_items(source, kind, include_pending=include_pending), 1):
+                    self._import(item, tally, failures, default_author)
+                    if verbosity >= 1 and number % PROGRESS_EVERY == 0:
+                        self.stderr.write(
+                            f"  … {number} items read", ending="\r" if sys.stderr.isatty() else "\n"
+                        )
+            except ItemError as error:  # the file itself is broken: what came before it stays imported
+                failures.append(error.name)
+                self.stderr.write(self.style.ERROR(str(error)))
+            if kind == "site":
+                from transfer.site import import_site_extras
+
+                for line in import_site_extras(source, tally, failures):
+                    self.stderr.write(self.style.ERROR(line))
+            if dry_run:
+                transaction.set_rollback(True)
+        self._summarise(source, tally, failures, dry_run)
+
+    def _import(self, item, tally, failures, default_author):
+        if isinstance(item, ItemError):
+            failures.append(item.name)
+            self.stderr.write(self.style.ERROR(str(item)))
+            return
+        result = save_item(item, default_author=default_author)
+        tally[result["outcome"]] += 1
+        tally["counterpoints"] += result["counterpoints"]
+        tally["redirects"] += result["redirects"]
+        if self.verbosity >= 2 or (self.verbosity >= 1 and result["outcome"] != "unchanged"):
+            self.stdout.write(f"{result['outcome']:>9}  {item.seed.slug}  ({item.name})")
+
+    def _summarise(self, source, tally, failures, dry_run):
+        prefix = "Dry run: would have " if dry_run else ""
+        summary = (
+            f"{tally['created']} created, {tally['updated']} updated, {tally['unchanged']} unchanged; "
+            f"{tally['counterpoints']} counterpoints and {tally['redirects']} redirects added"
+        )
+        if self.verbosity >= 1:
+            self.stdout.write(self.style.SUCCESS(f"{prefix}{summary} from {source}."))
+        if failures:
+            raise CommandError(f"{len(failures)} item(s) not imported: {', '.join(failures)}")

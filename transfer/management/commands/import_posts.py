@@ -19,6 +19,7 @@ from django.db import transaction
 
 from transfer.items import ItemError
 from transfer.services import save_item
+from transfer.site import import_rest, import_tags
 from transfer.sources import kind_of, read_items
 
 PROGRESS_EVERY = 100
@@ -57,6 +58,8 @@ class Command(BaseCommand):
         if verbosity >= 1:
             self.stdout.write(f"Importing {source} ({kind}){' (dry run)' if dry_run else ''}…")
         with transaction.atomic():
+            if kind == "site":
+                self._report(import_tags(source), failures)
             try:
                 for number, item in enumerate(read_items(source, kind, include_pending=include_pending), 1):
                     self._import(item, tally, failures, default_author)
@@ -68,13 +71,15 @@ class Command(BaseCommand):
                 failures.append(error.name)
                 self.stderr.write(self.style.ERROR(str(error)))
             if kind == "site":
-                from transfer.site import import_site_extras
-
-                for line in import_site_extras(source, tally, failures):
-                    self.stderr.write(self.style.ERROR(line))
+                self._report(import_rest(source, tally), failures)
             if dry_run:
                 transaction.set_rollback(True)
         self._summarise(source, tally, failures, dry_run)
+
+    def _report(self, errors, failures):
+        for error in errors:
+            failures.append(error.split(":")[0])
+            self.stderr.write(self.style.ERROR(error))
 
     def _import(self, item, tally, failures, default_author):
         if isinstance(item, ItemError):

@@ -9,6 +9,7 @@ sanitised on save like any post.
 
 import re
 
+from bs4 import BeautifulSoup
 from markdownify import MarkdownConverter
 
 BLOCK_START = re.compile(
@@ -33,6 +34,11 @@ def _code_language(pre):
 class _Converter(MarkdownConverter):
     def convert_figcaption(self, el, text, parent_tags):
         return f"\n\n{text.strip()}\n\n" if text.strip() else ""
+
+
+CONVERTER = _Converter(
+    heading_style="ATX", bullets="-", escape_misc=False, code_language_callback=_code_language
+)
 
 
 def autop(html):
@@ -62,8 +68,10 @@ def html_to_markdown(html, *, paragraphs_from_blank_lines=False):
     html = MORE_TAG.sub("", BLOCK_COMMENT.sub("", html or ""))
     if paragraphs_from_blank_lines:
         html = autop(html)
-    markdown = _Converter(
-        heading_style="ATX", bullets="-", escape_misc=False, code_language_callback=_code_language
-    ).convert(html)
+    soup = BeautifulSoup(html, "html.parser")
+    try:
+        markdown = CONVERTER.convert_soup(soup)
+    finally:
+        soup.decompose()  # its tree is full of cycles: free it now, not at the next collection
     # markdownify leaves runs of blank lines where block tags met.
     return re.sub(r"\n{3,}", "\n\n", markdown).strip()

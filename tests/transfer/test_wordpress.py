@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.db import IntegrityError
 
 from blog.models import Post
 from counterpoints.models import Counterpoint
@@ -190,3 +191,25 @@ def test_a_file_that_is_not_an_export_is_refused(tmp_path):
     _, _, error = run("import_posts", path)
 
     assert "not a WordPress export" in str(error)
+
+
+def test_an_item_the_database_refuses_is_reported_and_the_rest_come_in(monkeypatch):
+    from transfer import services
+
+    real_save = services.upsert_seed
+
+    def refuse_one(seed):
+        outcome = real_save(seed)
+        if seed.slug == "markup-image-alignment":
+            # after the post was written: the whole item must be rolled back
+            raise IntegrityError("the database refused it")
+        return outcome
+
+    monkeypatch.setattr(services, "upsert_seed", refuse_one)
+
+    _, err, error = run("import_posts", WORDPRESS_THEME_TEST)
+
+    assert 'item 1177 "Markup: Image Alignment"' in err
+    assert "item 1177" in str(error)
+    assert not Post.objects.filter(slug="markup-image-alignment").exists()
+    assert Post.objects.filter(slug="markup-html-tags-and-formatting").exists()

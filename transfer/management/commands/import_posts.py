@@ -10,12 +10,14 @@ lines, and skipped; the rest are imported and the command exits non-zero.
 ``--dry-run`` does everything inside a transaction that is rolled back.
 """
 
+import contextlib
 import sys
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
 from transfer.items import ItemError
 from transfer.services import save_item
@@ -57,7 +59,10 @@ class Command(BaseCommand):
         failures = []
         if verbosity >= 1:
             self.stdout.write(f"Importing {source} ({kind}){' (dry run)' if dry_run else ''}…")
-        with transaction.atomic():
+        # A real import commits item by item, so the write lock is never held
+        # for long and a crash keeps what came before it; a dry run is one
+        # transaction, rolled back.
+        with transaction.atomic() if dry_run else contextlib.nullcontext():
             if kind == "site":
                 self._report(import_tags(source), failures)
             try:
@@ -86,7 +91,13 @@ class Command(BaseCommand):
             failures.append(item.name)
             self.stderr.write(self.style.ERROR(str(item)))
             return
-        result = save_item(item, default_author=default_author)
+        try:
+            result = save_item(item, default_author=default_author)
+        except (DatabaseError, ValidationError, ValueError) as error:
+            # save_item is atomic: this item is rolled back, the import goes on.
+            failures.append(item.name)
+            self.stderr.write(self.style.ERROR(f"{item.name}: {error}"))
+            return
         tally[result["outcome"]] += 1
         tally["counterpoints"] += result["counterpoints"]
         tally["redirects"] += result["redirects"]

@@ -20,6 +20,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, transaction
 
 from transfer.items import ItemError
+from transfer.media import MediaCopier
 from transfer.services import save_item
 from transfer.site import import_rest, import_tags
 from transfer.sources import kind_of, read_items
@@ -41,8 +42,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--author", help="User name that posts get when the export's author is not a user here."
         )
+        parser.add_argument(
+            "--media-dir",
+            type=Path,
+            help="A local copy of the old site's uploads folder: linked images are copied here "
+            "(checked and re-encoded like uploads) and the links rewritten.",
+        )
 
-    def handle(self, source, dry_run, include_pending, author, verbosity, **options):
+    def handle(self, source, dry_run, include_pending, author, media_dir, verbosity, **options):
         kind = kind_of(source)
         if kind is None:
             raise CommandError(
@@ -54,6 +61,10 @@ class Command(BaseCommand):
             default_author = get_user_model().objects.filter(username=author).first()
             if default_author is None:
                 raise CommandError(f"No user called {author!r}.")
+        if media_dir and not media_dir.is_dir():
+            raise CommandError(f"{media_dir} is not a folder.")
+        # A dry run stores no files, so it leaves the links as they are.
+        self.media = MediaCopier(media_dir) if media_dir and not dry_run else None
         self.verbosity = verbosity
         tally = {"created": 0, "updated": 0, "unchanged": 0, "counterpoints": 0, "redirects": 0}
         failures = []
@@ -79,6 +90,12 @@ class Command(BaseCommand):
                 self._report(import_rest(source, tally), failures)
             if dry_run:
                 transaction.set_rollback(True)
+        if self.media is not None:
+            for name, reason in self.media.refused:
+                self.stderr.write(self.style.WARNING(f"{name}: not copied, the link is kept: {reason}"))
+            if verbosity >= 1:
+                copied = sum(1 for url in self.media.stored.values() if url)
+                self.stdout.write(f"{copied} image(s) from {media_dir} stored here.")
         self._summarise(source, tally, failures, dry_run)
 
     def _report(self, errors, failures):
@@ -91,6 +108,8 @@ class Command(BaseCommand):
             failures.append(item.name)
             self.stderr.write(self.style.ERROR(str(item)))
             return
+        if self.media is not None:
+            item.seed.body = self.media.localise(item.seed.body)
         try:
             result = save_item(item, default_author=default_author)
         except (DatabaseError, ValidationError, ValueError) as error:

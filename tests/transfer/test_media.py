@@ -28,11 +28,11 @@ def uploads(tmp_path):
 
 
 def test_images_found_in_the_media_folder_are_stored_here_and_relinked(uploads):
-    out, err, _ = run("import_posts", WORDPRESS_THEME_TEST, "--media-dir", uploads)
+    out, _, _ = run("import_posts", WORDPRESS_THEME_TEST, "--media-dir", uploads)
 
     body = Post.objects.get(slug="markup-image-alignment").body
     assert f"{OLD}image-alignment-580x300.jpg" not in body
-    stored = [name for name in default_storage.listdir("imports")[1]]
+    stored = list(default_storage.listdir("imports")[1])
     assert len(stored) == 1 and stored[0].endswith(".jpg")
     assert f"![Image Alignment 580x300](/media/imports/{stored[0]} " in body
     with default_storage.open(f"imports/{stored[0]}") as file:

@@ -31,13 +31,17 @@ def test_reading_a_large_export_keeps_memory_flat(tmp_path, capsys):
     assert peak < export.stat().st_size / 2
 
 
-def test_a_generated_export_imports_posts_comments_and_redirects(tmp_path, client):
+def test_a_generated_export_imports_posts_comments_and_redirects(tmp_path, client, monkeypatch):
+    from transfer.management.commands import import_posts
+
+    monkeypatch.setattr(import_posts, "PROGRESS_EVERY", 5)
     export = tmp_path / "small.xml"
     write_wxr(export, 20)
 
     _, err, error = run("import_posts", export)
 
     assert error is None, err
+    assert "… 10 items read" in err  # progress for long imports
     assert Post.objects.count() == 20
     assert Counterpoint.objects.approved().count() == 60
     post = Post.objects.get(slug="generated-post-7")

@@ -28,7 +28,10 @@ from taggit.models import Tag
 from .models import Hindsight, Post, Verdict
 
 REQUIRED = ("title", "date")
-KNOWN = {"title", "slug", "dek", "date", "tags", "hindsight", "draft", "check_back_by", "counterpoints_open"}
+KNOWN = {
+    *("title", "slug", "dek", "date", "tags", "hindsight", "draft"),
+    *("check_back_by", "counterpoints_open", "cover", "cover_alt"),
+}
 
 
 class SeedError(ValueError):
@@ -47,6 +50,8 @@ class Seed:
     verdicts: list = field(default_factory=list)  # (verdict, decided_at, note)
     check_back_by: datetime.date | None = None
     counterpoints_open: bool = True
+    cover: str = ""  # a file in media storage, as export_site writes it
+    cover_alt: str = ""
 
 
 def _verdict(value):
@@ -140,6 +145,9 @@ def seed_from_meta(meta, body):
     counterpoints_open = meta.get("counterpoints_open", True)
     if not isinstance(counterpoints_open, bool):
         raise SeedError("counterpoints_open must be true or false")
+    cover, cover_alt = _string(meta, "cover"), _string(meta, "cover_alt")
+    if cover and (cover.startswith("/") or ".." in cover.split("/")):
+        raise SeedError(f"cover must be a path inside the media folder, not {cover!r}")
     body = "\n".join(body.splitlines()).strip()
     if not body:
         raise SeedError("the body is empty")
@@ -161,6 +169,8 @@ def seed_from_meta(meta, body):
         ],
         check_back_by=check_back_by,
         counterpoints_open=counterpoints_open,
+        cover=cover,
+        cover_alt=cover_alt,
     )
 
 
@@ -175,6 +185,8 @@ def upsert_seed(seed):
         "status": Post.Status.DRAFT if seed.draft else Post.Status.PUBLISHED,
         "check_back_by": seed.check_back_by,
         "counterpoints_open": seed.counterpoints_open,
+        "cover_image": seed.cover,
+        "cover_alt": seed.cover_alt,
     }
     post = Post.objects.filter(slug=seed.slug).first()
     if post is None:

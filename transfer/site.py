@@ -72,6 +72,9 @@ def post_as_markdown(post, verdicts):
         lines.append(f"check_back_by = {post.check_back_by.isoformat()}")
     if not post.counterpoints_open:
         lines.append("counterpoints_open = false")
+    if post.cover_image:
+        lines.append(f"cover = {toml_string(post.cover_image.name)}")
+        lines.append(f"cover_alt = {toml_string(post.cover_alt.strip())}")
     for verdict in verdicts:
         lines += [
             "",

@@ -79,6 +79,9 @@ def site():
     final.credited.add(called_it)
     remember_redirect("/2024/01/rates/", "/posts/rates-stay-low/")
     default_storage.save("uploads/chart.png", ContentFile(b"\x89PNG not really"))
+    judged.cover_image = default_storage.save("covers/rates.png", ContentFile(b"\x89PNG cover"))
+    judged.cover_alt = "A chart of rates."
+    judged.save()
     return judged
 
 
@@ -96,6 +99,7 @@ def empty_the_database():
     Tag.objects.all().delete()
     Redirect.objects.all().delete()
     default_storage.delete("uploads/chart.png")
+    default_storage.delete("covers/rates.png")
     assert not Hindsight.objects.exists()
 
 
@@ -110,6 +114,7 @@ def test_export_import_export_is_byte_identical(site, tmp_path):
     first, second = read_tree(tmp_path / "first"), read_tree(tmp_path / "second")
     assert sorted(first) == [
         "counterpoints.jsonl",
+        "media/covers/rates.png",
         "media/uploads/chart.png",
         "posts/draft-one.md",
         "posts/rates-stay-low.md",
@@ -140,6 +145,9 @@ def test_the_round_trip_restores_history_credits_and_statuses(site, tmp_path, cl
     assert post.check_back_by == datetime.date(2025, 6, 30)
     assert client.get("/2024/01/rates/")["Location"] == "/posts/rates-stay-low/"
     assert default_storage.open("uploads/chart.png").read() == b"\x89PNG not really"
+    assert post.cover_image.name == "covers/rates.png"
+    assert post.cover_image.read() == b"\x89PNG cover"
+    assert post.cover_alt == "A chart of rates."
 
 
 def test_posts_are_written_as_seed_files_the_loader_reads(site, tmp_path):

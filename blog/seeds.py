@@ -28,7 +28,10 @@ from taggit.models import Tag
 from .models import Hindsight, Post, Verdict
 
 REQUIRED = ("title", "date")
-KNOWN = {"title", "slug", "dek", "date", "tags", "hindsight", "draft"}
+KNOWN = {
+    *("title", "slug", "dek", "date", "tags", "hindsight", "draft"),
+    *("check_back_by", "counterpoints_open", "cover", "cover_alt"),
+}
 
 
 class SeedError(ValueError):
@@ -45,6 +48,10 @@ class Seed:
     draft: bool = False
     tags: list = field(default_factory=list)
     verdicts: list = field(default_factory=list)  # (verdict, decided_at, note)
+    check_back_by: datetime.date | None = None
+    counterpoints_open: bool = True
+    cover: str = ""  # a file in media storage, as export_site writes it
+    cover_alt: str = ""
 
 
 def _verdict(value):
@@ -77,6 +84,15 @@ def _string(meta, key, default=""):
 
 def parse_seed(text):
     """Parse one seed file's text into a Seed, or raise SeedError."""
+    meta, body = split_front_matter(text)
+    unknown = sorted(set(meta) - KNOWN)
+    if unknown:
+        raise SeedError(f"unknown front matter key(s): {', '.join(unknown)}")
+    return seed_from_meta(meta, body)
+
+
+def split_front_matter(text):
+    """The TOML front matter of a seed file as a dict, and the text after it."""
     if text.startswith("\ufeff"):
         text = text[1:]
     lines = text.splitlines()
@@ -92,12 +108,17 @@ def parse_seed(text):
         raise SeedError(f"front matter is not valid TOML: {error}") from None
     except RecursionError:
         raise SeedError("front matter is nested too deeply") from None
+    return meta, "\n".join(lines[end + 1 :])
+
+
+def seed_from_meta(meta, body):
+    """
+    Check front matter already read into a dict (TOML here, YAML or a foreign
+    export in transfer/) and the body, and make the Seed, or raise SeedError.
+    """
     missing = [key for key in REQUIRED if key not in meta]
     if missing:
         raise SeedError(f"front matter lacks {', '.join(missing)}")
-    unknown = sorted(set(meta) - KNOWN)
-    if unknown:
-        raise SeedError(f"unknown front matter key(s): {', '.join(unknown)}")
     title = _string(meta, "title")
     slug = _string(meta, "slug") or slugify(title)
     if not title or not slug or slug != slugify(slug):
@@ -116,7 +137,18 @@ def parse_seed(text):
     verdicts = meta.get("hindsight", [])
     if not isinstance(verdicts, list) or not all(isinstance(v, dict) for v in verdicts):
         raise SeedError("hindsight must be a list of [[hindsight]] tables")
-    body = "\n".join(lines[end + 1 :]).strip()
+    check_back_by = meta.get("check_back_by")
+    if check_back_by is not None and (
+        not isinstance(check_back_by, datetime.date) or isinstance(check_back_by, datetime.datetime)
+    ):
+        raise SeedError(f"check_back_by must be a TOML date, not {check_back_by!r}")
+    counterpoints_open = meta.get("counterpoints_open", True)
+    if not isinstance(counterpoints_open, bool):
+        raise SeedError("counterpoints_open must be true or false")
+    cover, cover_alt = _string(meta, "cover"), _string(meta, "cover_alt")
+    if cover and (cover.startswith("/") or ".." in cover.split("/")):
+        raise SeedError(f"cover must be a path inside the media folder, not {cover!r}")
+    body = "\n".join(body.splitlines()).strip()
     if not body:
         raise SeedError("the body is empty")
     return Seed(
@@ -135,6 +167,10 @@ def parse_seed(text):
             )
             for v in verdicts
         ],
+        check_back_by=check_back_by,
+        counterpoints_open=counterpoints_open,
+        cover=cover,
+        cover_alt=cover_alt,
     )
 
 
@@ -147,6 +183,10 @@ def upsert_seed(seed):
         "body": seed.body,
         "published_at": seed.published_at,
         "status": Post.Status.DRAFT if seed.draft else Post.Status.PUBLISHED,
+        "check_back_by": seed.check_back_by,
+        "counterpoints_open": seed.counterpoints_open,
+        "cover_image": seed.cover,
+        "cover_alt": seed.cover_alt,
     }
     post = Post.objects.filter(slug=seed.slug).first()
     if post is None:

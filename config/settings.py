@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "blog",
     "counterpoints",
     "redirects",
+    "transfer",
 ]
 
 MIDDLEWARE = [

@@ -59,3 +59,12 @@ def test_redirects_are_managed_in_the_admin(admin_client):
 
     assert response.status_code == 302
     assert admin_client.get("/old/")["Location"] == "/posts/new/"
+
+
+def test_a_wordpress_id_on_a_live_page_is_redirected_even_with_other_parameters(client):
+    remember_redirect("/?p=123", "/posts/my-post/")
+
+    assert client.get("/?p=123")["Location"] == "/posts/my-post/"
+    assert client.get("/?p=123&utm_source=feed")["Location"] == "/posts/my-post/"
+    assert client.get("/?p=124").status_code == 200
+    assert client.get("/").status_code == 200

@@ -1,0 +1,234 @@
+"""
+The whole site in open formats, and back (``export_site``, and
+``import_posts`` given such a folder):
+
+    posts/<slug>.md        Markdown with TOML front matter, as seeds/ (verdict history included)
+    counterpoints.jsonl    one counterpoint a line: status, stance, quote, body, response, credits
+    tags.jsonl             every tag's name and slug
+    redirects.jsonl        old address → new address
+    media/                 uploaded files, as stored
+
+Everything is written in a fixed order with fixed formatting, so exporting,
+importing into an empty database and exporting again gives the same bytes.
+E-mail addresses and moderators' notes are left out unless asked for.
+"""
+
+import datetime
+import json
+from pathlib import Path
+
+from django.core.files.base import File
+from django.core.files.storage import default_storage
+from django.db import transaction
+from taggit.models import Tag
+
+from blog.models import Hindsight, Post
+from counterpoints.models import Counterpoint, body_fingerprint
+from redirects.models import Redirect
+from redirects.services import forget_cached
+
+PRIVATE_FIELDS = ("author_email", "moderator_note")
+COUNTERPOINT_FIELDS = (
+    "stance",
+    "status",
+    "author_name",
+    "author_website",
+    "quote",
+    "body",
+    "response",
+    "author_reply",
+    "rejection_reason",
+)
+
+
+def iso(moment):
+    """A UTC time as TOML and JSON both read it: 2025-01-28T09:00:00Z (microseconds only if any)."""
+    return moment.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
+
+
+def toml_string(text):
+    # A JSON string is a TOML basic string, except that TOML also refuses a raw DEL.
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+def normalised(text):
+    """Text as the seed loader keeps it: one kind of line break, no surrounding blank space."""
+    return "\n".join(text.splitlines()).strip()
+
+
+def post_as_markdown(post, verdicts):
+    lines = [
+        "+++",
+        f"title = {toml_string(post.title.strip())}",
+        f"slug = {toml_string(post.slug)}",
+        f"dek = {toml_string(post.dek.strip())}",
+        f"date = {iso(post.published_at)}",
+    ]
+    if post.status == Post.Status.DRAFT:
+        lines.append("draft = true")
+    tags = sorted((tag.name for tag in post.tags.all()), key=lambda name: (name.lower(), name))
+    lines.append(f"tags = [{', '.join(toml_string(name) for name in tags)}]")
+    if post.check_back_by:
+        lines.append(f"check_back_by = {post.check_back_by.isoformat()}")
+    if not post.counterpoints_open:
+        lines.append("counterpoints_open = false")
+    if post.cover_image:
+        lines.append(f"cover = {toml_string(post.cover_image.name)}")
+        lines.append(f"cover_alt = {toml_string(post.cover_alt.strip())}")
+    for verdict in verdicts:
+        lines += [
+            "",
+            "[[hindsight]]",
+            f"verdict = {toml_string(verdict.get_verdict_display())}",
+            f"decided = {iso(verdict.decided_at)}",
+            f"note = {toml_string(verdict.note.strip())}",
+        ]
+    return "\n".join([*lines, "+++", "", normalised(post.body), ""])
+
+
+def _write_jsonl(path, rows):
+    with path.open("w", encoding="utf-8", newline="\n") as file:
+        for row in rows:
+            file.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
+
+
+def export_site(directory, *, include_private=False):
+    """Write the site into ``directory``; returns a count of what was written, by kind."""
+    directory = Path(directory)
+    (directory / "posts").mkdir(parents=True, exist_ok=True)
+    counts = {"posts": 0, "counterpoints": 0, "tags": 0, "redirects": 0, "media files": 0}
+
+    verdicts_by_post = {}
+    for verdict in Hindsight.objects.order_by("decided_at", "pk"):
+        verdicts_by_post.setdefault(verdict.post_id, []).append(verdict)
+    for post in Post.objects.order_by("slug").prefetch_related("tags").iterator(chunk_size=500):
+        text = post_as_markdown(post, verdicts_by_post.get(post.pk, []))
+        (directory / "posts" / f"{post.slug}.md").write_text(text, encoding="utf-8", newline="\n")
+        counts["posts"] += 1
+
+    credits = {}
+    for counterpoint_id, decided_at in Hindsight.credited.through.objects.values_list(
+        "counterpoint_id", "hindsight__decided_at"
+    ):
+        credits.setdefault(counterpoint_id, []).append(iso(decided_at))
+    rows = []
+    for counterpoint in Counterpoint.objects.select_related("post").order_by("post__slug", "submitted_at"):
+        row = {field: getattr(counterpoint, field) for field in COUNTERPOINT_FIELDS}
+        row.update(
+            post=counterpoint.post.slug,
+            submitted_at=iso(counterpoint.submitted_at),
+            reviewed_at=iso(counterpoint.reviewed_at) if counterpoint.reviewed_at else None,
+            credited_in=sorted(credits.get(counterpoint.pk, [])),
+        )
+        if include_private:
+            row.update({field: getattr(counterpoint, field) for field in PRIVATE_FIELDS})
+        rows.append(row)
+    rows.sort(key=lambda row: (row["post"], row["submitted_at"], body_fingerprint(row["body"])))
+    _write_jsonl(directory / "counterpoints.jsonl", rows)
+    counts["counterpoints"] = len(rows)
+
+    tags = [
+        {"name": name, "slug": slug}
+        for name, slug in Tag.objects.order_by("slug").values_list("name", "slug")
+    ]
+    _write_jsonl(directory / "tags.jsonl", tags)
+    counts["tags"] = len(tags)
+    redirects = [
+        {"old_path": old, "new_path": new}
+        for old, new in Redirect.objects.order_by("old_path").values_list("old_path", "new_path")
+    ]
+    _write_jsonl(directory / "redirects.jsonl", redirects)
+    counts["redirects"] = len(redirects)
+
+    for name in _stored_files(""):
+        target = directory / "media" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with default_storage.open(name, "rb") as source, target.open("wb") as copy:
+            for chunk in iter(lambda: source.read(1 << 20), b""):
+                copy.write(chunk)
+        counts["media files"] += 1
+    return counts
+
+
+def _stored_files(folder):
+    try:
+        folders, files = default_storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for name in sorted(files):
+        yield f"{folder}{name}"
+    for name in sorted(folders):
+        yield from _stored_files(f"{folder}{name}/")
+
+
+def _read_jsonl(path, errors):
+    if not path.is_file():
+        return
+    with path.open(encoding="utf-8") as file:
+        for number, line in enumerate(file, start=1):
+            if line.strip():
+                try:
+                    yield number, json.loads(line)
+                except json.JSONDecodeError as error:
+                    errors.append(f"{path.name} line {number}: not JSON ({error.msg})")
+
+
+def import_tags(directory):
+    """Tags first, so posts reuse them with their exported slugs."""
+    errors = []
+    for _, row in _read_jsonl(Path(directory) / "tags.jsonl", errors):
+        if not Tag.objects.filter(name__iexact=row["name"]).exists():
+            Tag.objects.create(name=row["name"], slug=row["slug"])
+    return errors
+
+
+def _moment(value):
+    return datetime.datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
+
+
+@transaction.atomic
+def import_rest(directory, tally):
+    """Counterpoints (with their credits), redirects and media of an export_site folder; returns errors."""
+    directory = Path(directory)
+    errors = []
+    posts = dict(Post.objects.values_list("slug", "pk"))
+    verdicts = {
+        (post_id, decided_at): pk
+        for pk, post_id, decided_at in Hindsight.objects.values_list("pk", "post_id", "decided_at")
+    }
+    for number, row in _read_jsonl(directory / "counterpoints.jsonl", errors):
+        post_id = posts.get(row.get("post"))
+        if post_id is None:
+            errors.append(f"counterpoints.jsonl line {number}: no post {row.get('post')!r}")
+            continue
+        if Counterpoint.objects.filter(post_id=post_id, body_hash=body_fingerprint(row["body"])).exists():
+            continue
+        fields = {field: row.get(field, "") for field in (*COUNTERPOINT_FIELDS, *PRIVATE_FIELDS)}
+        counterpoint = Counterpoint.objects.create(
+            post_id=post_id,
+            submitted_at=_moment(row["submitted_at"]),
+            reviewed_at=_moment(row.get("reviewed_at")),
+            **fields,
+        )
+        for decided_at in row.get("credited_in", []):
+            verdict = verdicts.get((post_id, _moment(decided_at)))
+            if verdict is None:
+                errors.append(f"counterpoints.jsonl line {number}: no verdict of {decided_at} to credit it")
+            else:
+                Hindsight.credited.through.objects.create(hindsight_id=verdict, counterpoint=counterpoint)
+        tally["counterpoints"] += 1
+    paths = []
+    for _, row in _read_jsonl(directory / "redirects.jsonl", errors):
+        _, created = Redirect.objects.update_or_create(
+            old_path=row["old_path"], defaults={"new_path": row["new_path"]}
+        )
+        tally["redirects"] += created
+        paths.append(row["old_path"])
+    transaction.on_commit(lambda: forget_cached(paths))
+    media = directory / "media"
+    for path in sorted(media.rglob("*")) if media.is_dir() else []:
+        name = path.relative_to(media).as_posix()
+        if path.is_file() and not default_storage.exists(name):
+            with path.open("rb") as file:
+                default_storage.save(name, File(file))
+    return errors

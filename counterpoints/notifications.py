@@ -14,7 +14,9 @@ transaction: it goes out only if the change commits, and never makes a
 request wait on, or fail with, the mail server.
 """
 
+import html
 import logging
+import re
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -30,6 +32,7 @@ from .outbox import queue_mail
 logger = logging.getLogger(__name__)
 
 UNSUBSCRIBE_SALT = "counterpoints.unsubscribe"
+HREF = re.compile(r'<a [^>]*href="([^"]+)"')
 
 
 def unsubscribe_token(email):
@@ -122,7 +125,11 @@ def mail_moderators(*, counterpoint):
     ]
     if counterpoint.quote:
         lines += [f"Quoting: “{' '.join(counterpoint.quote.split())}”", ""]
-    lines += [counterpoint.excerpt, ""]
+    # Plain words, and where its links point (the plain words hide that).
+    lines += [counterpoint.text, ""]
+    links = list(dict.fromkeys(html.unescape(href) for href in HREF.findall(counterpoint.body_html)))
+    if links:
+        lines += ["Links in it:", *links, ""]
     if counterpoint.published_without_review:
         lines += [
             "It is published already: its sender is a trusted returning submitter. Review it after the fact, "
@@ -242,7 +249,8 @@ def mail_answer(*, counterpoint):
     lines = [
         f"Hello {counterpoint.author_name},",
         "",
-        f"The author of “{post.title}” answered your counterpoint.",
+        f"The author of “{post.title}” answered your counterpoint:",
+        f"“{counterpoint.excerpt}”",
     ]
     if counterpoint.response:
         lines += ["", f"Their response: {counterpoint.get_response_display()}."]

@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from blog.markup import render_counterpoint_markdown
 from blog.views import post_page_queryset, render_post_page
 
 from . import antispam, notifications, services, trust
@@ -34,6 +35,9 @@ def submit_counterpoint(request, slug):
     post = get_object_or_404(post_page_queryset(request.user).published(), slug=slug)
     if not post.counterpoints_open:
         return _refuse_closed(request, post)
+
+    if "preview" in request.POST:
+        return _preview(request, post)
 
     ip = antispam.client_ip(request)
     flood = antispam.take_submission_slot(ip)
@@ -79,6 +83,20 @@ def submit_counterpoint(request, slug):
         # Someone else's identical text: their private link is not ours to hand out.
         messages.info(request, ALREADY_SENT)
     return redirect(post.get_absolute_url() + "#counterpoints")
+
+
+def _preview(request, post):
+    """
+    The form's "Preview" button, which needs no JavaScript: the post page
+    comes back with the reader's text kept and rendered as it would be
+    published (the same pipeline as on save). Nothing is stored or counted.
+    """
+    form = CounterpointForm(request.POST, post=post)
+    valid = form.is_valid()
+    if valid:
+        form.preview_html = render_counterpoint_markdown(form.cleaned_data["body"])
+    form.refresh_token()
+    return render_post_page(request, post, counterpoint_form=form, status=200 if valid else 400)
 
 
 def _with_status_link(text, counterpoint):

@@ -21,6 +21,7 @@ import re
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
+from django.db.models import Q
 from django.urls import reverse
 
 from blog.markup import plain_text
@@ -107,7 +108,13 @@ def moderator_addresses():
 
 
 def mail_moderators(*, counterpoint):
-    """Queue a mail to the moderators about a new counterpoint held for review."""
+    """
+    Queue a mail to the moderators about a new counterpoint held for review,
+    unless they asked for a daily digest instead (MODERATOR_DIGEST, see
+    mail_moderator_digest).
+    """
+    if settings.MODERATOR_DIGEST:
+        return 0
     recipients = moderator_addresses()
     if not recipients:
         logger.warning(
@@ -153,6 +160,46 @@ def _by_address(counterpoints):
         grouped.setdefault(normalise_email(counterpoint.author_email), []).append(counterpoint)
     unsubscribed = set(Unsubscribed.objects.filter(email__in=grouped).values_list("email", flat=True))
     return {address: theirs for address, theirs in grouped.items() if address not in unsubscribed}
+
+
+def mail_moderator_digest(*, since):
+    """
+    One mail to the moderators instead of one per counterpoint: how many
+    wait, and those that came in after ``since`` (held ones, and any
+    published without review), each with its link. Nothing when nothing
+    came in. Returns how many mails were queued (0 or 1).
+    """
+    recipients = moderator_addresses()
+    arrived = list(
+        Counterpoint.objects.filter(submitted_at__gt=since)
+        .filter(Q(status=Counterpoint.Status.PENDING) | Q(published_without_review=True))
+        .select_related("post")
+        .order_by("submitted_at", "pk")
+    )
+    if not recipients or not arrived:
+        return 0
+    waiting = Counterpoint.objects.pending().count()
+    lines = [
+        f"{waiting} counterpoint(s) wait for review:",
+        _absolute(reverse("admin:counterpoints_counterpoint_changelist")),
+        "",
+    ]
+    lines.append(f"New since {since:%Y-%m-%d %H:%M} UTC:")
+    for counterpoint in arrived:
+        state = "published without review" if counterpoint.published_without_review else "waiting"
+        who = f"{counterpoint.author_name} {counterpoint.get_stance_display()}"
+        lines += [
+            "",
+            f"{who} on “{counterpoint.post.title}” ({state}):",
+            f"“{counterpoint.excerpt}”",
+            _absolute(reverse("admin:counterpoints_counterpoint_change", args=[counterpoint.pk])),
+        ]
+    queue_mail(
+        to=recipients,
+        subject=f"[{settings.SITE_NAME}] {len(arrived)} new counterpoint(s), {waiting} waiting",
+        body="\n".join(lines),
+    )
+    return 1
 
 
 def mail_approval(*, counterpoint_ids):

@@ -2,13 +2,11 @@
 
 from django.conf import settings
 from django.contrib import admin, messages
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import ngettext
-
-from blog.models import Post
 
 from . import services, trust
 from .models import (
@@ -21,7 +19,6 @@ from .models import (
     Unsubscribed,
     can_respond_as_author,
 )
-from .signals import announce_change
 
 
 class ReviewQueueFilter(admin.SimpleListFilter):
@@ -71,12 +68,12 @@ class PostWithPendingFilter(admin.SimpleListFilter):
     parameter_name = "post__id__exact"
 
     def lookups(self, request, model_admin):
-        waiting = Count("counterpoints", filter=Q(counterpoints__status=Status.PENDING))
+        # From the pending rows (the queue's index), not from every post.
         posts = (
-            Post.objects.annotate(waiting=waiting)
-            .filter(waiting__gt=0)
-            .order_by("-waiting", "title")
-            .values_list("pk", "title", "waiting")
+            Counterpoint.objects.pending()
+            .values_list("post_id", "post__title")
+            .annotate(waiting=Count("pk"))
+            .order_by("-waiting", "post__title")
         )
         return [(str(pk), f"{title} ({waiting})") for pk, title, waiting in posts]
 
@@ -206,8 +203,9 @@ class CounterpointAdmin(admin.ModelAdmin):
             )
         if answered:
             services.answer_counterpoint(counterpoint=obj, response=response, reply=reply, by=request.user)
+        # The services announce what readers see; the form's own save keeps
+        # only the private note, which no page shows.
         obj._logged_by_service = moderated or answered
-        announce_change(post_ids={obj.post_id})
 
     def construct_change_message(self, request, form, formsets, add=False):
         # The services have logged moderation and answers in their own words.

@@ -309,4 +309,6 @@ ADMIN_LOGIN_RATE_LIMIT = os.environ.get("ADMIN_LOGIN_RATE_LIMIT", "10/900")
 # Who is e-mailed about each new counterpoint (comma-separated). Locally the
 # console backend prints the mail to a placeholder address.
 MODERATOR_EMAILS = env_list("MODERATOR_EMAILS", "moderators@localhost" if DEBUG else "")
+# One daily mail to moderators (manage.py send_moderator_digest) instead of one per counterpoint.
+MODERATOR_DIGEST = env_bool("MODERATOR_DIGEST", False)
 # End of counterpoints --------------------------------------------------------

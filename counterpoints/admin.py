@@ -2,7 +2,10 @@
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.db.models import Count
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import ngettext
 
 from . import services, trust
@@ -16,7 +19,6 @@ from .models import (
     Unsubscribed,
     can_respond_as_author,
 )
-from .signals import announce_change
 
 
 class ReviewQueueFilter(admin.SimpleListFilter):
@@ -28,7 +30,14 @@ class ReviewQueueFilter(admin.SimpleListFilter):
     UNREVIEWED = "unreviewed"  # trusted submitters' counterpoints, published at once
 
     def lookups(self, request, model_admin):
-        return [*Status.choices, (self.UNREVIEWED, "published without review"), (self.ALL, "All")]
+        # With how many each holds: two queries, however many rows.
+        counts = dict(Counterpoint.objects.order_by().values_list("status").annotate(n=Count("pk")))
+        unreviewed = Counterpoint.objects.approved().filter(published_without_review=True).count()
+        return [
+            *[(status, f"{label} ({counts.get(status, 0)})") for status, label in Status.choices],
+            (self.UNREVIEWED, f"published without review ({unreviewed})"),
+            (self.ALL, f"All ({sum(counts.values())})"),
+        ]
 
     def value(self):
         value = super().value()
@@ -52,11 +61,40 @@ class ReviewQueueFilter(admin.SimpleListFilter):
             }
 
 
+class PostWithPendingFilter(admin.SimpleListFilter):
+    """By post: only the posts with counterpoints waiting, busiest first (one query)."""
+
+    title = "post with pending counterpoints"
+    parameter_name = "post__id__exact"
+
+    def lookups(self, request, model_admin):
+        # From the pending rows (the queue's index), not from every post.
+        posts = (
+            Counterpoint.objects.pending()
+            .values_list("post_id", "post__title")
+            .annotate(waiting=Count("pk"))
+            .order_by("-waiting", "post__title")
+        )
+        return [(str(pk), f"{title} ({waiting})") for pk, title, waiting in posts]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(post_id=self.value())
+        return queryset
+
+
 @admin.register(Counterpoint)
 class CounterpointAdmin(admin.ModelAdmin):
     list_display = ["excerpt", "post", "stance", "author_name", "status", "response", "submitted_at"]
     list_display_links = ["excerpt"]
-    list_filter = [ReviewQueueFilter, "blocklisted", "stance", "response", "rejection_reason", "post"]
+    list_filter = [
+        ReviewQueueFilter,
+        "blocklisted",
+        "stance",
+        "response",
+        "rejection_reason",
+        PostWithPendingFilter,
+    ]
     list_select_related = ["post"]
     search_fields = ["author_name", "author_email", "body"]
     ordering = ["-submitted_at", "-pk"]
@@ -81,9 +119,9 @@ class CounterpointAdmin(admin.ModelAdmin):
         "user_agent",
         "status_page",
     ]
-    readonly_fields = [*reader_fields, *audit_fields]
+    readonly_fields = ["as_published", *reader_fields, *audit_fields]
     fieldsets = [
-        ("Counterpoint", {"fields": reader_fields}),
+        ("Counterpoint", {"fields": ["as_published", *reader_fields]}),
         (
             "Review",
             {
@@ -115,7 +153,18 @@ class CounterpointAdmin(admin.ModelAdmin):
 
     @admin.display(description="counterpoint")
     def excerpt(self, counterpoint):
+        # Plain words; the passage it answers first, when it quotes one.
+        if counterpoint.quote:
+            quote = Truncator(" ".join(counterpoint.quote.split())).chars(60)
+            return format_html('<q class="quoted">{}</q> {}', quote, counterpoint.excerpt)
         return counterpoint.excerpt
+
+    @admin.display(description="as readers would see it")
+    def as_published(self, counterpoint):
+        # body_html is sanitised when it is stored (blog.markup), so it may be shown as it is.
+        quote = format_html("<blockquote>{}</blockquote>", counterpoint.quote) if counterpoint.quote else ""
+        body = mark_safe(counterpoint.body_html)  # noqa: S308 (sanitised by nh3 when stored)
+        return format_html('{}<div class="counterpoint-body">{}</div>', quote, body)
 
     @admin.display(description="submitter's status page")
     def status_page(self, counterpoint):
@@ -154,8 +203,9 @@ class CounterpointAdmin(admin.ModelAdmin):
             )
         if answered:
             services.answer_counterpoint(counterpoint=obj, response=response, reply=reply, by=request.user)
+        # The services announce what readers see; the form's own save keeps
+        # only the private note, which no page shows.
         obj._logged_by_service = moderated or answered
-        announce_change(post_ids={obj.post_id})
 
     def construct_change_message(self, request, form, formsets, add=False):
         # The services have logged moderation and answers in their own words.

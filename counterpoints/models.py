@@ -1,8 +1,10 @@
 """Readers' counterpoints: held for review, public only once approved."""
 
 import hashlib
+import html
 import secrets
 
+import nh3
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MinLengthValidator, URLValidator
 from django.db import models
@@ -294,9 +296,17 @@ class Counterpoint(models.Model):
             self._rendered = (self.body, self.author_reply)
 
     @property
+    def text(self):
+        """
+        The body's words without Markdown markers (``**`` and ``[…](…)`` never
+        show where text is expected, issue 13), from the HTML stored on save:
+        tags stripped, no Markdown rendered per request.
+        """
+        return " ".join(html.unescape(nh3.clean(self.body_html, tags=set())).split())
+
+    @property
     def excerpt(self):
-        # Raw Markdown on purpose: moderators should see where links point.
-        return Truncator(" ".join(self.body.split())).chars(100)
+        return Truncator(self.text).chars(100)
 
     # A change to one row still goes through the one moderation path
     # (services.moderate_counterpoints): stamps, history, cache and mail.

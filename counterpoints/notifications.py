@@ -14,11 +14,14 @@ transaction: it goes out only if the change commits, and never makes a
 request wait on, or fail with, the mail server.
 """
 
+import html
 import logging
+import re
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
+from django.db.models import Q
 from django.urls import reverse
 
 from blog.markup import plain_text
@@ -30,6 +33,7 @@ from .outbox import queue_mail
 logger = logging.getLogger(__name__)
 
 UNSUBSCRIBE_SALT = "counterpoints.unsubscribe"
+HREF = re.compile(r'<a [^>]*href="([^"]+)"')
 
 
 def unsubscribe_token(email):
@@ -104,7 +108,13 @@ def moderator_addresses():
 
 
 def mail_moderators(*, counterpoint):
-    """Queue a mail to the moderators about a new counterpoint held for review."""
+    """
+    Queue a mail to the moderators about a new counterpoint held for review,
+    unless they asked for a daily digest instead (MODERATOR_DIGEST, see
+    mail_moderator_digest).
+    """
+    if settings.MODERATOR_DIGEST:
+        return 0
     recipients = moderator_addresses()
     if not recipients:
         logger.warning(
@@ -124,7 +134,11 @@ def mail_moderators(*, counterpoint):
     # text they send can pass for a line of ours.
     if counterpoint.quote:
         lines += ["Quoting:", f"> {' '.join(counterpoint.quote.split())}", ""]
-    lines += [f"> {counterpoint.excerpt}", ""]
+    # Plain words (one line, quoted), and where its links point (the plain words hide that).
+    lines += [f"> {counterpoint.text}", ""]
+    links = list(dict.fromkeys(html.unescape(href) for href in HREF.findall(counterpoint.body_html)))
+    if links:
+        lines += ["Links in it:", *links, ""]
     if counterpoint.published_without_review:
         lines += [
             "It is published already: its sender is a trusted returning submitter. Review it after the fact, "
@@ -148,6 +162,46 @@ def _by_address(counterpoints):
         grouped.setdefault(normalise_email(counterpoint.author_email), []).append(counterpoint)
     unsubscribed = set(Unsubscribed.objects.filter(email__in=grouped).values_list("email", flat=True))
     return {address: theirs for address, theirs in grouped.items() if address not in unsubscribed}
+
+
+def mail_moderator_digest(*, since):
+    """
+    One mail to the moderators instead of one per counterpoint: how many
+    wait, and those that came in after ``since`` (held ones, and any
+    published without review), each with its link. Nothing when nothing
+    came in. Returns how many mails were queued (0 or 1).
+    """
+    recipients = moderator_addresses()
+    arrived = list(
+        Counterpoint.objects.filter(submitted_at__gt=since)
+        .filter(Q(status=Counterpoint.Status.PENDING) | Q(published_without_review=True))
+        .select_related("post")
+        .order_by("submitted_at", "pk")
+    )
+    if not recipients or not arrived:
+        return 0
+    waiting = Counterpoint.objects.pending().count()
+    lines = [
+        f"{waiting} counterpoint(s) wait for review:",
+        _absolute(reverse("admin:counterpoints_counterpoint_changelist")),
+        "",
+    ]
+    lines.append(f"New since {since:%Y-%m-%d %H:%M} UTC:")
+    for counterpoint in arrived:
+        state = "published without review" if counterpoint.published_without_review else "waiting"
+        who = f"{counterpoint.author_name} {counterpoint.get_stance_display()}"
+        lines += [
+            "",
+            f"{who} on “{counterpoint.post.title}” ({state}):",
+            f"“{counterpoint.excerpt}”",
+            _absolute(reverse("admin:counterpoints_counterpoint_change", args=[counterpoint.pk])),
+        ]
+    queue_mail(
+        to=recipients,
+        subject=f"[{settings.SITE_NAME}] {len(arrived)} new counterpoint(s), {waiting} waiting",
+        body="\n".join(lines),
+    )
+    return 1
 
 
 def mail_approval(*, counterpoint_ids):
@@ -244,7 +298,8 @@ def mail_answer(*, counterpoint):
     lines = [
         f"Hello {counterpoint.author_name},",
         "",
-        f"The author of “{post.title}” answered your counterpoint.",
+        f"The author of “{post.title}” answered your counterpoint:",
+        f"“{counterpoint.excerpt}”",
     ]
     if counterpoint.response:
         lines += ["", f"Their response: {counterpoint.get_response_display()}."]

@@ -44,6 +44,12 @@ def queue_mail(*, to, subject, body, headers=None):
     )
 
 
+def prune_sent(*, older_than):
+    """Forget mail sent before ``older_than`` (the outbox is not an archive). Returns how many."""
+    deleted, _ = OutboxMail.objects.filter(sent_at__lt=older_than).delete()
+    return deleted
+
+
 def retry_delay(attempts):
     """How long to wait after the ``attempts``-th failure: doubling, capped."""
     return min(FIRST_RETRY * 2 ** (attempts - 1), LONGEST_WAIT)

@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from blog.markup import render_counterpoint_markdown
 from blog.views import post_page_queryset, render_post_page
 
 from . import antispam, notifications, services, trust
@@ -37,6 +38,9 @@ def submit_counterpoint(request, slug):
     post = get_object_or_404(post_page_queryset(request.user).published(), slug=slug)
     if not post.counterpoints_open:
         return _refuse_closed(request, post)
+
+    if "preview" in request.POST:
+        return _preview(request, post)
 
     ip = antispam.client_ip(request)
     flood = antispam.take_submission_slot(ip)
@@ -81,6 +85,20 @@ def submit_counterpoint(request, slug):
         # New, repeated, blocked or sent twice: the same answer (services.submit_counterpoint).
         messages.success(request, _with_status_link(AWAITS_REVIEW, counterpoint))
     return redirect(post.get_absolute_url() + "#counterpoints")
+
+
+def _preview(request, post):
+    """
+    The form's "Preview" button, which needs no JavaScript: the post page
+    comes back with the reader's text kept and rendered as it would be
+    published (the same pipeline as on save). Nothing is stored or counted.
+    """
+    form = CounterpointForm(request.POST, post=post)
+    valid = form.is_valid()
+    if valid:
+        form.preview_html = render_counterpoint_markdown(form.cleaned_data["body"])
+    form.refresh_token()
+    return render_post_page(request, post, counterpoint_form=form, status=200 if valid else 400)
 
 
 def _with_status_link(text, counterpoint):
@@ -142,7 +160,10 @@ def unsubscribe(request, token):
 
 
 # As with unsubscribing, a GET only asks (mail scanners fetch every link);
-# the button's POST confirms.
+# the button's POST confirms. The signed token is what authorises it, and
+# the page's no-referrer policy makes browsers send "Origin: null", which
+# Django's CSRF check refuses: so no CSRF check here, as for unsubscribing.
+@csrf_exempt
 @never_cache
 @require_http_methods(["GET", "POST"])
 def confirm_address(request, token):

@@ -28,7 +28,8 @@ def test_new_counterpoint_emails_the_moderators(client, sent_mail, django_captur
     assert mail.to == ["mod1@example.com", "mod2@example.com"]
     assert mail.subject == "[expectedwrong] New counterpoint on “The shoestring is a story”"
     assert "Ada sharpens on “The shoestring is a story”" in mail.body
-    assert "The bill was **far** larger." in mail.body
+    assert "The bill was far larger." in mail.body
+    assert "**" not in mail.body
 
 
 def test_email_links_to_the_post_and_to_the_review_page_in_the_admin(
@@ -41,6 +42,15 @@ def test_email_links_to_the_post_and_to_the_review_page_in_the_admin(
     body = sent_mail()[0].body
     assert f"https://expectedwrong.example/admin/counterpoints/counterpoint/{counterpoint.pk}/change/" in body
     assert f"https://expectedwrong.example{post.get_absolute_url()}" in body
+
+
+def test_email_lists_where_the_links_point(client, sent_mail):
+    post = make_post()
+    body = "See [the source](https://example.org/report?a=1&b=2) and <https://spam.example/>."
+    client.post(submit_url(post), form_data(post, body=body))
+    mail_body = sent_mail()[0].body
+    assert "See the source and https://spam.example/." in mail_body
+    assert "Links in it:\nhttps://example.org/report?a=1&b=2\nhttps://spam.example/\n" in mail_body
 
 
 def test_email_includes_the_quoted_passage(client, sent_mail, django_capture_on_commit_callbacks):

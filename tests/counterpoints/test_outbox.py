@@ -169,3 +169,19 @@ def test_dry_run_counts_what_is_due_and_sends_nothing(mailoutbox):
     call_command("send_mail_outbox", "--dry-run", stdout=out)
     assert "1 mail(s) due; nothing sent" in out.getvalue()
     assert mailoutbox == []
+
+
+def test_sent_mail_older_than_the_keep_days_is_forgotten_unsent_mail_never():
+    old_sent = queue_mail(to=["a@example.com"], subject="Old", body="Sent long ago.")
+    old_unsent = queue_mail(to=["b@example.com"], subject="Stuck", body="Never went out.")
+    recent = queue_mail(to=["c@example.com"], subject="New", body="Sent today.")
+    long_ago = timezone.now() - timedelta(days=31)
+    OutboxMail.objects.filter(pk=old_sent.pk).update(sent_at=long_ago, created_at=long_ago)
+    OutboxMail.objects.filter(pk=old_unsent.pk).update(
+        created_at=long_ago, send_after=timezone.now() + timedelta(hours=1)
+    )
+    OutboxMail.objects.filter(pk=recent.pk).update(sent_at=timezone.now())
+
+    call_command("send_mail_outbox", stdout=StringIO())
+
+    assert set(OutboxMail.objects.values_list("subject", flat=True)) == {"Stuck", "New"}

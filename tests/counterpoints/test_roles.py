@@ -174,3 +174,38 @@ def test_a_new_counterpoint_mails_a_group_moderator(settings, sent_mail, django_
             post=make_post(), stance="extend", author_name="Ada", body="A point long enough to hold."
         )
     assert [mail.to for mail in sent_mail()] == [["mod@example.com"]]
+
+
+# A daily digest instead of one mail per counterpoint
+
+
+def test_with_the_digest_on_moderators_get_one_daily_mail_instead(settings, sent_mail):
+    from datetime import timedelta
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    settings.MODERATOR_EMAILS = ["desk@example.com"]
+    settings.MODERATOR_DIGEST = True
+    post = make_post(title="The argument")
+    for n in range(3):
+        services.submit_counterpoint(
+            post=post, stance="extend", author_name=f"Reader {n}", body=f"Point **number** {n}, argued."
+        )
+    Counterpoint.objects.filter(author_name="Reader 0").update(
+        submitted_at=timezone.now() - timedelta(days=2)
+    )
+    assert sent_mail() == []  # nothing per counterpoint
+
+    out = StringIO()
+    call_command("send_moderator_digest", stdout=out)
+    (digest,) = sent_mail()
+    assert digest.to == ["desk@example.com"]
+    assert digest.subject == "[expectedwrong] 2 new counterpoint(s), 3 waiting"
+    assert "Reader 1 extends on “The argument” (waiting):" in digest.body
+    assert "“Point number 2, argued.”" in digest.body
+    assert "Reader 0" not in digest.body  # older than a day: counted, not listed again
+
+    call_command("send_moderator_digest", "--hours", "0", stdout=out)
+    assert "Nothing new: no digest." in out.getvalue()

@@ -8,12 +8,14 @@ several at once is safe.
 """
 
 import time
+from datetime import timedelta
 
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError
+from django.utils import timezone
 
 from counterpoints.models import OutboxMail
-from counterpoints.outbox import deliver_due
+from counterpoints.outbox import deliver_due, prune_sent
 
 
 class Command(BaseCommand):
@@ -26,12 +28,22 @@ class Command(BaseCommand):
         )
         parser.add_argument("--limit", type=int, default=100, help="Most mails sent per batch (default 100).")
         parser.add_argument("--dry-run", action="store_true", help="Say what is due and send nothing.")
+        parser.add_argument(
+            "--keep-days",
+            type=int,
+            default=30,
+            help="Forget mail sent more than this many days ago (default 30; 0 keeps everything).",
+        )
 
-    def handle(self, *, loop, interval, limit, dry_run, verbosity, **options):
+    def handle(self, *, loop, interval, limit, dry_run, keep_days, verbosity, **options):
         if dry_run:
             due = OutboxMail.objects.due().count()
             self.stdout.write(f"{due} mail(s) due; nothing sent (--dry-run).")
             return
+        if keep_days:
+            pruned = prune_sent(older_than=timezone.now() - timedelta(days=keep_days))
+            if pruned and verbosity > 1:
+                self.stdout.write(f"Forgot {pruned} mail(s) sent more than {keep_days} days ago.")
         if loop and verbosity:
             self.stdout.write(f"Sending the mail outbox every {interval:g} s (Ctrl-C to stop).")
         try:

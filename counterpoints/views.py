@@ -75,7 +75,9 @@ def submit_counterpoint(request, slug):
     else:
         # Someone else's identical text: their private link is not ours to hand out.
         messages.info(request, ALREADY_SENT)
-    return redirect(post.get_absolute_url() + "#counterpoints")
+    # To the thank-you itself, shown at the form (issue 15): the fragment
+    # scrolls it into view and focuses it, with JavaScript off too.
+    return redirect(post.get_absolute_url() + "#counterpoint-sent")
 
 
 def _with_status_link(text, counterpoint):

@@ -5,7 +5,7 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import ListView
 
 from counterpoints.forms import CounterpointForm
@@ -145,7 +145,7 @@ def markdown_preview(request):
     return HttpResponse(render_post_markdown(request.POST["content"]))
 
 
-@require_GET
+@require_safe  # GET and HEAD, as every other page answers (issue 15)
 @cache_for_anonymous
 def robots_txt(request):
     sitemap = request.build_absolute_uri(reverse("sitemap"))

@@ -7,7 +7,7 @@ from counterpoints import services as counterpoint_services
 from counterpoints.admin import CounterpointInline
 from counterpoints.models import Counterpoint
 
-from .models import Hindsight, Post
+from .models import Hindsight, Page, Post
 from .uploads import CoverImageField
 
 
@@ -142,3 +142,12 @@ class HindsightAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         counterpoint_services.announce_verdict(hindsight=obj)
+
+
+@admin.register(Page)
+class PageAdmin(MarkdownxModelAdmin):
+    """Standing pages: the about page and any other (issue 15)."""
+
+    list_display = ["title", "slug", "updated_at"]
+    search_fields = ["title", "body"]
+    prepopulated_fields = {"slug": ["title"]}

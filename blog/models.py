@@ -270,3 +270,34 @@ class Hindsight(models.Model):
     def clean(self):
         if not self._state.adding:
             raise ValidationError("This verdict is part of the public history: add a new verdict instead.")
+
+
+class Page(models.Model):
+    """
+    A standing page the author keeps up to date in the admin, such as the
+    about page (issue 15): Markdown rendered on save like a post's body.
+    """
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True, help_text='"about" is the about page.')
+    body = MarkdownxField(help_text="Markdown.")
+    body_html = models.TextField(editable=False, default="")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_post_markdown(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        if self.slug == ABOUT_SLUG:
+            return reverse("blog:about")
+        return reverse("blog:page", kwargs={"slug": self.slug})
+
+
+ABOUT_SLUG = "about"

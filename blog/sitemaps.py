@@ -2,7 +2,8 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import Max, Q
 from django.urls import reverse
 
-from .models import Post, published_tags
+from .models import Page, Post, published_tags
+from .navigation import archive_months, authors
 
 
 class PostSitemap(Sitemap):
@@ -44,7 +45,7 @@ class PageSitemap(Sitemap):
     priority = 0.6
 
     def items(self):
-        return ["blog:post-list", "blog:hindsight", "blog:tag-list"]
+        return ["blog:post-list", "blog:hindsight", "blog:tag-list", "blog:archive"]
 
     def location(self, name):
         return reverse(name)
@@ -53,4 +54,51 @@ class PageSitemap(Sitemap):
         return Post.objects.published().aggregate(latest=Max("updated_at"))["latest"]
 
 
-sitemaps = {"pages": PageSitemap, "posts": PostSitemap, "tags": TagSitemap}
+class ArchiveSitemap(Sitemap):
+    """Each month with a published post, and each year (issue 15)."""
+
+    changefreq = "monthly"
+    priority = 0.3
+
+    def items(self):
+        months = [row["month"] for row in archive_months()]
+        years = sorted({month.year for month in months}, reverse=True)
+        return [("year", year, None) for year in years] + [("month", m.year, m.month) for m in months]
+
+    def location(self, item):
+        kind, year, month = item
+        if kind == "year":
+            return reverse("blog:archive-year", args=[f"{year:04d}"])
+        return reverse("blog:archive-month", args=[f"{year:04d}", f"{month:02d}"])
+
+
+class AuthorSitemap(Sitemap):
+    changefreq = "weekly"
+    priority = 0.3
+
+    def items(self):
+        return authors().order_by("pk")
+
+    def location(self, user):
+        return reverse("blog:author", args=[user.pk])
+
+
+class StandingPageSitemap(Sitemap):
+    changefreq = "monthly"
+    priority = 0.5
+
+    def items(self):
+        return Page.objects.order_by("slug")
+
+    def lastmod(self, page):
+        return page.updated_at
+
+
+sitemaps = {
+    "pages": PageSitemap,
+    "posts": PostSitemap,
+    "tags": TagSitemap,
+    "archives": ArchiveSitemap,
+    "authors": AuthorSitemap,
+    "standing": StandingPageSitemap,
+}

@@ -4,7 +4,7 @@ non-trivial: the list the validators (Nu HTML Checker, axe) walk (issue 15).
 A new page type belongs here.
 """
 
-from blog.models import Verdict
+from blog.models import Page, Verdict
 from counterpoints.models import Counterpoint
 from tests.counterpoints.factories import make_counterpoint
 from tests.factories import make_hindsight, make_post, make_user
@@ -18,6 +18,8 @@ BODY = (
 
 def make_reader_site():
     """Make the posts, verdicts and counterpoints; return ``{page name: path}``."""
+    # The about page comes from a data migration, which transactional tests flush.
+    Page.objects.get_or_create(slug="about", defaults={"title": "About", "body": "About *this* blog."})
     author = make_user(first_name="Ada", last_name="Writer")
     judged = make_post(
         title="A judged call", body=BODY, tags=["ai", "markets"], author=author, verdict=Verdict.PARTLY_RIGHT
@@ -47,6 +49,11 @@ def make_reader_site():
         "hindsight": "/hindsight/",
         "hindsight, one verdict": "/hindsight/?verdict=nailed_it",
         "counterpoint status": pending.get_status_url(),
+        "archive": "/archive/",
+        "year archive": f"/archive/{judged.published_at:%Y}/",
+        "month archive": f"/archive/{judged.published_at:%Y/%m}/",
+        "author": f"/authors/{author.pk}/",
+        "about": "/about/",
         "not found": "/no/such/page/",
     }
     return pages

@@ -128,9 +128,13 @@ def blog_posting_json_ld(post, tags):
 
 def author_name(post):
     """The byline: the author's full name, their username, or the site's author."""
-    if post.author:
-        return post.author.get_full_name() or post.author.get_username()
-    return settings.SITE_AUTHOR
+    return byline(post.author) if post.author else settings.SITE_AUTHOR
+
+
+@register.filter
+def byline(user):
+    """A user as readers see them: the full name, or the username when there is none."""
+    return user.get_full_name() or user.get_username()
 
 
 def _json_ld(data):

@@ -15,7 +15,8 @@ def test_every_reader_page_has_no_axe_violation(new_page, axe_source, viewport):
     page = new_page(**({"viewport": viewport} if viewport else {}))
     found = {}
     for name, path in pages.items():
-        page.goto(path)
+        response = page.goto(path)
+        assert response.status == (404 if name == "not found" else 200), path
         violations = run_axe(page, axe_source)
         if violations:
             found[f"{name} ({path})"] = describe(violations)

@@ -94,6 +94,24 @@ class StandingPageSitemap(Sitemap):
         return page.updated_at
 
 
+class CounterpointSitemap(Sitemap):
+    """Each approved counterpoint's own page (issue 15)."""
+
+    changefreq = "monthly"
+    priority = 0.3
+
+    def items(self):
+        from counterpoints.permalinks import public_counterpoints
+
+        return public_counterpoints().only("pk", "post__slug", "submitted_at", "reviewed_at").order_by("pk")
+
+    def location(self, counterpoint):
+        return reverse("counterpoints:detail", args=[counterpoint.post.slug, counterpoint.pk])
+
+    def lastmod(self, counterpoint):
+        return counterpoint.reviewed_at or counterpoint.submitted_at
+
+
 sitemaps = {
     "pages": PageSitemap,
     "posts": PostSitemap,
@@ -101,4 +119,5 @@ sitemaps = {
     "archives": ArchiveSitemap,
     "authors": AuthorSitemap,
     "standing": StandingPageSitemap,
+    "counterpoints": CounterpointSitemap,
 }

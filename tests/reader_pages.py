@@ -27,7 +27,7 @@ def make_reader_site():
     make_hindsight(judged, verdict=Verdict.NAILED_IT, note="Called it, [see](#why).")
     unjudged = make_post(title="An open call", body=BODY, tags=["ai"], author=author)
     discussed = make_post(title="A discussed call", body=BODY, tags=["markets"], verdict=Verdict.WRONG)
-    make_counterpoint(
+    approved = make_counterpoint(
         discussed,
         author_name="Rosa Reader",
         author_website="https://rosa.example/",
@@ -54,6 +54,7 @@ def make_reader_site():
         "month archive": f"/archive/{judged.published_at:%Y/%m}/",
         "author": f"/authors/{author.pk}/",
         "about": "/about/",
+        "counterpoint": f"/posts/{discussed.slug}/counterpoints/{approved.pk}/",
         "not found": "/no/such/page/",
     }
     return pages

@@ -15,6 +15,7 @@ import pytest
 from django.conf import settings
 
 from blog.models import Verdict
+from tests.counterpoints.factories import make_counterpoint
 from tests.factories import make_hindsight, make_post
 
 pytestmark = pytest.mark.django_db
@@ -34,12 +35,19 @@ FEEDS = [
     ("/tags/ai/feed/atom/", "atom"),
     ("/hindsight/feed/", "rss"),
     ("/hindsight/feed/atom/", "atom"),
+    ("/counterpoints/feed/", "rss"),
+    ("/counterpoints/feed/atom/", "atom"),
+    ("/posts/links-everywhere/counterpoints/feed/", "rss"),
+    ("/posts/links-everywhere/counterpoints/feed/atom/", "atom"),
 ]
 
 
 @pytest.fixture
 def site_with_relative_links():
-    post = make_post(title="Links everywhere", body=RELATIVE_BODY, tags=["ai"])
+    post = make_post(title="Links everywhere", slug="links-everywhere", body=RELATIVE_BODY, tags=["ai"])
+    make_counterpoint(
+        post, body="See [the tag](/tags/ai/) and [above](#why).", author_reply="Read [this](#why)."
+    )
     make_hindsight(post, verdict=Verdict.PARTLY_RIGHT, note="Compare [the tag](/tags/ai/) and [this](#why).")
     make_post(title="Plain", tags=["ai"], verdict=Verdict.WRONG)
     return post

@@ -7,7 +7,7 @@ from counterpoints import services as counterpoint_services
 from counterpoints.admin import CounterpointInline
 from counterpoints.models import Counterpoint
 
-from .models import Hindsight, Page, Post
+from .models import Hindsight, Page, Post, Series, SeriesPart
 from .uploads import CoverImageField
 
 
@@ -151,3 +151,29 @@ class PageAdmin(MarkdownxModelAdmin):
     list_display = ["title", "slug", "updated_at"]
     search_fields = ["title", "body"]
     prepopulated_fields = {"slug": ["title"]}
+
+
+class SeriesPartInline(admin.TabularInline):
+    model = SeriesPart
+    extra = 1
+    fields = ["position", "post"]
+    autocomplete_fields = ["post"]
+    ordering = ["position"]
+
+
+@admin.register(Series)
+class SeriesAdmin(admin.ModelAdmin):
+    """A series and its parts in order (issue 15): add posts inline, number them 1, 2, 3…"""
+
+    list_display = ["title", "slug", "part_count", "updated_at"]
+    search_fields = ["title"]
+    prepopulated_fields = {"slug": ["title"]}
+    fields = ["title", "slug", "description"]
+    inlines = [SeriesPartInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(part_count=models.Count("parts"))
+
+    @admin.display(description="parts", ordering="part_count")
+    def part_count(self, series):
+        return series.part_count

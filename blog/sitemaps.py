@@ -45,7 +45,7 @@ class PageSitemap(Sitemap):
     priority = 0.6
 
     def items(self):
-        return ["blog:post-list", "blog:hindsight", "blog:tag-list", "blog:archive"]
+        return ["blog:post-list", "blog:hindsight", "blog:tag-list", "blog:archive", "blog:series-list"]
 
     def location(self, name):
         return reverse(name)
@@ -112,6 +112,19 @@ class CounterpointSitemap(Sitemap):
         return counterpoint.reviewed_at or counterpoint.submitted_at
 
 
+class SeriesSitemap(Sitemap):
+    changefreq = "weekly"
+    priority = 0.5
+
+    def items(self):
+        from .series import public_series
+
+        return public_series().order_by("slug")
+
+    def lastmod(self, series):
+        return series.updated_at
+
+
 sitemaps = {
     "pages": PageSitemap,
     "posts": PostSitemap,
@@ -120,4 +133,5 @@ sitemaps = {
     "authors": AuthorSitemap,
     "standing": StandingPageSitemap,
     "counterpoints": CounterpointSitemap,
+    "series": SeriesSitemap,
 }

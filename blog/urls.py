@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import navigation, views
+from . import navigation, series, views
 from .caching import cache_for_anonymous
 from .feeds import AtomPostsFeed, AtomVerdictsFeed, PostsFeed, VerdictsFeed
 
@@ -30,4 +30,10 @@ urlpatterns = [
     path("authors/<int:pk>/", navigation.AuthorPostListView.as_view(), name="author"),
     path("about/", navigation.page_detail, name="about"),
     path("pages/<slug:slug>/", navigation.page_detail, name="page"),
+    path("series/", series.series_list, name="series-list"),
+    path("series/<slug:slug>/", series.series_detail, name="series-detail"),
+    path("series/<slug:slug>/feed/", cache_for_anonymous(series.SeriesFeed()), name="series-feed"),
+    path(
+        "series/<slug:slug>/feed/atom/", cache_for_anonymous(series.AtomSeriesFeed()), name="series-feed-atom"
+    ),
 ]

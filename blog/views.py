@@ -18,6 +18,7 @@ from .models import Post, Verdict, published_tags, tags_in_use
 from .navigation import older_and_newer, related_posts
 from .scorecard import judged_posts, track_record
 from .search import MAX_QUERY_LENGTH, clean_query, search_posts, verdict_facets
+from .series import series_of
 
 
 @method_decorator(cache_for_anonymous, name="dispatch")
@@ -75,6 +76,7 @@ def render_post_page(request, post, *, counterpoint_form=None, status=200):
             "counterpoints": Counterpoint.objects.approved().for_post_page(post),
             # Related posts take two queries (tag weights, then posts): lazy, so a cache hit runs neither.
             "related": SimpleLazyObject(lambda: related_posts(post)),
+            "series": SimpleLazyObject(lambda: series_of(post)),
             "older": older,
             "newer": newer,
             "counterpoint_form": counterpoint_form or CounterpointForm(post=post),

@@ -4,7 +4,7 @@ non-trivial: the list the validators (Nu HTML Checker, axe) walk (issue 15).
 A new page type belongs here.
 """
 
-from blog.models import Page, Verdict
+from blog.models import Page, Series, SeriesPart, Verdict
 from counterpoints.models import Counterpoint
 from tests.counterpoints.factories import make_counterpoint
 from tests.factories import make_hindsight, make_post, make_user
@@ -36,6 +36,9 @@ def make_reader_site():
         author_reply="Fair point.",
         response=Counterpoint.Response.PARTLY_CONCEDED,
     )
+    series = Series.objects.create(title="A series", slug="a-series", description="In *two* parts.")
+    SeriesPart.objects.create(series=series, post=unjudged, position=1)
+    SeriesPart.objects.create(series=series, post=judged, position=2)
     pending = make_counterpoint(discussed, status=Counterpoint.Status.PENDING, author_name="Pat Pending")
     pages = {
         "home": "/",
@@ -54,6 +57,8 @@ def make_reader_site():
         "month archive": f"/archive/{judged.published_at:%Y/%m}/",
         "author": f"/authors/{author.pk}/",
         "about": "/about/",
+        "series": "/series/",
+        "one series": "/series/a-series/",
         "counterpoint": f"/posts/{discussed.slug}/counterpoints/{approved.pk}/",
         "not found": "/no/such/page/",
     }

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 
-from blog.models import Verdict
+from blog.models import Series, SeriesPart, Verdict
 from tests.counterpoints.factories import make_counterpoint
 from tests.factories import make_hindsight, make_post
 
@@ -35,6 +35,8 @@ FEEDS = [
     ("/tags/ai/feed/atom/", "atom"),
     ("/hindsight/feed/", "rss"),
     ("/hindsight/feed/atom/", "atom"),
+    ("/series/linked/feed/", "rss"),
+    ("/series/linked/feed/atom/", "atom"),
     ("/counterpoints/feed/", "rss"),
     ("/counterpoints/feed/atom/", "atom"),
     ("/posts/links-everywhere/counterpoints/feed/", "rss"),
@@ -45,6 +47,8 @@ FEEDS = [
 @pytest.fixture
 def site_with_relative_links():
     post = make_post(title="Links everywhere", slug="links-everywhere", body=RELATIVE_BODY, tags=["ai"])
+    series = Series.objects.create(title="Linked", slug="linked")
+    SeriesPart.objects.create(series=series, post=post, position=1)
     make_counterpoint(
         post, body="See [the tag](/tags/ai/) and [above](#why).", author_reply="Read [this](#why)."
     )

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from blog.views import post_page_queryset, render_post_page
 
@@ -110,7 +110,7 @@ def _private(response):
 
 
 @never_cache
-@require_GET
+@require_safe
 def counterpoint_status(request, token):
     counterpoint = get_object_or_404(Counterpoint.objects.select_related("post"), status_token=token)
     context = {

@@ -7,7 +7,7 @@ from counterpoints import services as counterpoint_services
 from counterpoints.admin import CounterpointInline
 from counterpoints.models import Counterpoint, can_respond_as_author
 
-from .models import Hindsight, Post
+from .models import Hindsight, Page, Post, Series, SeriesPart
 from .uploads import CoverImageField
 
 
@@ -159,3 +159,38 @@ class HindsightAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         # After its credits are saved: the mail says whom the verdict credits.
         counterpoint_services.announce_verdict(hindsight=form.instance)
+
+
+@admin.register(Page)
+class PageAdmin(MarkdownxModelAdmin):
+    """Standing pages: the about page and any other (issue 15)."""
+
+    list_display = ["title", "slug", "updated_at"]
+    search_fields = ["title", "body"]
+    prepopulated_fields = {"slug": ["title"]}
+
+
+class SeriesPartInline(admin.TabularInline):
+    model = SeriesPart
+    extra = 1
+    fields = ["position", "post"]
+    autocomplete_fields = ["post"]
+    ordering = ["position"]
+
+
+@admin.register(Series)
+class SeriesAdmin(admin.ModelAdmin):
+    """A series and its parts in order (issue 15): add posts inline, number them 1, 2, 3…"""
+
+    list_display = ["title", "slug", "part_count", "updated_at"]
+    search_fields = ["title"]
+    prepopulated_fields = {"slug": ["title"]}
+    fields = ["title", "slug", "description"]
+    inlines = [SeriesPartInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(part_count=models.Count("parts"))
+
+    @admin.display(description="parts", ordering="part_count")
+    def part_count(self, series):
+        return series.part_count

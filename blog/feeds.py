@@ -8,6 +8,7 @@ from django.utils.html import format_html
 
 from core.site import SiteFeed
 
+from .markup import absolute_urls
 from .models import Hindsight, Post, tags_in_use
 
 FEED_LENGTH = 20
@@ -55,7 +56,7 @@ class PostsFeed(SiteFeed):
                 format_html("<p><strong>hindsight — {}</strong></p>", post.get_current_verdict_display())
             )
         parts.append(post.body_html)
-        return "".join(parts)
+        return absolute_urls("".join(parts), settings.SITE_URL + post.get_absolute_url())
 
     def item_author_name(self, post):
         if post.author:
@@ -114,8 +115,9 @@ class VerdictsFeed(SiteFeed):
     item_guid_is_permalink = False
 
     def item_description(self, hindsight):
-        return format_html("<p><strong>hindsight — {}</strong></p>", hindsight.get_verdict_display()) + (
-            hindsight.note_html
+        label = format_html("<p><strong>hindsight — {}</strong></p>", hindsight.get_verdict_display())
+        return absolute_urls(
+            label + hindsight.note_html, settings.SITE_URL + hindsight.post.get_absolute_url()
         )
 
     def item_author_name(self, hindsight):
@@ -125,6 +127,10 @@ class VerdictsFeed(SiteFeed):
         return [f"hindsight: {hindsight.get_verdict_display()}"]
 
     def item_pubdate(self, hindsight):
+        return hindsight.decided_at
+
+    def item_updateddate(self, hindsight):
+        # Atom requires <updated> on every entry; a saved verdict never changes.
         return hindsight.decided_at
 
 

@@ -11,6 +11,7 @@ tags, attributes and URL schemes, whatever the parser let through.
 
 import functools
 import html
+from urllib.parse import urljoin
 
 import nh3
 from markdown_it import MarkdownIt
@@ -75,3 +76,25 @@ def plain_text(text):
     """The words of some Markdown, without markup (for excerpts and meta)."""
     text_only = nh3.clean(_parser.render(text or ""), tags=set())
     return " ".join(html.unescape(text_only).split())
+
+
+def absolute_urls(stored_html, base_url):
+    """
+    Stored HTML with every link and image made absolute against ``base_url``.
+
+    Feed readers show an entry away from the site, where ``/tags/…``,
+    ``#section`` and ``/media/…`` lead nowhere (issue 15). The HTML is
+    already sanitised; this pass keeps the same tags and only rewrites URLs.
+    """
+
+    def rewrite(tag, attribute, value):
+        return urljoin(base_url, value) if attribute in ("href", "src") else value
+
+    return nh3.clean(
+        stored_html,
+        tags=POST_TAGS | COUNTERPOINT_TAGS,
+        attributes={"*": set(), **POST_ATTRIBUTES, "a": {"href", "title", "rel"}},
+        url_schemes=URL_SCHEMES,
+        link_rel=None,
+        attribute_filter=rewrite,
+    )

@@ -270,3 +270,78 @@ class Hindsight(models.Model):
     def clean(self):
         if not self._state.adding:
             raise ValidationError("This verdict is part of the public history: add a new verdict instead.")
+
+
+class Page(models.Model):
+    """
+    A standing page the author keeps up to date in the admin, such as the
+    about page (issue 15): Markdown rendered on save like a post's body.
+    """
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True, help_text='"about" is the about page.')
+    body = MarkdownxField(help_text="Markdown.")
+    body_html = models.TextField(editable=False, default="")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_post_markdown(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        if self.slug == ABOUT_SLUG:
+            return reverse("blog:about")
+        return reverse("blog:page", kwargs={"slug": self.slug})
+
+
+ABOUT_SLUG = "about"
+
+
+class Series(models.Model):
+    """An ordered set of posts read as one argument: "part 2 of 5" (issue 15)."""
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    description = models.TextField(blank=True, help_text="Markdown: what the series is about.")
+    description_html = models.TextField(editable=False, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    posts = models.ManyToManyField(Post, through="SeriesPart", related_name="series_set")
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name_plural = "series"
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.description_html = render_post_markdown(self.description)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("blog:series-detail", kwargs={"slug": self.slug})
+
+
+class SeriesPart(models.Model):
+    """A post's place in its series. A post belongs to one series at most."""
+
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="parts")
+    post = models.OneToOneField(Post, on_delete=models.CASCADE, related_name="series_part")
+    position = models.PositiveIntegerField(help_text="Order in the series: 1, 2, 3…")
+
+    class Meta:
+        ordering = ["series", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["series", "position"], name="unique_series_position"),
+        ]
+
+    def __str__(self):
+        return f"{self.series}: {self.position}. {self.post}"

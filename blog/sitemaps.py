@@ -3,7 +3,8 @@ from django.urls import reverse
 
 from core.site import SiteSitemap
 
-from .models import Post, published_tags
+from .models import Page, Post, published_tags
+from .navigation import archive_months, authors
 
 
 class PostSitemap(SiteSitemap):
@@ -45,7 +46,7 @@ class PageSitemap(SiteSitemap):
     priority = 0.6
 
     def items(self):
-        return ["blog:post-list", "blog:hindsight", "blog:tag-list"]
+        return ["blog:post-list", "blog:hindsight", "blog:tag-list", "blog:archive", "blog:series-list"]
 
     def location(self, name):
         return reverse(name)
@@ -54,4 +55,84 @@ class PageSitemap(SiteSitemap):
         return Post.objects.published().aggregate(latest=Max("updated_at"))["latest"]
 
 
-sitemaps = {"pages": PageSitemap, "posts": PostSitemap, "tags": TagSitemap}
+class ArchiveSitemap(SiteSitemap):
+    """Each month with a published post, and each year (issue 15)."""
+
+    changefreq = "monthly"
+    priority = 0.3
+
+    def items(self):
+        months = [row["month"] for row in archive_months()]
+        years = sorted({month.year for month in months}, reverse=True)
+        return [("year", year, None) for year in years] + [("month", m.year, m.month) for m in months]
+
+    def location(self, item):
+        kind, year, month = item
+        if kind == "year":
+            return reverse("blog:archive-year", args=[f"{year:04d}"])
+        return reverse("blog:archive-month", args=[f"{year:04d}", f"{month:02d}"])
+
+
+class AuthorSitemap(SiteSitemap):
+    changefreq = "weekly"
+    priority = 0.3
+
+    def items(self):
+        return authors().order_by("pk")
+
+    def location(self, user):
+        return reverse("blog:author", args=[user.pk])
+
+
+class StandingPageSitemap(SiteSitemap):
+    changefreq = "monthly"
+    priority = 0.5
+
+    def items(self):
+        return Page.objects.order_by("slug")
+
+    def lastmod(self, page):
+        return page.updated_at
+
+
+class CounterpointSitemap(SiteSitemap):
+    """Each approved counterpoint's own page (issue 15)."""
+
+    changefreq = "monthly"
+    priority = 0.3
+
+    def items(self):
+        from counterpoints.permalinks import public_counterpoints
+
+        return public_counterpoints().only("pk", "post__slug", "submitted_at", "reviewed_at").order_by("pk")
+
+    def location(self, counterpoint):
+        return reverse("counterpoints:detail", args=[counterpoint.post.slug, counterpoint.pk])
+
+    def lastmod(self, counterpoint):
+        return counterpoint.reviewed_at or counterpoint.submitted_at
+
+
+class SeriesSitemap(SiteSitemap):
+    changefreq = "weekly"
+    priority = 0.5
+
+    def items(self):
+        from .series import public_series
+
+        return public_series().order_by("slug")
+
+    def lastmod(self, series):
+        return series.updated_at
+
+
+sitemaps = {
+    "pages": PageSitemap,
+    "posts": PostSitemap,
+    "tags": TagSitemap,
+    "archives": ArchiveSitemap,
+    "authors": AuthorSitemap,
+    "standing": StandingPageSitemap,
+    "counterpoints": CounterpointSitemap,
+    "series": SeriesSitemap,
+}

@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from . import views
+from . import navigation, series, views
 from .caching import cache_for_anonymous
 from .feeds import AtomPostsFeed, AtomVerdictsFeed, PostsFeed, VerdictsFeed
 
@@ -19,4 +19,21 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("feed/", cache_for_anonymous(PostsFeed()), name="feed"),
     path("feed/atom/", cache_for_anonymous(AtomPostsFeed()), name="feed-atom"),
+    path("archive/", navigation.archive_index, name="archive"),
+    # Four-digit years and two-digit months, so each archive has one address.
+    re_path(r"^archive/(?P<year>[0-9]{4})/$", navigation.PostYearArchiveView.as_view(), name="archive-year"),
+    re_path(
+        r"^archive/(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/$",
+        navigation.PostMonthArchiveView.as_view(),
+        name="archive-month",
+    ),
+    path("authors/<int:pk>/", navigation.AuthorPostListView.as_view(), name="author"),
+    path("about/", navigation.page_detail, name="about"),
+    path("pages/<slug:slug>/", navigation.page_detail, name="page"),
+    path("series/", series.series_list, name="series-list"),
+    path("series/<slug:slug>/", series.series_detail, name="series-detail"),
+    path("series/<slug:slug>/feed/", cache_for_anonymous(series.SeriesFeed()), name="series-feed"),
+    path(
+        "series/<slug:slug>/feed/atom/", cache_for_anonymous(series.AtomSeriesFeed()), name="series-feed-atom"
+    ),
 ]

@@ -5,6 +5,7 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import ListView
 
@@ -14,8 +15,10 @@ from counterpoints.models import Counterpoint
 from .caching import cache_for_anonymous, fragment_cache
 from .markup import render_post_markdown
 from .models import Post, Verdict, published_tags, tags_in_use
+from .navigation import older_and_newer, related_posts
 from .scorecard import judged_posts, track_record
 from .search import MAX_QUERY_LENGTH, clean_query, search_posts, verdict_facets
+from .series import series_of
 
 
 @method_decorator(cache_for_anonymous, name="dispatch")
@@ -58,6 +61,7 @@ def render_post_page(request, post, *, counterpoint_form=None, status=200):
     each is one query, run only when the template renders the cached
     fragment that shows it, so a cache hit costs the post and nothing more.
     """
+    older, newer = older_and_newer(post)
     return render(
         request,
         "blog/post_detail.html",
@@ -70,6 +74,11 @@ def render_post_page(request, post, *, counterpoint_form=None, status=200):
                 Prefetch("credited", queryset=Counterpoint.objects.approved().order_by())
             ),
             "counterpoints": Counterpoint.objects.approved().for_post_page(post),
+            # Related posts take two queries (tag weights, then posts): lazy, so a cache hit runs neither.
+            "related": SimpleLazyObject(lambda: related_posts(post)),
+            "series": SimpleLazyObject(lambda: series_of(post)),
+            "older": older,
+            "newer": newer,
             "counterpoint_form": counterpoint_form or CounterpointForm(post=post),
             **fragment_cache(request),
         },
@@ -145,7 +154,7 @@ def markdown_preview(request):
     return HttpResponse(render_post_markdown(request.POST["content"]))
 
 
-@require_safe
+@require_safe  # GET and HEAD, as every other page answers (issue 15)
 @cache_for_anonymous
 def robots_txt(request):
     sitemap = settings.SITE_URL + reverse("sitemap")

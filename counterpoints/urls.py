@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import views
+from blog.caching import cache_for_anonymous
+
+from . import permalinks, views
 
 app_name = "counterpoints"
 
@@ -9,4 +11,20 @@ urlpatterns = [
     path("counterpoints/status/<str:token>/", views.counterpoint_status, name="status"),
     path("counterpoints/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("counterpoints/confirm/<str:token>/", views.confirm_address, name="confirm-address"),
+    # Approved counterpoints as pages and feeds (issue 15).
+    path("posts/<slug:slug>/counterpoints/<int:pk>/", permalinks.counterpoint_detail, name="detail"),
+    path(
+        "posts/<slug:slug>/counterpoints/feed/",
+        cache_for_anonymous(permalinks.CounterpointsFeed()),
+        name="post-feed",
+    ),
+    path(
+        "posts/<slug:slug>/counterpoints/feed/atom/",
+        cache_for_anonymous(permalinks.AtomCounterpointsFeed()),
+        name="post-feed-atom",
+    ),
+    path("counterpoints/feed/", cache_for_anonymous(permalinks.CounterpointsFeed()), name="feed"),
+    path(
+        "counterpoints/feed/atom/", cache_for_anonymous(permalinks.AtomCounterpointsFeed()), name="feed-atom"
+    ),
 ]

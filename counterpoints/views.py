@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from blog.markup import render_counterpoint_markdown
 from blog.views import post_page_queryset, render_post_page
@@ -84,7 +84,9 @@ def submit_counterpoint(request, slug):
     else:
         # New, repeated, blocked or sent twice: the same answer (services.submit_counterpoint).
         messages.success(request, _with_status_link(AWAITS_REVIEW, counterpoint))
-    return redirect(post.get_absolute_url() + "#counterpoints")
+    # To the thank-you itself, shown at the form (issue 15): the fragment
+    # scrolls it into view and focuses it, with JavaScript off too.
+    return redirect(post.get_absolute_url() + "#counterpoint-sent")
 
 
 def _preview(request, post):
@@ -127,7 +129,7 @@ def _private(response):
 
 
 @never_cache
-@require_GET
+@require_safe
 def counterpoint_status(request, token):
     counterpoint = get_object_or_404(Counterpoint.objects.select_related("post"), status_token=token)
     context = {

@@ -12,6 +12,7 @@ attribute, and no link or source is a ``javascript:``, ``vbscript:`` or
 test_properties.py; these go through forms, views and templates.
 """
 
+import json
 import re
 from html.parser import HTMLParser
 
@@ -47,23 +48,27 @@ class _Page(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.elements = []
         self.script_text = []
-        self._in_script = False
+        self._in_script = self._in_data_block = False
         self.feed(html)
         self.close()
 
     def handle_starttag(self, tag, attrs):
         self.elements.append((tag, attrs))
-        self._in_script = tag == "script"
+        # A JSON-LD block is data, not script (the CSP does not run it): checked as JSON below.
+        self._in_script = tag == "script" and dict(attrs).get("type") != "application/ld+json"
+        self._in_data_block = tag == "script" and not self._in_script
 
     def handle_startendtag(self, tag, attrs):
         self.elements.append((tag, attrs))
 
     def handle_endtag(self, tag):
-        self._in_script = False
+        self._in_script = self._in_data_block = False
 
     def handle_data(self, data):
         if self._in_script and data.strip():
             self.script_text.append(data)
+        if self._in_data_block:
+            json.loads(data)  # one JSON value, nothing a reader's text could close early
 
 
 def assert_page_runs_only_the_sites_own_script(html):
@@ -71,7 +76,7 @@ def assert_page_runs_only_the_sites_own_script(html):
     assert page.script_text == [], "inline script on the page"
     for tag, attrs in page.elements:
         attributes = dict(attrs)
-        if tag == "script":
+        if tag == "script" and attributes.get("type") != "application/ld+json":
             assert (attributes.get("src") or "").startswith("/static/"), attrs
         for name, value in attrs:
             assert not name.startswith("on"), f"<{tag} {name}=…> on the page"

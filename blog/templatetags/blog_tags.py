@@ -1,7 +1,11 @@
+import datetime
 import json
 
 from django import template
 from django.conf import settings
+from django.templatetags.static import static
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -18,6 +22,40 @@ def verdict_label(value):
         return Verdict(value).label
     except ValueError:
         return ""
+
+
+# One human form for every date a reader sees (issue 15: the meta line said
+# "28 Jan 2025" and the banner "2025-09-14").
+HUMAN_DATE = "j M Y"
+
+
+@register.filter
+def machine_time(value):
+    """
+    A valid ``datetime`` attribute: whole seconds with the offset, or a plain
+    date. ``|date:'c'`` writes microseconds, which the HTML standard refuses
+    beyond three digits (the Nu HTML Checker's error in issue 15).
+    """
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).replace(microsecond=0).isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return ""
+
+
+@register.filter
+def time_element(value):
+    """``<time datetime="…">28 Jan 2025</time>``: the date as readers read it, and as machines do."""
+    if not value:
+        return ""
+    shown = timezone.localtime(value) if isinstance(value, datetime.datetime) else value
+    return format_html('<time datetime="{}">{}</time>', machine_time(value), format_date(shown, HUMAN_DATE))
+
+
+@register.filter
+def is_past(value):
+    """True when a date has gone by (a check-back date that is overdue)."""
+    return bool(value) and value < timezone.localdate()
 
 
 # ClaimReview ratings: the verdicts that settle a claim, on a 1–3 scale.
@@ -53,6 +91,53 @@ def claim_review_json_ld(post, hindsight):
             "appearance": {"@type": "CreativeWork", "url": url, "headline": post.title},
         },
     }
+    return _json_ld(data)
+
+
+@register.simple_tag
+def blog_posting_json_ld(post, tags):
+    """
+    schema.org BlogPosting for every post, judged or not (issue 15), with the
+    fields search engines ask of an article: headline, image, dates, author.
+    """
+    url = settings.SITE_URL + post.get_absolute_url()
+    if post.cover_image:
+        image = post.cover_image.url
+        image = image if image.startswith("http") else settings.SITE_URL + image
+    else:
+        image = settings.SITE_URL + static("img/og-default.png")
+    data = {
+        "@context": "https://schema.org",
+        "@type": "BlogPosting",
+        "@id": url,
+        "url": url,
+        "mainEntityOfPage": url,
+        "headline": post.title[:110],
+        "description": post.dek or post.excerpt,
+        "image": [image],
+        "datePublished": machine_time(post.published_at),
+        "dateModified": machine_time(max(post.updated_at, post.published_at)),
+        "author": {"@type": "Person", "name": author_name(post)},
+        "publisher": {"@type": "Organization", "name": settings.SITE_NAME, "url": settings.SITE_URL + "/"},
+        "wordCount": post.word_count,
+        "keywords": [tag.name for tag in tags],
+        "inLanguage": settings.LANGUAGE_CODE,
+    }
+    return _json_ld(data)
+
+
+def author_name(post):
+    """The byline: the author's full name, their username, or the site's author."""
+    return byline(post.author) if post.author else settings.SITE_AUTHOR
+
+
+@register.filter
+def byline(user):
+    """A user as readers see them: the full name, or the username when there is none."""
+    return user.get_full_name() or user.get_username()
+
+
+def _json_ld(data):
     payload = json.dumps(data, ensure_ascii=False).translate(_JSON_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))  # noqa: S308
 

@@ -122,3 +122,92 @@ def test_server_error_page_is_in_the_sites_style(client, settings):
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.content.decode()
     assert "css/site.css" in response.content.decode()
+
+
+def json_ld_blocks(page):
+    import json
+    import re
+
+    return [
+        json.loads(block) for block in re.findall(r'<script type="application/ld\+json">(.*?)</script>', page)
+    ]
+
+
+def test_every_post_carries_blog_posting_structured_data(client, settings):
+    settings.SITE_URL = "https://blog.example.com"
+    from tests.factories import make_user
+
+    author = make_user(first_name="Ada", last_name="Writer")
+    post = make_post(title="An unjudged call", dek="Short.", tags=["ai", "markets"], author=author)
+
+    blocks = json_ld_blocks(client.get(post.get_absolute_url()).content.decode())
+
+    assert [block["@type"] for block in blocks] == ["BlogPosting"]
+    posting = blocks[0]
+    url = f"https://blog.example.com{post.get_absolute_url()}"
+    assert posting["@context"] == "https://schema.org"
+    assert posting["headline"] == "An unjudged call"
+    assert posting["url"] == posting["mainEntityOfPage"] == url
+    assert posting["author"] == {"@type": "Person", "name": "Ada Writer"}
+    assert posting["image"] == ["https://blog.example.com/static/img/og-default.png"]
+    assert posting["datePublished"] == post.published_at.replace(microsecond=0).isoformat()
+    assert "." not in posting["dateModified"]
+    assert sorted(posting["keywords"]) == ["ai", "markets"]
+    assert posting["description"] == "Short."
+
+
+def test_a_judged_post_has_claim_review_beside_blog_posting(client):
+    from blog.models import Verdict
+
+    post = make_post(verdict=Verdict.WRONG)
+
+    blocks = json_ld_blocks(client.get(post.get_absolute_url()).content.decode())
+
+    assert [block["@type"] for block in blocks] == ["BlogPosting", "ClaimReview"]
+    assert blocks[1]["reviewRating"]["alternateName"] == "wrong"
+
+
+@pytest.mark.parametrize("path", ["/", "/tags/", "/tags/ai/", "/hindsight/", "/search/?q=call"])
+def test_every_page_has_a_description_a_title_and_an_image_for_link_previews(client, settings, path):
+    settings.SITE_URL = "https://blog.example.com"
+    make_post(title="A call", tags=["ai"])
+
+    page = client.get(path).content.decode()
+
+    assert '<meta property="og:type" content="website">' in page
+    assert '<meta property="og:description" content="' in page
+    assert '<meta property="og:image" content="https://blog.example.com/static/img/og-default.png">' in page
+    assert '<meta property="og:title" content="' in page
+
+
+def test_a_post_without_a_cover_shares_the_default_image(client, settings):
+    settings.SITE_URL = "https://blog.example.com"
+    post = make_post()
+
+    page = client.get(post.get_absolute_url()).content.decode()
+
+    assert '<meta property="og:type" content="article">' in page
+    assert page.count('property="og:image"') == 1
+    assert '<meta property="og:image" content="https://blog.example.com/static/img/og-default.png">' in page
+
+
+def test_the_tag_page_describes_itself_to_link_previews(client):
+    make_post(tags=["ai"])
+
+    page = client.get("/tags/ai/").content.decode()
+
+    assert '<meta property="og:title" content="#ai">' in page
+    assert '<meta property="og:description" content="Posts tagged ai.">' in page
+
+
+def test_every_get_page_answers_head(client):
+    from tests.reader_pages import make_reader_site
+
+    pages = make_reader_site()
+    feeds = ["/feed/", "/counterpoints/feed/", "/series/a-series/feed/", "/hindsight/feed/atom/"]
+    for path in [*pages.values(), *feeds, "/sitemap.xml", "/robots.txt"]:
+        get = client.get(path)
+        head = client.head(path)
+        assert head.status_code == get.status_code, path
+        assert head.content == b"", path
+        assert head["Content-Type"] == get["Content-Type"], path

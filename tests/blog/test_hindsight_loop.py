@@ -28,7 +28,18 @@ def test_post_page_shows_when_a_verdict_is_due(client):
 
     page = client.get(post.get_absolute_url()).content.decode()
 
-    assert f'Verdict due <time datetime="{NEXT_MONTH:%Y-%m-%d}">{NEXT_MONTH:%Y-%m-%d}</time>' in page
+    human = f"{NEXT_MONTH.day} {NEXT_MONTH:%b %Y}"
+    assert f'Verdict due <time datetime="{NEXT_MONTH:%Y-%m-%d}">{human}</time>' in page
+    assert "overdue" not in page
+
+
+def test_a_check_back_date_gone_by_without_a_verdict_says_overdue(client):
+    post = make_post(check_back_by=YESTERDAY)
+
+    page = client.get(post.get_absolute_url()).content.decode()
+
+    human = f"{YESTERDAY.day} {YESTERDAY:%b %Y}"
+    assert f'Verdict overdue: due <time datetime="{YESTERDAY:%Y-%m-%d}">{human}</time>' in page
 
 
 def test_due_date_gives_way_to_the_verdict(client):
@@ -235,7 +246,7 @@ def test_search_offers_a_verdict_facet(client):
 
 def claim_reviews(page):
     blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
-    return [json.loads(block) for block in blocks]
+    return [data for data in map(json.loads, blocks) if data["@type"] == "ClaimReview"]
 
 
 def test_judged_post_carries_claim_review_json_ld(client, settings):

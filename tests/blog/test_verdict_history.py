@@ -73,8 +73,8 @@ def test_timeline_runs_oldest_to_newest_with_dates(client):
     timeline = text_of(history(client.get(post.get_absolute_url()).content.decode()))
 
     assert timeline.startswith("Verdict history")
-    steps = [timeline.index(step) for step in ("still open, 2025-02-03", "→ partly right, 2025-05-20")]
-    steps.append(timeline.index("→ nailed it, 2025-09-14 (current verdict, above)"))
+    steps = [timeline.index(step) for step in ("still open, 3 Feb 2025", "→ partly right, 20 May 2025")]
+    steps.append(timeline.index("→ nailed it, 14 Sep 2025 (current verdict, above)"))
     assert steps == sorted(steps)
 
 
@@ -83,9 +83,9 @@ def test_timeline_shows_each_earlier_note_under_its_verdict(client):
 
     timeline = text_of(history(client.get(post.get_absolute_url()).content.decode()))
 
-    assert timeline.index("still open, 2025-02-03") < timeline.index("Too early to say.")
-    assert timeline.index("Too early to say.") < timeline.index("partly right, 2025-05-20")
-    assert timeline.index("partly right, 2025-05-20") < timeline.index("Half of it came true.")
+    assert timeline.index("still open, 3 Feb 2025") < timeline.index("Too early to say.")
+    assert timeline.index("Too early to say.") < timeline.index("partly right, 20 May 2025")
+    assert timeline.index("partly right, 20 May 2025") < timeline.index("Half of it came true.")
     # The current note is the banner's; it is not repeated in the list.
     assert "Called it" not in timeline
 
@@ -188,7 +188,7 @@ def test_revising_a_verdict_in_the_admin_adds_a_new_one_and_keeps_the_old(admin_
     page = client.get(post.get_absolute_url()).content.decode()
     assert "hindsight — <strong>nailed it</strong>" in page
     assert text_of(history(page)).startswith(
-        "Verdict history still open, 2025-02-03 Too early to say. → nailed it, 2025-09-14 (current verdict"
+        "Verdict history still open, 3 Feb 2025 Too early to say. → nailed it, 14 Sep 2025 (current verdict"
     )
 
 
@@ -292,7 +292,7 @@ def test_seed_loader_adds_a_new_verdict_to_the_history(tmp_path, client):
     assert Hindsight.objects.count() == 2
     page = client.get(reverse("blog:post-detail", args=["a-seeded-call"])).content.decode()
     assert text_of(history(page)).startswith(
-        "Verdict history still open, 2025-02-03 Too early to say. → nailed it, 2025-09-14 (current verdict"
+        "Verdict history still open, 3 Feb 2025 Too early to say. → nailed it, 14 Sep 2025 (current verdict"
     )
 
 

@@ -16,7 +16,7 @@ def test_valid_counterpoint_redirects_back_to_the_post(client):
     post = make_post()
     response = client.post(submit_url(post), form_data(post))
     assert response.status_code == 302
-    assert response["Location"] == post.get_absolute_url() + "#counterpoints"
+    assert response["Location"] == post.get_absolute_url() + "#counterpoint-sent"
 
 
 def test_after_the_redirect_the_reader_is_told_it_awaits_review(client):
@@ -25,6 +25,17 @@ def test_after_the_redirect_the_reader_is_told_it_awaits_review(client):
     html = response.content.decode()
     assert "your counterpoint awaits review" in html
     assert 'class="message message-success"' in html
+
+
+def test_the_thank_you_is_shown_at_the_form_and_can_take_the_focus(client):
+    post = make_post()
+    response = client.post(submit_url(post), form_data(post), follow=True)
+    html = response.content.decode()
+    # The redirect's fragment names the box, which sits just above the form, not at the top of the page.
+    assert html.count('class="messages"') == 1
+    box = html.index('id="counterpoint-sent" tabindex="-1"')
+    assert html.index('id="counterpoints"') < box < html.index('id="counterpoint-form"')
+    assert "your counterpoint awaits review" in html[box:]
 
 
 def test_submitted_counterpoint_is_stored_pending_with_what_the_reader_sent(client):

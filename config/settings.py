@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "taggit",
     "blog",
     "counterpoints",
+    "claims",
 ]
 
 MIDDLEWARE = [

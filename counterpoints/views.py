@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from blog.views import post_page_queryset, render_post_page
+from claims import services as claim_services
 
 from . import antispam, notifications, services
 from .forms import CounterpointForm
@@ -67,6 +68,11 @@ def submit_counterpoint(request, slug):
         return _refuse_closed(request, post)
     counterpoint = submission.counterpoint
     if submission.created:
+        claim_services.record_forecast(
+            counterpoint=counterpoint,
+            claim=form.cleaned_data["claim"],
+            probability=form.cleaned_data["probability"],
+        )
         messages.success(request, _with_status_link(AWAITS_REVIEW, counterpoint))
     elif _same_sender(counterpoint, ip, form.cleaned_data["author_name"]):
         # A double click: the first response (with the link) may never have

@@ -12,17 +12,18 @@ register = template.Library()
 LEFT, TOP, SIZE = 48, 16, 256
 
 
-@register.simple_tag
-def post_claims(post):
-    """A post's claims (one query), withdrawn ones last, with a tally of their verdicts."""
-    claims = list(post.claims.order_by("withdrawn", "order", "pk"))
+@register.filter
+def claim_tally(claims):
+    """'2 true, 1 not judged yet' for a post's claims (withdrawn ones left out), from the loaded list."""
     tally = Counter(claim.current_verdict or "unjudged" for claim in claims if not claim.withdrawn)
-    summary = [
-        f"{tally[value]} {label}"
-        for value, label in [*Outcome.choices, ("unjudged", "not judged yet")]
-        if tally[value]
-    ]
-    return {"claims": claims, "summary": ", ".join(summary)}
+    labels = [*Outcome.choices, ("unjudged", "not judged yet")]
+    return ", ".join(f"{tally[value]} {label}" for value, label in labels if tally[value])
+
+
+@register.filter
+def open_claims(claims):
+    """The claims still in the text (for the counterpoint form's choice)."""
+    return [claim for claim in claims if not claim.withdrawn]
 
 
 def _point(share):

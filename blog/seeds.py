@@ -25,10 +25,12 @@ from django.db import transaction
 from django.utils.text import slugify
 from taggit.models import Tag
 
+from claims.seeds import SeedClaimError, load_seed_claims, parse_seed_claims
+
 from .models import Hindsight, Post, Verdict
 
 REQUIRED = ("title", "date")
-KNOWN = {"title", "slug", "dek", "date", "tags", "hindsight", "draft"}
+KNOWN = {"title", "slug", "dek", "date", "tags", "hindsight", "draft", "claims"}
 
 
 class SeedError(ValueError):
@@ -45,6 +47,7 @@ class Seed:
     draft: bool = False
     tags: list = field(default_factory=list)
     verdicts: list = field(default_factory=list)  # (verdict, decided_at, note)
+    claims: list = field(default_factory=list)  # claims.seeds.SeedClaim
 
 
 def _verdict(value):
@@ -116,6 +119,10 @@ def parse_seed(text):
     verdicts = meta.get("hindsight", [])
     if not isinstance(verdicts, list) or not all(isinstance(v, dict) for v in verdicts):
         raise SeedError("hindsight must be a list of [[hindsight]] tables")
+    try:
+        claims = parse_seed_claims(meta.get("claims", []), _datetime)
+    except SeedClaimError as error:
+        raise SeedError(str(error)) from None
     body = "\n".join(lines[end + 1 :]).strip()
     if not body:
         raise SeedError("the body is empty")
@@ -135,6 +142,7 @@ def parse_seed(text):
             )
             for v in verdicts
         ],
+        claims=claims,
     )
 
 
@@ -174,4 +182,6 @@ def upsert_seed(seed):
             Hindsight.objects.create(post=post, verdict=verdict, decided_at=decided_at, note=note)
             existing.add((verdict.value, decided_at))
             outcome = "updated" if outcome == "unchanged" else outcome
+    if (seed.claims or post.claims.filter(in_body=False).exists()) and load_seed_claims(post, seed.claims):
+        outcome = "updated" if outcome == "unchanged" else outcome
     return outcome

@@ -33,7 +33,7 @@ _HEAD = re.compile(
     r"(?:\s+by\s+(?P<date>\S+))?"
     r"(?:\s+\{#(?P<key>[^}\s]*)\})?\s*$"
 )
-_KEY = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _FENCE = re.compile(r"^\s*(?:>\s*)*(?:[-*+]\s+|\d+[.)]\s+)?\s*:{3,}(?:\s*claim\b.*)?\s*$")
 EXAMPLE = "::: claim 70% by 2027-06-30 {#an-id}"
 
@@ -87,7 +87,7 @@ def _head(info, line):
                 line, f"“{match['date']}” is not a date: write the check-back date as YYYY-MM-DD."
             ) from None
     key = match["key"] or ""
-    if match["key"] is not None and not (_KEY.match(key) and len(key) <= KEY_LENGTH):
+    if match["key"] is not None and not (KEY_PATTERN.match(key) and len(key) <= KEY_LENGTH):
         raise ClaimSyntaxError(
             line,
             f"the id “{key}” must be lower-case letters, digits and hyphens "

@@ -4,7 +4,7 @@ from collections import Counter
 from django import template
 
 from ..calibration import calibration_record, claim_years
-from ..models import Outcome
+from ..models import Claim, Outcome
 
 register = template.Library()
 
@@ -24,6 +24,14 @@ def claim_tally(claims):
 def open_claims(claims):
     """The claims still in the text (for the counterpoint form's choice)."""
     return [claim for claim in claims if not claim.withdrawn]
+
+
+@register.simple_tag
+def claims_due_for_verdict(user):
+    """How many claims are past their check-back date without a verdict (None if not staff)."""
+    if not user.has_perm("claims.change_claim"):
+        return None
+    return Claim.objects.due_for_verdict().count()
 
 
 def _point(share):

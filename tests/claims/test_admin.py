@@ -86,3 +86,14 @@ def test_the_claim_changelist_filters_claims_due_for_a_verdict(admin_client):
     page = admin_client.get(reverse("admin:claims_claim_changelist") + "?due=yes").content.decode()
     assert "Past due." in page and "Later." not in page
     assert post.claims.count() == 2
+
+
+def test_the_admin_index_counts_claims_due_for_a_verdict(admin_client):
+    post = make_post(
+        body=body_with_claims(
+            claim_block("Past due.", by="2020-01-01"), claim_block("Also due.", by="2021-01-01")
+        )
+    )
+    judge(post.claims.get(text="Also due."), "true")
+    page = admin_client.get(reverse("admin:index")).content.decode()
+    assert "1 claim due for a verdict" in page

@@ -130,3 +130,22 @@ def test_author_states_claims_reader_forecasts_author_judges_calibration_shows(
         assert_accessible(phone, axe_source, f"hindsight at 390 px, {scheme}")
     assert watch.errors == []
     assert watch.csp_violations == []
+
+
+def test_countering_a_passage_of_a_claim_picks_that_claim(new_page, settings):
+    from tests.factories import make_post
+
+    from .test_quote_to_counter import select_by_mouse
+
+    make_post(slug="claimed", body=BODY)
+    page = new_page()
+    page.goto("/posts/claimed/")
+    choice = page.get_by_label("The claim you answer (optional)")
+    select_by_mouse(page, "GPU rental prices fall")
+    page.get_by_role("button", name="Counter this").click()
+    expect(choice).to_have_value("gpu-prices")
+    expect(page.get_by_label("Quoted passage (optional)")).to_have_value("GPU rental prices fall")
+    # A passage outside any claim answers the post as a whole.
+    select_by_mouse(page, "Cheap open models")
+    page.get_by_role("button", name="Counter this").click()
+    expect(choice).to_have_value("")

@@ -1,7 +1,11 @@
+import json
 import math
 from collections import Counter
 
 from django import template
+from django.conf import settings
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from ..calibration import calibration_record, claim_years
 from ..models import Claim, Outcome
@@ -24,6 +28,45 @@ def claim_tally(claims):
 def open_claims(claims):
     """The claims still in the text (for the counterpoint form's choice)."""
     return [claim for claim in claims if not claim.withdrawn]
+
+
+# ClaimReview ratings on the same 1–3 scale as a post's (blog_tags.CLAIM_RATINGS).
+RATINGS = {Outcome.FALSE: 1, Outcome.PARTLY: 2, Outcome.TRUE: 3}
+_JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.simple_tag
+def claim_reviews_json_ld(post, claims):
+    """A schema.org ClaimReview per judged claim (true, false or partly true), as JSON-LD data blocks."""
+    url = settings.SITE_URL + post.get_absolute_url()
+    author = {"@type": "Person", "name": settings.SITE_AUTHOR}
+    blocks = []
+    for claim in claims:
+        if claim.current_verdict not in RATINGS:
+            continue
+        data = {
+            "@context": "https://schema.org",
+            "@type": "ClaimReview",
+            "url": f"{url}#{claim.anchor}",
+            "claimReviewed": claim.text,
+            "author": author,
+            "reviewRating": {
+                "@type": "Rating",
+                "alternateName": claim.get_current_verdict_display(),
+                "ratingValue": RATINGS[claim.current_verdict],
+                "bestRating": 3,
+                "worstRating": 1,
+            },
+            "itemReviewed": {
+                "@type": "Claim",
+                "author": author,
+                "datePublished": post.published_at.date().isoformat(),
+                "appearance": {"@type": "CreativeWork", "url": url, "headline": post.title},
+            },
+        }
+        payload = json.dumps(data, ensure_ascii=False).translate(_JSON_ESCAPES)
+        blocks.append(format_html('<script type="application/ld+json">{}</script>', mark_safe(payload)))  # noqa: S308
+    return mark_safe("\n".join(blocks))  # noqa: S308 - each block escaped above
 
 
 @register.simple_tag

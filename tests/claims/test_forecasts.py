@@ -68,3 +68,21 @@ def test_an_approved_counterpoint_shows_the_claim_and_probability(client, post):
         'On the claim <a href="#claim-prices">“Prices halve.”</a>: gives it 20% (the author said 70%).'
         in page
     )
+
+
+def test_each_judged_claim_gets_its_own_claim_review(client, post):
+    import json
+    import re
+
+    from .factories import judge
+
+    judge(post.claims.get(key="prices"), "false")
+    page = client.get(post.get_absolute_url()).content.decode()
+    blocks = [
+        json.loads(b) for b in re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    ]
+    [review] = [b for b in blocks if b["claimReviewed"] == "Prices halve."]
+    assert review["url"].endswith(post.get_absolute_url() + "#claim-prices")
+    assert review["reviewRating"]["alternateName"] == "false"
+    assert review["reviewRating"]["ratingValue"] == 1
+    assert not [b for b in blocks if b["claimReviewed"] == "Rivals copy it."]  # not judged yet

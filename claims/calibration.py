@@ -13,8 +13,7 @@ cost does not grow with the number of claims.
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, Max, Min
 
 from .models import OUTCOME_VALUES, Claim
 
@@ -93,34 +92,24 @@ def score(pairs):
     return record
 
 
-def resolved_claims(*, tag=None, year=None):
-    """Resolved claims of published posts, optionally of one tag and one year of publication."""
+def resolved_claims(*, tag=None):
+    """Resolved claims of published posts, optionally of one tag."""
     claims = Claim.objects.published().resolved()
-    if tag is not None:
-        claims = claims.filter(post__tags=tag)
-    if year is not None:
-        claims = claims.annotate(year=ExtractYear("post__published_at")).filter(year=year)
-    return claims
+    return claims if tag is None else claims.filter(post__tags=tag)
 
 
 def calibration_record(*, tag=None, year=None):
-    rows = (
-        resolved_claims(tag=tag, year=year)
-        .order_by()
-        .values("confidence", "current_verdict")
-        .annotate(n=Count("pk", distinct=True))
-    )
-    return score((row["confidence"], row["current_verdict"], row["n"]) for row in rows)
-
-
-def claim_years():
-    """Years (of publication) that have resolved claims, newest first."""
-    years = (
-        Claim.objects.published()
-        .resolved()
-        .annotate(year=ExtractYear("post__published_at"))
-        .order_by("-year")
-        .values_list("year", flat=True)
-        .distinct()
-    )
-    return list(years)
+    """
+    The Record for ``tag`` (optional) and ``year`` of publication (optional),
+    and the years that have resolved claims, newest first. Two queries: the
+    grouped count (per confidence and verdict, a few hundred rows at most)
+    and the first and last publication dates, so no per-row date function
+    runs (SQLite computes those in Python).
+    """
+    claims = resolved_claims(tag=tag)
+    span = claims.aggregate(first=Min("post__published_at"), last=Max("post__published_at"))
+    years = list(range(span["last"].year, span["first"].year - 1, -1)) if span["first"] else []
+    if year is not None:
+        claims = claims.filter(post__published_at__year=year)
+    rows = claims.order_by().values("confidence", "current_verdict").annotate(n=Count("pk"))
+    return score((row["confidence"], row["current_verdict"], row["n"]) for row in rows), years

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from ..calibration import calibration_record, claim_years
+from ..calibration import calibration_record
 from ..models import Claim, Outcome
 
 register = template.Library()
@@ -88,7 +88,7 @@ def calibration(tag=None, year=None):
         year = int(year) if year else None
     except (TypeError, ValueError):
         year = None
-    record = calibration_record(tag=tag, year=year)
+    record, years = calibration_record(tag=tag, year=year)
     largest = max((bucket.count for bucket in record.buckets), default=0) or 1
     points = []
     for bucket in record.filled_buckets:
@@ -102,6 +102,6 @@ def calibration(tag=None, year=None):
         "points": points,
         "ticks": ticks,
         "plot": {"left": LEFT, "top": TOP, "right": LEFT + SIZE, "bottom": TOP + SIZE},
-        "years": claim_years(),
+        "years": years,
         "year": year,
     }

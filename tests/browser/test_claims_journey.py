@@ -104,6 +104,7 @@ def test_author_states_claims_reader_forecasts_author_judges_calibration_shows(
     expect(summary).to_contain_text("2 claims: 1 true, 1 false.")
     expect(reader.locator(".counterpoint-forecast")).to_contain_text("gives it 15% (the author said 40%)")
     assert_accessible(reader, axe_source, "post page")
+    reader.locator("article.post").screenshot(path=artifacts / "claims-post-1280.png")
 
     reader.goto("/hindsight/")
     chart = reader.get_by_role("img", name="Calibration chart")

@@ -98,3 +98,24 @@ def test_verdicts_are_append_only_and_the_newest_counts(client):
     page = client.get(post.get_absolute_url()).content.decode()
     assert '<div class="claim claim-partly" id="claim-prices">' in page
     assert "verdict: partly true" in page
+
+
+def test_deleting_the_newest_verdict_hands_the_claim_back_to_the_one_before(client):
+    post = make_post(body=body_with_claims(claim_block("Prices halve.", key="prices")))
+    claim = post.claims.get()
+    judge(claim, Outcome.TRUE)
+    wrong_one = judge(claim, Outcome.FALSE)
+    wrong_one.delete()
+    claim.refresh_from_db()
+    assert claim.current_verdict == "true"
+    assert (
+        '<div class="claim claim-true" id="claim-prices">'
+        in client.get(post.get_absolute_url()).content.decode()
+    )
+
+
+def test_deleting_a_post_takes_its_claims_and_verdicts_with_it():
+    post = make_post(body=body_with_claims(claim_block("Prices halve.", key="prices")))
+    judge(post.claims.get(), Outcome.TRUE)
+    post.delete()
+    assert not Claim.objects.exists() and not ClaimVerdict.objects.exists()

@@ -10,8 +10,10 @@ the same site (a fixed random seed).
 
 Shape per post, the same at every size so pages compare fairly: five tags
 (from a pool with a few popular ones), ten counterpoints (six approved, two
-pending, one rejected, one spam); 5% of posts are drafts, 30% of the
-published ones carry a verdict and a tenth of those a revised one.
+pending, one rejected, one spam), three claims (issue 16: 30,000 for
+10,000 posts, stated confidences spread over 50–95%, 40% of them judged);
+5% of posts are drafts, 30% of the published ones carry a verdict and a
+tenth of those a revised one.
 """
 
 import argparse
@@ -26,6 +28,7 @@ import django
 TAG_POOL = 200
 TAGS_PER_POST = 5
 COUNTERPOINTS_PER_POST = 10
+CLAIMS_PER_POST = 3
 STATUS_MIX = ["approved"] * 6 + ["pending"] * 2 + ["rejected", "spam"]
 DISTINCT_BODIES = 60
 DISTINCT_COUNTERPOINTS = 200
@@ -167,6 +170,8 @@ def generate(*, posts, seed=20250128, stdout=sys.stdout):
     from blog.markup import render_post_markdown
     from blog.models import Hindsight, Post, TaggedPost, Verdict, refresh_current_verdicts
     from blog.search import update_search_documents
+    from claims.models import Claim, ClaimVerdict, Outcome
+    from claims.models import refresh_current_verdicts as refresh_claim_verdicts
     from counterpoints.models import Counterpoint
 
     rng = random.Random(seed)
@@ -268,6 +273,30 @@ def generate(*, posts, seed=20250128, stdout=sys.stdout):
                 )
         Counterpoint.objects.bulk_create(counterpoints, batch_size=5000)
 
+        claims = []
+        for post in post_rows:
+            for i in range(CLAIMS_PER_POST):
+                claims.append(
+                    Claim(
+                        post_id=post.pk,
+                        key=f"claim-{i + 1}",
+                        text=paragraph(rng, 14),
+                        confidence=rng.choice(range(50, 96, 5)),
+                        check_back_by=post.check_back_by,
+                        order=i,
+                        in_body=False,
+                    )
+                )
+        claims = Claim.objects.bulk_create(claims, batch_size=5000)
+        outcomes = [Outcome.TRUE] * 5 + [Outcome.FALSE] * 3 + [Outcome.PARTLY, Outcome.VOID]
+        claim_verdicts = [
+            ClaimVerdict(claim_id=claim.pk, verdict=rng.choice(outcomes), decided_at=now - timedelta(days=1))
+            for claim in claims
+            if rng.random() < 0.40
+        ]
+        ClaimVerdict.objects.bulk_create(claim_verdicts, batch_size=5000)
+        refresh_claim_verdicts(Claim.objects.all())
+
         # bulk_create sends no signals: fill what the post_save receivers keep
         # up to date (the stored full-text document on PostgreSQL, each post's
         # current verdict).
@@ -276,7 +305,8 @@ def generate(*, posts, seed=20250128, stdout=sys.stdout):
 
     print(
         f"{posts} posts, {len(tagged)} tag uses, {len(verdicts)} verdicts, "
-        f"{len(counterpoints)} counterpoints in {time.perf_counter() - started:.1f} s",
+        f"{len(counterpoints)} counterpoints, {len(claims)} claims ({len(claim_verdicts)} judged) "
+        f"in {time.perf_counter() - started:.1f} s",
         file=stdout,
     )
 

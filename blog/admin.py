@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.db import models
 from markdownx.admin import MarkdownxModelAdmin
 
+from claims.admin import ClaimInline
 from counterpoints import services as counterpoint_services
 from counterpoints.admin import CounterpointInline
 from counterpoints.models import Counterpoint, can_respond_as_author
@@ -103,7 +104,7 @@ class PostAdmin(MarkdownxModelAdmin):
         **MarkdownxModelAdmin.formfield_overrides,
         models.ImageField: {"form_class": CoverImageField},
     }
-    inlines = [HindsightInline, CounterpointInline]
+    inlines = [HindsightInline, ClaimInline, CounterpointInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "dek", "body", "tags"]}),
         (

@@ -16,17 +16,23 @@ from urllib.parse import urljoin
 import nh3
 from markdown_it import MarkdownIt
 
+from claims.markup import ALLOWED_CLASSES as CLAIM_CLASSES
+from claims.markup import claims_plugin
+
 _parser = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+# Posts also understand claims (``::: claim 70% by 2027-06-30``, see claims/markup.py).
+post_parser = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"]).use(claims_plugin)
 
 URL_SCHEMES = {"http", "https", "mailto"}
 
 POST_TAGS = {
     "p", "br", "hr", "a", "em", "strong", "del", "code", "pre", "blockquote",
     "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "img",
-    "table", "thead", "tbody", "tr", "th", "td",
+    "table", "thead", "tbody", "tr", "th", "td", "div", "span",
 }  # fmt: skip
 POST_ATTRIBUTES = {
     "a": {"href", "title"},
+    "div": {"id"},  # a claim's anchor; raw HTML is off, so only the claims plugin writes one
     "img": {"src", "alt", "title"},
     "ol": {"start"},
 }
@@ -38,9 +44,11 @@ COUNTERPOINT_TAGS = {
 COUNTERPOINT_ATTRIBUTES = {"a": {"href"}, "ol": {"start"}}
 
 
-def render_markdown(text, *, tags=POST_TAGS, attributes=POST_ATTRIBUTES, link_rel=None):
+def render_markdown(
+    text, *, tags=POST_TAGS, attributes=POST_ATTRIBUTES, link_rel=None, parser=_parser, env=None, classes=None
+):
     """Render Markdown ``text`` to sanitised HTML."""
-    html = _parser.render(text or "")
+    html = parser.render(text or "", env or {})
     return nh3.clean(
         html,
         tags=tags,
@@ -49,12 +57,17 @@ def render_markdown(text, *, tags=POST_TAGS, attributes=POST_ATTRIBUTES, link_re
         attributes={"*": set(), **attributes},
         url_schemes=URL_SCHEMES,
         link_rel=link_rel,
+        allowed_classes=classes or {},
     )
 
 
-def render_post_markdown(text):
-    """The author's Markdown (posts, verdict notes, the editor preview)."""
-    return render_markdown(text)
+def render_post_markdown(text, *, claims=None):
+    """
+    The author's Markdown (posts, verdict notes, the editor preview).
+    ``claims``: the post's stored claims in text order, as claims.services
+    passes them, so each claim shows its id and verdict.
+    """
+    return render_markdown(text, parser=post_parser, env={"claims": claims or []}, classes=CLAIM_CLASSES)
 
 
 @functools.lru_cache(maxsize=16)
@@ -74,7 +87,7 @@ def render_counterpoint_markdown(text):
 
 def plain_text(text):
     """The words of some Markdown, without markup (for excerpts and meta)."""
-    text_only = nh3.clean(_parser.render(text or ""), tags=set())
+    text_only = nh3.clean(post_parser.render(text or "", {"plain": True}), tags=set())
     return " ".join(html.unescape(text_only).split())
 
 

@@ -14,15 +14,17 @@ from markdownx.models import MarkdownxField
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
-from .markup import plain_text, render_post_markdown
+from claims.markup import parse_claims, strip_claim_fences
+
+from .markup import plain_text, post_parser, render_post_markdown
 from .uploads import validate_image_upload
 
 EXCERPT_WORDS = 40
 
 
 def count_words(markdown):
-    """Words of the body by a plain whitespace split, as the seeds count them."""
-    return len(markdown.split())
+    """Words of the body by a plain whitespace split, as the seeds count them (claim fences are markup)."""
+    return len(strip_claim_fences(markdown).split())
 
 
 def reading_minutes(word_count):
@@ -201,6 +203,9 @@ class Post(models.Model):
     def clean(self):
         if self.cover_image and not self.cover_alt:
             raise ValidationError({"cover_alt": "Describe the cover image for readers who cannot see it."})
+        _claims, claim_errors = parse_claims(post_parser, self.body)
+        if claim_errors:
+            raise ValidationError({"body": [f"Claim syntax: {error}" for error in claim_errors]})
 
     @property
     def is_published(self):

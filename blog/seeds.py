@@ -25,11 +25,13 @@ from django.db import transaction
 from django.utils.text import slugify
 from taggit.models import Tag
 
+from claims.seeds import SeedClaimError, load_seed_claims, parse_seed_claims
+
 from .models import Hindsight, Post, Verdict
 
 REQUIRED = ("title", "date")
 KNOWN = {
-    *("title", "slug", "dek", "date", "tags", "hindsight", "draft"),
+    *("title", "slug", "dek", "date", "tags", "hindsight", "draft", "claims"),
     *("check_back_by", "counterpoints_open", "cover", "cover_alt"),
 }
 
@@ -52,6 +54,7 @@ class Seed:
     counterpoints_open: bool = True
     cover: str = ""  # a file in media storage, as export_site writes it
     cover_alt: str = ""
+    claims: list = field(default_factory=list)  # claims.seeds.SeedClaim
 
 
 def _verdict(value):
@@ -148,6 +151,10 @@ def seed_from_meta(meta, body):
     cover, cover_alt = _string(meta, "cover"), _string(meta, "cover_alt")
     if cover and (cover.startswith("/") or ".." in cover.split("/")):
         raise SeedError(f"cover must be a path inside the media folder, not {cover!r}")
+    try:
+        claims = parse_seed_claims(meta.get("claims", []), _datetime)
+    except SeedClaimError as error:
+        raise SeedError(str(error)) from None
     body = "\n".join(body.splitlines()).strip()
     if not body:
         raise SeedError("the body is empty")
@@ -171,6 +178,7 @@ def seed_from_meta(meta, body):
         counterpoints_open=counterpoints_open,
         cover=cover,
         cover_alt=cover_alt,
+        claims=claims,
     )
 
 
@@ -214,4 +222,6 @@ def upsert_seed(seed):
             Hindsight.objects.create(post=post, verdict=verdict, decided_at=decided_at, note=note)
             existing.add((verdict.value, decided_at))
             outcome = "updated" if outcome == "unchanged" else outcome
+    if (seed.claims or post.claims.filter(in_body=False).exists()) and load_seed_claims(post, seed.claims):
+        outcome = "updated" if outcome == "unchanged" else outcome
     return outcome

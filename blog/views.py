@@ -73,7 +73,11 @@ def render_post_page(request, post, *, counterpoint_form=None, status=200):
             "verdicts": post.hindsights.order_by("-decided_at", "-pk").prefetch_related(
                 Prefetch("credited", queryset=Counterpoint.objects.approved().order_by())
             ),
-            "counterpoints": Counterpoint.objects.approved().for_post_page(post),
+            # One query shared by the claims summary and the counterpoint form's claim choice.
+            "claims": post.claims.order_by("withdrawn", "order", "pk"),
+            "counterpoints": Counterpoint.objects.approved()
+            .for_post_page(post)
+            .select_related("forecast__claim"),
             # Related posts take two queries (tag weights, then posts): lazy, so a cache hit runs neither.
             "related": SimpleLazyObject(lambda: related_posts(post)),
             "series": SimpleLazyObject(lambda: series_of(post)),

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "counterpoints",
     "redirects",
     "transfer",
+    "claims",
 ]
 
 MIDDLEWARE = [

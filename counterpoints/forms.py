@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import URLValidator
 
 from blog.markup import render_counterpoint_markdown
+from claims.models import Claim
 from core import text
 
 from . import antispam
@@ -143,6 +144,22 @@ class CounterpointForm(forms.ModelForm):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
     issued = forms.CharField(widget=forms.HiddenInput, required=False, max_length=500)
+    # Which of the post's claims the reader answers, and their own probability
+    # for it: stored by claims.services.record_forecast, not on Counterpoint.
+    claim = forms.ModelChoiceField(
+        label="The claim you answer (optional)",
+        queryset=Claim.objects.none(),
+        required=False,
+        to_field_name="key",
+        empty_label="The post as a whole",
+    )
+    probability = forms.IntegerField(
+        label="Your probability that it holds, in % (optional)",
+        min_value=1,
+        max_value=99,
+        required=False,
+        help_text="From 1 to 99. Scored against the author's when the claim is judged.",
+    )
 
     class Meta:
         model = Counterpoint
@@ -153,6 +170,7 @@ class CounterpointForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.post = post
         self.token_state = None
+        self.fields["claim"].queryset = Claim.objects.filter(post=post, withdrawn=False).order_by("order")
         self.fields["body"].help_text = (
             "Markdown: *emphasis*, **strong**, [links](https://…), lists and > quotes. "
             f"No images or headings; at most {settings.COUNTERPOINT_MAX_LINKS} links."
@@ -180,6 +198,8 @@ class CounterpointForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("probability") is not None and not cleaned.get("claim"):
+            self.add_error("probability", "Choose the claim your probability is for.")
         if cleaned.get("subject"):
             raise forms.ValidationError(HONEYPOT, code="honeypot")
         self.token_state = antispam.check_token(self.data.get("issued"), self.post)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from blog.markup import render_counterpoint_markdown
 from blog.views import post_page_queryset, render_post_page
+from claims import services as claim_services
 
 from . import antispam, notifications, services, trust
 from .forms import CounterpointForm
@@ -79,6 +80,12 @@ def submit_counterpoint(request, slug):
         form.refresh_token()
         return render_post_page(request, post, counterpoint_form=form, status=400)
     counterpoint = submission.counterpoint
+    if submission.created:
+        claim_services.record_forecast(
+            counterpoint=counterpoint,
+            claim=form.cleaned_data["claim"],
+            probability=form.cleaned_data["probability"],
+        )
     if counterpoint.published_without_review:
         messages.success(request, _with_status_link(PUBLISHED_AT_ONCE, counterpoint))
     else:

@@ -257,7 +257,8 @@ def test_post_page_query_count_does_not_grow_with_tags_or_verdicts(client, djang
         make_post(tags=[f"tag-{i}" for i in range(n % 5, 30, 3)])
 
     # Post, tags, verdicts and their credits, counterpoints; plus the page cache's generation;
-    # related posts (tag weights, then the posts) and the previous and next post (issue 15).
-    with django_assert_max_num_queries(10):
+    # related posts (tag weights, then the posts) and the previous and next post (issue 15);
+    # the post's claims (issue 16).
+    with django_assert_max_num_queries(11):
         response = client.get(post.get_absolute_url())
     assert response.status_code == 200

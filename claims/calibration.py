@@ -1,0 +1,115 @@
+"""
+The calibration record: of the claims stated at about p% confidence, how
+many held? And the Brier score, the mean squared gap between the stated
+probability and what happened (0 is perfect; always saying 50% scores
+0.25 on true/false claims, which is the baseline shown beside it).
+
+Only claims with a scored verdict count: true (1), false (0) and partly
+true (0.5). Still-open and void claims are not scored. One grouped query
+(per confidence and verdict, at most 99 × 3 rows) feeds everything, so the
+cost does not grow with the number of claims.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max, Min
+
+from .models import OUTCOME_VALUES, Claim
+
+BUCKET_WIDTH = 10
+MIN_FOR_CALIBRATION = 10  # fewer resolved claims than this are too few to judge calibration
+
+
+@dataclass
+class Bucket:
+    low: int
+    high: int
+    count: int = 0
+    stated_total: float = 0.0
+    observed_total: float = 0.0
+
+    @property
+    def label(self):
+        return f"{self.low}–{self.high}%"
+
+    @property
+    def stated(self):
+        """The mean stated probability in the bucket (0–1)."""
+        return self.stated_total / self.count if self.count else None
+
+    @property
+    def observed(self):
+        """How often the claims held (0–1; partly true counts as half)."""
+        return self.observed_total / self.count if self.count else None
+
+
+@dataclass
+class Record:
+    buckets: list = field(default_factory=list)
+    count: int = 0
+    brier: float | None = None
+    baseline: float | None = None
+    outcomes: Counter = field(default_factory=Counter)
+
+    @property
+    def filled_buckets(self):
+        return [bucket for bucket in self.buckets if bucket.count]
+
+    @property
+    def enough(self):
+        return self.count >= MIN_FOR_CALIBRATION
+
+    @property
+    def beats_baseline(self):
+        return self.brier is not None and self.brier < self.baseline
+
+
+def score(pairs):
+    """
+    A Record from ``pairs`` of (confidence in percent, verdict, how many).
+    Pure: the tests give it hand-made pairs.
+    """
+    record = Record(
+        buckets=[Bucket(max(low, 1), low + BUCKET_WIDTH - 1) for low in range(0, 100, BUCKET_WIDTH)]
+    )
+    squared = baseline = 0.0
+    for confidence, verdict, n in pairs:
+        if verdict not in OUTCOME_VALUES or not n:
+            continue
+        outcome, p = OUTCOME_VALUES[verdict], confidence / 100
+        bucket = record.buckets[min(confidence // BUCKET_WIDTH, len(record.buckets) - 1)]
+        bucket.count += n
+        bucket.stated_total += p * n
+        bucket.observed_total += outcome * n
+        record.count += n
+        record.outcomes[verdict] += n
+        squared += (p - outcome) ** 2 * n
+        baseline += (0.5 - outcome) ** 2 * n
+    if record.count:
+        record.brier = squared / record.count
+        record.baseline = baseline / record.count
+    return record
+
+
+def resolved_claims(*, tag=None):
+    """Resolved claims of published posts, optionally of one tag."""
+    claims = Claim.objects.published().resolved()
+    return claims if tag is None else claims.filter(post__tags=tag)
+
+
+def calibration_record(*, tag=None, year=None):
+    """
+    The Record for ``tag`` (optional) and ``year`` of publication (optional),
+    and the years that have resolved claims, newest first. Two queries: the
+    grouped count (per confidence and verdict, a few hundred rows at most)
+    and the first and last publication dates, so no per-row date function
+    runs (SQLite computes those in Python).
+    """
+    claims = resolved_claims(tag=tag)
+    span = claims.aggregate(first=Min("post__published_at"), last=Max("post__published_at"))
+    years = list(range(span["last"].year, span["first"].year - 1, -1)) if span["first"] else []
+    if year is not None:
+        claims = claims.filter(post__published_at__year=year)
+    rows = claims.order_by().values("confidence", "current_verdict").annotate(n=Count("pk"))
+    return score((row["confidence"], row["current_verdict"], row["n"]) for row in rows), years

@@ -1,0 +1,157 @@
+"""
+Claim workflows, called by the post's save, the admin, the seed loader,
+the counterpoint view and the tests alike.
+
+sync_claims: make the stored claims match the text. A claim keeps its
+identity (and so its verdicts and readers' forecasts) across edits: by its
+explicit ``{#id}`` when it has one, else by its wording (the same text, or
+the closest text at least SIMILAR alike, so polishing a sentence keeps
+it). A claim that leaves the text is deleted, unless it was judged or a
+reader forecast it: then it is kept as withdrawn, never silently lost.
+
+judge_claim: add a verdict (append-only) and re-render the post, since each
+claim shows its verdict in place in the stored HTML.
+"""
+
+import difflib
+
+from django.db import transaction
+from django.db.models import Q
+
+from blog.caching import invalidate_pages
+from blog.markup import post_parser, render_post_markdown
+from blog.models import Post
+
+from .markup import key_from_text, parse_claims
+from .models import Claim, ClaimVerdict, refresh_current_verdicts
+
+SIMILAR = 0.6
+
+
+def _match(parsed, existing):
+    """Pair each parsed claim with an existing claim (or None), by id, then same text, then likeness."""
+    matches = [None] * len(parsed)
+    free = {claim.key: claim for claim in existing}
+    for i, item in enumerate(parsed):
+        if item.key and item.key in free:
+            matches[i] = free.pop(item.key)
+    explicit = {item.key for item in parsed if item.key}
+    candidates = [claim for claim in free.values() if claim.key not in explicit]
+    for i, item in enumerate(parsed):
+        if matches[i] is None and not item.key:
+            same = next((c for c in candidates if c.text == item.text), None)
+            if same is not None:
+                matches[i] = same
+                candidates.remove(same)
+    for i, item in enumerate(parsed):
+        if matches[i] is None and not item.key and candidates:
+            ratios = [(difflib.SequenceMatcher(None, c.text, item.text).ratio(), c) for c in candidates]
+            ratio, best = max(ratios, key=lambda pair: pair[0])
+            if ratio >= SIMILAR:
+                matches[i] = best
+                candidates.remove(best)
+    return matches
+
+
+def _unique_key(wanted, taken):
+    key, n = wanted, 2
+    while key in taken:
+        suffix = f"-{n}"
+        key, n = wanted[: 50 - len(suffix)] + suffix, n + 1
+    return key
+
+
+@transaction.atomic
+def sync_claims(post, parsed, *, in_body=True):
+    """Store ``parsed`` (ParsedClaims in text order) as ``post``'s claims; returns them in order."""
+    claims = list(post.claims.filter(in_body=in_body).select_for_update())
+    matches = _match(parsed, claims)
+    kept = {claim.pk for claim in matches if claim is not None}
+    leaving = [claim for claim in claims if claim.pk not in kept]
+    judged_or_forecast = set(
+        Claim.objects.filter(pk__in=[c.pk for c in leaving])
+        .filter(~Q(current_verdict="") | Q(forecasts__isnull=False))
+        .values_list("pk", flat=True)
+    )
+    for claim in leaving:
+        if claim.pk in judged_or_forecast:
+            if not claim.withdrawn:
+                claim.withdrawn = True
+                claim.save(update_fields=["withdrawn", "updated_at"])
+        else:
+            claim.delete()
+    taken = set(post.claims.values_list("key", flat=True))
+    result = []
+    for order, (item, claim) in enumerate(zip(parsed, matches, strict=True)):
+        if claim is None:
+            # An explicit id another claim already carries (a withdrawn one) is re-used as is.
+            revived = post.claims.filter(key=item.key).first() if item.key else None
+            claim = revived or Claim(post=post, key=_unique_key(item.key or key_from_text(item.text), taken))
+        elif item.key and claim.key != item.key:
+            claim.key = item.key
+        claim.text, claim.confidence, claim.check_back_by = item.text, item.confidence, item.check_back_by
+        claim.order, claim.in_body, claim.withdrawn = order, in_body, False
+        claim.save()
+        taken.add(claim.key)
+        result.append(claim)
+    return result
+
+
+def _render_with_claims(post, claims):
+    return render_post_markdown(
+        post.body,
+        claims=[
+            {"key": c.key, "verdict": c.current_verdict, "verdict_label": c.get_current_verdict_display()}
+            for c in claims
+        ],
+    )
+
+
+def rerender_post(post, claims=None):
+    """Store ``post``'s HTML with its claims' ids and verdicts in place; fresh pages after the commit."""
+    if claims is None:
+        claims = list(post.claims.filter(in_body=True, withdrawn=False).order_by("order"))
+    post.body_html = _render_with_claims(post, claims)
+    Post.objects.filter(pk=post.pk).update(body_html=post.body_html)
+    transaction.on_commit(invalidate_pages)
+
+
+def sync_claims_from_body(post):
+    """Called on every save of a post: its claims follow its text (malformed ones are left out)."""
+    parsed, _errors = parse_claims(post_parser, post.body)
+    if not parsed and not post.claims.filter(in_body=True).exists():
+        return []
+    with transaction.atomic():
+        claims = sync_claims(post, parsed, in_body=True)
+        rerender_post(post, claims)
+    return claims
+
+
+@transaction.atomic
+def judge_claim(*, claim, verdict, note="", decided_at=None):
+    """Add a verdict to ``claim`` (the history is append-only) and show it on the post."""
+    fields = {"claim": claim, "verdict": verdict, "note": note}
+    if decided_at is not None:
+        fields["decided_at"] = decided_at
+    claim_verdict = ClaimVerdict.objects.create(**fields)
+    verdicts_changed(claim)
+    return claim_verdict
+
+
+def verdicts_changed(claim):
+    """After verdicts are added or removed: the stored current verdict and the post's HTML follow."""
+    refresh_current_verdicts(Claim.objects.filter(pk=claim.pk))
+    claim.refresh_from_db(fields=["current_verdict"])
+    rerender_post(claim.post)
+
+
+def record_forecast(*, counterpoint, claim, probability=None):
+    """The claim a counterpoint answers and the reader's probability (a claim of the same post only)."""
+    from .models import Forecast
+
+    if claim is None or claim.post_id != counterpoint.post_id:
+        return None
+    forecast, _ = Forecast.objects.get_or_create(
+        counterpoint=counterpoint, defaults={"claim": claim, "probability": probability}
+    )
+    return forecast

@@ -74,7 +74,8 @@ def render_post_page(request, post, *, counterpoint_form=None, status=200):
                 Prefetch("credited", queryset=Counterpoint.objects.approved().order_by())
             ),
             "counterpoints": Counterpoint.objects.approved().for_post_page(post),
-            # Related posts take two queries (tag weights, then posts): lazy, so a cache hit runs neither.
+            # Two queries each (related: tag weights, then posts; series: the part, then its parts),
+            # lazy so that a cache hit runs none of them.
             "related": SimpleLazyObject(lambda: related_posts(post)),
             "series": SimpleLazyObject(lambda: series_of(post)),
             "older": older,

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import navigation, series, views
+from . import cards, navigation, series, views
 from .caching import cache_for_anonymous
 from .feeds import AtomPostsFeed, AtomVerdictsFeed, PostsFeed, VerdictsFeed
 
@@ -9,6 +9,7 @@ app_name = "blog"
 urlpatterns = [
     path("", views.PostListView.as_view(), name="post-list"),
     path("posts/<slug:slug>/", views.post_detail, name="post-detail"),
+    path("posts/<slug:slug>/card.png", cards.post_card, name="post-card-image"),
     path("tags/", views.tag_list, name="tag-list"),
     path("tags/<str:slug>/", views.TagPostListView.as_view(), name="tag-detail"),
     path("tags/<str:slug>/feed/", cache_for_anonymous(PostsFeed()), name="tag-feed"),

@@ -78,7 +78,8 @@ def render_post_page(request, post, *, counterpoint_form=None, status=200):
             "counterpoints": Counterpoint.objects.approved()
             .for_post_page(post)
             .select_related("forecast__claim"),
-            # Related posts take two queries (tag weights, then posts): lazy, so a cache hit runs neither.
+            # Two queries each (related: tag weights, then posts; series: the part, then its parts),
+            # lazy so that a cache hit runs none of them.
             "related": SimpleLazyObject(lambda: related_posts(post)),
             "series": SimpleLazyObject(lambda: series_of(post)),
             "older": older,

@@ -3,7 +3,7 @@ import json
 
 from django import template
 from django.conf import settings
-from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.html import format_html
@@ -105,7 +105,7 @@ def blog_posting_json_ld(post, tags):
         image = post.cover_image.url
         image = image if image.startswith("http") else settings.SITE_URL + image
     else:
-        image = settings.SITE_URL + static("img/og-default.png")
+        image = settings.SITE_URL + reverse("blog:post-card-image", args=[post.slug])
     data = {
         "@context": "https://schema.org",
         "@type": "BlogPosting",

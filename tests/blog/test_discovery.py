@@ -85,7 +85,7 @@ def test_post_page_has_canonical_description_opengraph_and_twitter_tags(client, 
     assert '<meta property="og:title" content="A call">' in page
     assert f'<meta property="og:url" content="{url}">' in page
     assert '<meta property="og:type" content="article">' in page
-    assert '<meta name="twitter:card" content="summary">' in page
+    assert '<meta name="twitter:card" content="summary_large_image">' in page
     assert '<meta property="article:tag" content="ai">' in page
 
 
@@ -149,7 +149,7 @@ def test_every_post_carries_blog_posting_structured_data(client, settings):
     assert posting["headline"] == "An unjudged call"
     assert posting["url"] == posting["mainEntityOfPage"] == url
     assert posting["author"] == {"@type": "Person", "name": "Ada Writer"}
-    assert posting["image"] == ["https://blog.example.com/static/img/og-default.png"]
+    assert posting["image"] == [f"https://blog.example.com/posts/{post.slug}/card.png"]
     assert posting["datePublished"] == post.published_at.replace(microsecond=0).isoformat()
     assert "." not in posting["dateModified"]
     assert sorted(posting["keywords"]) == ["ai", "markets"]
@@ -180,15 +180,39 @@ def test_every_page_has_a_description_a_title_and_an_image_for_link_previews(cli
     assert '<meta property="og:title" content="' in page
 
 
-def test_a_post_without_a_cover_shares_the_default_image(client, settings):
+def test_a_post_without_a_cover_shares_a_card_drawn_from_its_title_and_verdict(client, settings):
+    import io
+
+    from PIL import Image
+
+    from blog.models import Verdict
+
     settings.SITE_URL = "https://blog.example.com"
-    post = make_post()
+    post = make_post(title="Costs will fall by half", verdict=Verdict.WRONG)
 
     page = client.get(post.get_absolute_url()).content.decode()
 
     assert '<meta property="og:type" content="article">' in page
     assert page.count('property="og:image"') == 1
-    assert '<meta property="og:image" content="https://blog.example.com/static/img/og-default.png">' in page
+    card_url = f"/posts/{post.slug}/card.png"
+    assert f'<meta property="og:image" content="https://blog.example.com{card_url}">' in page
+    assert '<meta property="og:image:alt" content="Costs will fall by half — hindsight: wrong">' in page
+
+    response = client.get(card_url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    card = Image.open(io.BytesIO(response.content))
+    assert card.size == (1200, 630)
+    # The verdict's colour is drawn (wrong: red), not only the background.
+    assert (0xA3, 0x28, 0x1B) in {colour for _, colour in card.getcolors(1200 * 630)}
+
+
+def test_a_draft_has_no_card(client):
+    from blog.models import Post
+
+    draft = make_post(status=Post.Status.DRAFT)
+
+    assert client.get(f"/posts/{draft.slug}/card.png").status_code == 404
 
 
 def test_the_tag_page_describes_itself_to_link_previews(client):

@@ -4,15 +4,19 @@ import pytest
 
 from tests.reader_pages import make_reader_site
 
-from .support import PHONE, describe, run_axe
+from .support import DESKTOP, PHONE, describe, run_axe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.mark.parametrize("viewport", [None, PHONE], ids=["1280", "390"])
-def test_every_reader_page_has_no_axe_violation(new_page, axe_source, viewport):
+@pytest.mark.parametrize(
+    ("viewport", "scheme"),
+    [(DESKTOP, "light"), (DESKTOP, "dark"), (PHONE, "light")],
+    ids=["1280", "dark", "390"],
+)
+def test_every_reader_page_has_no_axe_violation(new_page, axe_source, viewport, scheme):
     pages = make_reader_site()
-    page = new_page(**({"viewport": viewport} if viewport else {}))
+    page = new_page(viewport=viewport, color_scheme=scheme)
     found = {}
     for name, path in pages.items():
         response = page.goto(path)

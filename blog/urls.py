@@ -1,8 +1,10 @@
 from django.urls import path
 
+from claims.feeds import AtomVerdictsFeed, VerdictsFeed
+
 from . import views
 from .caching import cache_for_anonymous
-from .feeds import AtomPostsFeed, AtomVerdictsFeed, PostsFeed, VerdictsFeed
+from .feeds import AtomPostsFeed, PostsFeed
 
 app_name = "blog"
 

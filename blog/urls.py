@@ -1,8 +1,10 @@
 from django.urls import path, re_path
 
+from claims.feeds import AtomVerdictsFeed, VerdictsFeed
+
 from . import cards, navigation, series, views
 from .caching import cache_for_anonymous
-from .feeds import AtomPostsFeed, AtomVerdictsFeed, PostsFeed, VerdictsFeed
+from .feeds import AtomPostsFeed, PostsFeed
 
 app_name = "blog"
 

@@ -13,7 +13,8 @@ cost does not grow with the number of claims.
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Min
+from django.db.models import Count, Max, Min, Q
+from django.utils.timezone import localtime
 
 from .models import OUTCOME_VALUES, Claim
 
@@ -101,15 +102,25 @@ def resolved_claims(*, tag=None):
 def calibration_record(*, tag=None, year=None):
     """
     The Record for ``tag`` (optional) and ``year`` of publication (optional),
-    and the years that have resolved claims, newest first. Two queries: the
-    grouped count (per confidence and verdict, a few hundred rows at most)
-    and the first and last publication dates, so no per-row date function
-    runs (SQLite computes those in Python).
+    and the years that have resolved claims, newest first, from one grouped
+    query (per confidence and verdict: a few hundred rows at most). The year
+    is a date range inside the count and the years come from each group's
+    first and last date, so no per-row date function runs (SQLite computes
+    those in Python).
     """
-    claims = resolved_claims(tag=tag)
-    span = claims.aggregate(first=Min("post__published_at"), last=Max("post__published_at"))
-    years = list(range(span["last"].year, span["first"].year - 1, -1)) if span["first"] else []
-    if year is not None:
-        claims = claims.filter(post__published_at__year=year)
-    rows = claims.order_by().values("confidence", "current_verdict").annotate(n=Count("pk"))
+    in_year = Q(post__published_at__year=year) if year is not None else Q()
+    rows = list(
+        resolved_claims(tag=tag)
+        .order_by()
+        .values("confidence", "current_verdict")
+        .annotate(
+            n=Count("pk", filter=in_year),
+            first=Min("post__published_at"),
+            last=Max("post__published_at"),
+        )
+    )
+    years = []
+    if rows:
+        first, last = min(row["first"] for row in rows), max(row["last"] for row in rows)
+        years = list(range(localtime(last).year, localtime(first).year - 1, -1))
     return score((row["confidence"], row["current_verdict"], row["n"]) for row in rows), years

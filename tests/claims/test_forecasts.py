@@ -86,3 +86,33 @@ def test_each_judged_claim_gets_its_own_claim_review(client, post):
     assert review["reviewRating"]["alternateName"] == "false"
     assert review["reviewRating"]["ratingValue"] == 1
     assert not [b for b in blocks if b.get("claimReviewed") == "Rivals copy it."]  # not judged yet
+
+
+def test_judged_claims_join_the_verdict_feed_newest_first(client, post):
+    from datetime import timedelta
+
+    import feedparser
+    from django.utils import timezone
+
+    from blog.models import Verdict
+    from tests.factories import make_hindsight
+
+    from .factories import judge
+
+    make_hindsight(post, verdict=Verdict.WRONG, decided_at=timezone.now() - timedelta(days=2))
+    judge(
+        post.claims.get(key="prices"),
+        "false",
+        note="They went up.",
+        decided_at=timezone.now() - timedelta(days=1),
+    )
+    judge(post.claims.get(key="rivals-copy-it"), "open")  # not a resolution: left out
+    draft = make_post(status="draft", body=claim_block("Secret.", key="secret"))
+    judge(draft.claims.get(), "true")
+    feed = feedparser.parse(client.get("/hindsight/feed/").content)
+    assert [entry.title for entry in feed.entries] == [
+        "Claim false: Prices halve.",
+        f"wrong: {post.title}",
+    ]
+    assert feed.entries[0].link.endswith(post.get_absolute_url() + "#claim-prices")
+    assert "stated at 70% confidence" in feed.entries[0].description

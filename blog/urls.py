@@ -1,7 +1,8 @@
 from django.urls import path
 
+from core.caching import cache_for_anonymous
+
 from . import views
-from .caching import cache_for_anonymous
 from .feeds import AtomPostsFeed, AtomVerdictsFeed, PostsFeed, VerdictsFeed
 
 app_name = "blog"

@@ -8,10 +8,10 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import ListView
 
+from core.caching import cache_for_anonymous, fragment_cache
 from counterpoints.forms import CounterpointForm
 from counterpoints.models import Counterpoint
 
-from .caching import cache_for_anonymous, fragment_cache
 from .markup import render_post_markdown
 from .models import Post, Verdict, published_tags, tags_in_use
 from .scorecard import judged_posts, track_record

@@ -5,10 +5,10 @@ from django.contrib.sitemaps.views import sitemap
 from django.core.exceptions import PermissionDenied
 from django.urls import include, path
 
-from blog.caching import cache_for_anonymous
 from blog.sitemaps import sitemaps
 from blog.uploads import upload_image
 from blog.views import markdown_preview, robots_txt
+from core.caching import cache_for_anonymous
 
 
 def staff_only(view):

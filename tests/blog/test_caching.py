@@ -39,52 +39,57 @@ def test_reader_pages_are_cached(client, url, django_assert_max_num_queries):
         assert client.get(url).status_code == 200
 
 
-def test_publishing_a_draft_shows_at_once(client):
+def test_publishing_a_draft_shows_at_once(client, django_capture_on_commit_callbacks):
     post = make_post(title="Fresh news", status=Post.Status.DRAFT)
     assert "Fresh news" not in client.get("/").content.decode()
 
-    post.status = Post.Status.PUBLISHED
-    post.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        post.status = Post.Status.PUBLISHED
+        post.save()
 
     assert "Fresh news" in client.get("/").content.decode()
 
 
-def test_editing_a_post_shows_at_once(client):
+def test_editing_a_post_shows_at_once(client, django_capture_on_commit_callbacks):
     post = make_post(title="First title")
     client.get("/")
 
-    post.title = "Second title"
-    post.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        post.title = "Second title"
+        post.save()
 
     assert "Second title" in client.get("/").content.decode()
 
 
-def test_a_new_verdict_shows_at_once(client):
+def test_a_new_verdict_shows_at_once(client, django_capture_on_commit_callbacks):
     post = make_post(title="Judged later")
     assert "Judged later" not in client.get("/hindsight/").content.decode()
 
-    make_hindsight(post, verdict=Verdict.WRONG)
+    with django_capture_on_commit_callbacks(execute=True):
+        make_hindsight(post, verdict=Verdict.WRONG)
 
     assert "Judged later" in client.get("/hindsight/").content.decode()
     assert "verdict-wrong" in client.get("/").content.decode()
 
 
-def test_changing_tags_shows_at_once(client):
+def test_changing_tags_shows_at_once(client, django_capture_on_commit_callbacks):
     post = make_post(tags=["old-tag"])
     client.get("/tags/")
 
-    post.tags.set(["new-tag"])
+    with django_capture_on_commit_callbacks(execute=True):
+        post.tags.set(["new-tag"])
 
     page = client.get("/tags/").content.decode()
     assert "new-tag" in page
     assert "old-tag" not in page
 
 
-def test_deleting_a_post_shows_at_once(client):
+def test_deleting_a_post_shows_at_once(client, django_capture_on_commit_callbacks):
     post = make_post(title="Going away")
     client.get("/")
 
-    post.delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        post.delete()
 
     assert "Going away" not in client.get("/").content.decode()
 
@@ -127,22 +132,26 @@ def test_post_page_form_is_rendered_per_visitor(client):
     assert token(first) != token(second)
 
 
-def test_a_new_verdict_shows_on_the_cached_post_page_at_once(client):
+def test_a_new_verdict_shows_on_the_cached_post_page_at_once(client, django_capture_on_commit_callbacks):
     post = make_post()
     client.get(post.get_absolute_url())
 
-    make_hindsight(post, verdict=Verdict.PARTLY_RIGHT, note="Half of it.")
+    with django_capture_on_commit_callbacks(execute=True):
+        make_hindsight(post, verdict=Verdict.PARTLY_RIGHT, note="Half of it.")
 
     assert "hindsight — <strong>partly right</strong>" in client.get(post.get_absolute_url()).content.decode()
 
 
-def test_a_scheduled_post_appears_when_its_time_comes_without_a_save(client):
+def test_a_scheduled_post_appears_when_its_time_comes_without_a_save(
+    client, django_capture_on_commit_callbacks
+):
     from datetime import timedelta
     from unittest import mock
 
     from django.utils import timezone
 
-    make_post(title="Due soon", published_at=timezone.now() + timedelta(minutes=5))
+    with django_capture_on_commit_callbacks(execute=True):
+        make_post(title="Due soon", published_at=timezone.now() + timedelta(minutes=5))
     assert "Due soon" not in client.get("/").content.decode()
 
     later = timezone.now() + timedelta(minutes=6)
@@ -162,14 +171,14 @@ def test_cached_pages_keep_their_security_headers(client):
 
 
 def test_a_change_made_on_another_app_server_is_seen_once_the_generation_is_rechecked(client, settings):
-    from blog.caching import _new_generation
+    from core.caching import new_generation
 
     post = make_post(title="Before")
     client.get("/")
     # Another app server edits the post: the shared generation changes, but
-    # this process has not heard (no signal ran here).
+    # this process has not heard (it still remembers the old one).
     Post.objects.filter(pk=post.pk).update(title="After")
-    _new_generation()
+    new_generation()
     assert "Before" in client.get("/").content.decode()
 
     settings.PAGE_GENERATION_SECONDS = 0  # time to ask the shared cache again
@@ -192,3 +201,154 @@ def test_a_rejected_form_shows_the_readers_text_after_the_empty_form_was_cached(
     page = response.content.decode()
     assert "My unfinished thought" in page
     assert 'value="Ada"' in page
+
+
+# Freshness on commit (issue 11 item 1) -----------------------------------------
+
+
+@pytest.fixture
+def file_database(transactional_db, tmp_path):
+    """
+    The default database on a file (SQLite) so that a second thread reads the
+    last committed rows while a writer's transaction is open, as a second
+    app-server process would. The in-memory test database cannot: its
+    shared-cache locks make the reader fail instead. PostgreSQL needs nothing.
+    """
+    from django.core.management import call_command
+    from django.db import connections
+
+    if connections["default"].vendor != "sqlite":
+        yield
+        return
+    original_settings, original_connection = connections.settings["default"], connections["default"]
+    connections.settings["default"] = {**original_settings, "NAME": str(tmp_path / "race.sqlite3")}
+    connections["default"] = connections.create_connection("default")
+    try:
+        call_command("migrate", verbosity=0)
+        call_command("createcachetable", verbosity=0)
+        yield
+    finally:
+        connections["default"].close()
+        connections.settings["default"] = original_settings
+        connections["default"] = original_connection
+
+
+def change_in_open_transaction(change, while_open):
+    """Run ``change`` in a transaction on another thread; call ``while_open`` before it commits."""
+    import threading
+
+    from django.db import connection, transaction
+
+    changed, release, failures = threading.Event(), threading.Event(), []
+
+    def writer():
+        try:
+            with transaction.atomic():
+                change()
+                changed.set()
+                assert release.wait(10)
+        except Exception as error:  # reported by the test thread
+            failures.append(error)
+            changed.set()
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        assert changed.wait(10)
+        while_open()
+    finally:
+        release.set()
+        thread.join(10)
+    assert not failures, failures
+
+
+def test_a_reader_during_the_writers_transaction_does_not_cache_old_rows_as_new(file_database, client):
+    post = make_post(title="Before the edit")
+    assert "Before the edit" in client.get("/").content.decode()
+
+    def edit():
+        editing = Post.objects.get(pk=post.pk)
+        editing.title = "After the edit"
+        editing.save()
+
+    def read():
+        # The writer has not committed: the reader sees (and may cache) the old title.
+        assert "Before the edit" in client.get("/").content.decode()
+        assert "Before the edit" in client.get(post.get_absolute_url()).content.decode()
+
+    change_in_open_transaction(edit, while_open=read)
+
+    assert "After the edit" in client.get("/").content.decode()
+    assert "After the edit" in client.get(post.get_absolute_url()).content.decode()
+
+
+def test_nothing_is_refreshed_until_the_transaction_commits(client, django_capture_on_commit_callbacks):
+    from unittest import mock
+
+    from core import caching
+
+    post = make_post(title="Old title")
+    client.get("/")
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        post.title = "New title"
+        post.save()
+        post.tags.add("late")
+        make_hindsight(post, verdict=Verdict.WRONG)
+
+        # Inside the transaction the cached page stays as it was committed.
+        assert "Old title" in client.get("/").content.decode()
+
+    with mock.patch.object(caching, "new_generation", wraps=caching.new_generation) as replaced:
+        for callback in callbacks:  # the commit
+            callback()
+
+    assert replaced.call_count == 1  # three changes, one refresh
+    assert "New title" in client.get("/").content.decode()
+
+
+def test_a_rolled_back_change_refreshes_nothing(client, django_capture_on_commit_callbacks):
+    from unittest import mock
+
+    from django.db import transaction
+
+    from core import caching
+
+    post = make_post(title="Kept")
+    client.get("/")
+    with (
+        mock.patch.object(caching, "new_generation", wraps=caching.new_generation) as replaced,
+        django_capture_on_commit_callbacks(execute=True),
+        transaction.atomic(),
+    ):
+        post.title = "Discarded"
+        post.save()
+        transaction.set_rollback(True)
+
+    replaced.assert_not_called()
+    assert Post.objects.get(pk=post.pk).title == "Kept"
+
+
+def test_adding_a_post_with_tags_and_a_verdict_in_the_admin_changes_the_generation_once(
+    admin_client, client, django_capture_on_commit_callbacks
+):
+    from unittest import mock
+
+    from core import caching
+    from tests.blog.test_admin import post_form
+
+    client.get("/")
+    data = post_form(admin_client, tags="ai, markets, chips, policy")
+    with (
+        mock.patch.object(caching, "new_generation", wraps=caching.new_generation) as replaced,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = admin_client.post(reverse("admin:blog_post_add"), data)
+
+    assert response.status_code == 302
+    assert replaced.call_count == 1
+    page = client.get("/").content.decode()
+    assert "Written in the admin" in page
+    assert "verdict-still_open" in page or "still open" in page

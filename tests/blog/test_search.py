@@ -9,7 +9,9 @@ from django.utils import timezone
 from blog.models import Post
 from tests.factories import make_post
 
-pytestmark = pytest.mark.django_db
+# Real commits: the stored search documents are refreshed once a change
+# commits (core/freshness.py), as they are on a running site.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def titles(response):

@@ -18,7 +18,7 @@ from .scorecard import judged_posts, track_record
 from .search import MAX_QUERY_LENGTH, clean_query, search_posts, verdict_facets
 
 
-@method_decorator(cache_for_anonymous, name="dispatch")
+@method_decorator(cache_for_anonymous(query=["page"]), name="dispatch")
 class PostListView(ListView):
     template_name = "blog/post_list.html"
     context_object_name = "posts"
@@ -77,13 +77,13 @@ def render_post_page(request, post, *, counterpoint_form=None, status=200):
     )
 
 
-@cache_for_anonymous
+@cache_for_anonymous(query=[])
 def tag_list(request):
     tags = published_tags().order_by("-post_count", "name")
     return render(request, "blog/tag_list.html", {"tags": tags})
 
 
-@cache_for_anonymous
+@cache_for_anonymous(query=["tag", "verdict", "page"])
 def hindsight(request):
     """
     The track record: verdict counts overall, per year and per tag, and the
@@ -116,7 +116,7 @@ def hindsight(request):
     )
 
 
-@cache_for_anonymous
+@cache_for_anonymous(query=["q", "verdict", "page"])
 def search(request):
     query = clean_query(request.GET.get("q", ""))
     verdict = request.GET.get("verdict", "")
@@ -146,7 +146,7 @@ def markdown_preview(request):
 
 
 @require_GET
-@cache_for_anonymous
+@cache_for_anonymous(query=[])
 def robots_txt(request):
     sitemap = request.build_absolute_uri(reverse("sitemap"))
     lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /markdownx/", f"Sitemap: {sitemap}", ""]

@@ -26,7 +26,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("markdownx/markdownify/", staff_only(markdown_preview), name="markdownx_markdownify"),
     path("markdownx/upload/", staff_only(upload_image), name="markdownx_upload"),
-    path("sitemap.xml", cache_for_anonymous(sitemap), {"sitemaps": sitemaps}, name="sitemap"),
+    path("sitemap.xml", cache_for_anonymous(sitemap, query=["p"]), {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots-txt"),
     path("", include("counterpoints.urls")),
     path("", include("blog.urls")),

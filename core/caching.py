@@ -1,11 +1,15 @@
 """
 Page caching for anonymous readers.
 
-Views opt in with ``@cache_for_anonymous``; ``PageCacheMiddleware``, placed
-right after whitenoise, answers a reader's repeat request from the cache
-before sessions, CSRF, authentication or URL resolution run, with the
-headers the first response carried (CSP included). A request with a session
-cookie (staff) or a pending message never reads or fills the cache.
+Views opt in with ``@cache_for_anonymous(query=[…])``, naming the query
+parameters they read; ``PageCacheMiddleware``, placed right after
+whitenoise, answers a reader's repeat request from the cache before
+sessions, CSRF or authentication run, with the headers the first response
+carried (CSP included). It resolves the URL first, so a page that is never
+cached costs no lookup, and keys the page by those parameters only. A
+request with a session cookie (staff) or a pending message never reads or
+fills the cache; nor is a response with a cookie or marked ``private`` or
+``no-store`` ever stored.
 
 Every cached page is keyed by a *generation* held in the cache all app
 servers share. Any change a reader could see (a post, its tags or verdicts,
@@ -26,13 +30,16 @@ it caches its fragments (``fragment_cache``) rather than the whole page.
 import hashlib
 import time
 import uuid
-from functools import wraps
+from functools import partial, wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import caches
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 GENERATION_KEY = "pages:generation"
+ALL_PARAMETERS = "*"  # a view that did not say which query parameters it reads
 
 # This process's copy of the shared generation: (generation, next_due, read_at).
 _remembered = None
@@ -104,8 +111,18 @@ def fragment_cache(request):
     return {"fragment_ttl": 0, "fragment_generation": "fresh"}
 
 
-def cache_for_anonymous(view):
-    """Mark ``view``'s responses as the same for every anonymous reader."""
+def cache_for_anonymous(view=None, *, query=None):
+    """
+    Mark ``view``'s responses as the same for every anonymous reader who
+    sends the same ``query`` parameters (the ones the view reads, such as
+    ``page`` or ``q``; ``[]`` for none). Other parameters (``utm_source``, a
+    random cache-buster) are left out of the cache key: they share the one
+    page instead of each filling the cache with a copy. A view that names
+    none is keyed by its whole query string, which is safe but lets every
+    made-up parameter store a copy.
+    """
+    if view is None:
+        return partial(cache_for_anonymous, query=query)
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -113,7 +130,31 @@ def cache_for_anonymous(view):
         response.cache_for_anonymous = True
         return response
 
+    wrapped.page_cache_query = ALL_PARAMETERS if query is None else tuple(sorted(set(query)))
     return wrapped
+
+
+def page_cache_query(path):
+    """
+    The query parameters the page at ``path`` is cached by, or None if its
+    view is never cached: known from the URL alone, so a page that is never
+    stored costs no cache lookup.
+    """
+    try:
+        view = resolve(path).func
+    except Resolver404:
+        return None
+    view_class = getattr(view, "view_class", None)  # a class-based view, decorated on dispatch()
+    return getattr(view_class.dispatch if view_class else view, "page_cache_query", None)
+
+
+def page_key(request, query):
+    if query is ALL_PARAMETERS:
+        params = urlencode(sorted(request.GET.lists()), doseq=True)
+    else:
+        params = urlencode([(name, value) for name in query for value in request.GET.getlist(name)])
+    url = hashlib.sha256(f"{request.build_absolute_uri(request.path)}?{params}".encode()).hexdigest()
+    return f"page:{page_generation()}:{request.method}:{url}"
 
 
 class PageCacheMiddleware:
@@ -125,8 +166,10 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not _anonymous_get(request) or settings.PAGE_CACHE_SECONDS <= 0:
             return self.get_response(request)
-        url = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
-        key = f"page:{page_generation()}:{request.method}:{url}"
+        query = page_cache_query(request.path_info)
+        if query is None:
+            return self.get_response(request)
+        key = page_key(request, query)
         cache = caches["default"]
         response = cache.get(key)
         if response is not None:
@@ -141,4 +184,11 @@ class PageCacheMiddleware:
 
     @staticmethod
     def storable(response):
-        return response.status_code == 200 and not response.cookies and not response.streaming
+        cache_control = response.get("Cache-Control", "")
+        return (
+            response.status_code == 200
+            and not response.cookies
+            and not response.streaming
+            and "private" not in cache_control
+            and "no-store" not in cache_control
+        )

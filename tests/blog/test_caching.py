@@ -352,3 +352,79 @@ def test_adding_a_post_with_tags_and_a_verdict_in_the_admin_changes_the_generati
     page = client.get("/").content.decode()
     assert "Written in the admin" in page
     assert "verdict-still_open" in page or "still open" in page
+
+
+# What is cached, and under which key (issue 10, issue 11 item 4) -----------------
+
+
+def test_parameters_a_page_does_not_read_share_its_cached_copy(client, django_assert_num_queries):
+    make_post(title="Shared copy")
+    client.get("/?utm_source=newsletter")
+
+    with django_assert_num_queries(0):
+        page = client.get("/?fbclid=abc&utm_source=other").content.decode()
+    assert "Shared copy" in page
+
+
+def test_parameters_a_page_reads_keep_its_pages_apart(client, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    for n in range(settings.POSTS_PER_PAGE):
+        make_post(title=f"Recent post {n}")
+    make_post(title="The oldest post", published_at=timezone.now() - timedelta(days=365))
+
+    first = client.get("/").content.decode()
+    second = client.get("/?page=2&utm_source=x").content.decode()
+
+    assert "The oldest post" not in first
+    assert "The oldest post" in second and "Recent post" not in second
+
+
+def test_search_pages_are_cached_per_query(client):
+    make_post(title="About chips")
+    make_post(title="About salsa")
+
+    assert "About chips" in client.get("/search/?q=chips").content.decode()
+    salsa = client.get("/search/?q=salsa").content.decode()
+
+    assert "About salsa" in salsa and "About chips" not in salsa
+
+
+@pytest.mark.parametrize("url", ["/admin/login/", "/no-such-page/", "/counterpoints/status/not-a-token/"])
+def test_pages_that_are_never_cached_cost_no_cache_lookup(client, url):
+    from unittest import mock
+
+    from django.core.cache import caches
+
+    page_cache = caches["default"]
+    with mock.patch.object(page_cache, "get", wraps=page_cache.get) as lookup:
+        client.get(url)
+        client.get(url)
+
+    assert not [call for call in lookup.call_args_list if str(call.args[0]).startswith("page:")]
+
+
+def test_a_response_marked_private_is_never_stored(client, django_assert_max_num_queries):
+    from django.http import HttpResponse
+    from django.test import override_settings
+    from django.urls import path
+
+    from core.caching import cache_for_anonymous
+
+    calls = []
+
+    @cache_for_anonymous
+    def private_view(request):
+        calls.append(1)
+        response = HttpResponse("for one reader")
+        response["Cache-Control"] = "private"
+        return response
+
+    urlconf = type("urls", (), {"urlpatterns": [path("private/", private_view)]})
+    with override_settings(ROOT_URLCONF=urlconf):
+        client.get("/private/")
+        client.get("/private/")
+
+    assert len(calls) == 2

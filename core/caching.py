@@ -23,8 +23,13 @@ publishes itself with no save to announce it, so the generation also
 remembers when the next one is due (asked of the functions registered with
 ``watch_schedule``) and is replaced once that time passes.
 
-The post page carries a per-visitor form (CSRF token, signed timestamp), so
-it caches its fragments (``fragment_cache``) rather than the whole page.
+The post page carries a per-visitor form (CSRF token, signed timestamp). It
+is stored whole all the same, with a placeholder for each per-visitor value
+(``per_visitor``): the middleware fills fresh values in for every visitor,
+on the way out, from the stored copy (and sets the CSRF cookie as Django's
+CSRF middleware would). The stored copy never holds a token or a cookie,
+so no visitor can receive another's. Its fragments are cached too
+(``fragment_cache``), so a re-render after a change is cheap.
 """
 
 import hashlib
@@ -35,8 +40,10 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import caches
+from django.middleware.csrf import CsrfViewMiddleware
 from django.urls import Resolver404, resolve
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 GENERATION_KEY = "pages:generation"
 ALL_PARAMETERS = "*"  # a view that did not say which query parameters it reads
@@ -148,6 +155,33 @@ def page_cache_query(path):
     return getattr(view_class.dispatch if view_class else view, "page_cache_query", None)
 
 
+def filling_page_cache(request):
+    """Whether the page being rendered will be stored for every anonymous reader."""
+    return getattr(request, "per_visitor", None) is not None
+
+
+def per_visitor(request, make_value):
+    """
+    In a page stored for every anonymous reader, a placeholder that
+    ``make_value(request)`` (picklable: a module-level function or a partial
+    of one) replaces for each visitor on the way out; otherwise the value now.
+    """
+    if not filling_page_cache(request):
+        return make_value(request)
+    # Derived from the secret key: the same in every process sharing the
+    # cache, and nothing a reader could type into a counterpoint.
+    placeholder = "v" + salted_hmac("core.caching.per_visitor", str(len(request.per_visitor))).hexdigest()
+    request.per_visitor[placeholder] = make_value
+    return placeholder
+
+
+def csrf_token(request):
+    """The visitor's CSRF token (``per_visitor(request, csrf_token)`` for a stored page)."""
+    from django.middleware.csrf import get_token
+
+    return get_token(request)
+
+
 def page_key(request, query):
     if query is ALL_PARAMETERS:
         params = urlencode(sorted(request.GET.lists()), doseq=True)
@@ -162,6 +196,9 @@ class PageCacheMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
+        # Cached pages are answered before Django's CSRF middleware runs: the
+        # per-visitor token and cookie of a stored page come from it here.
+        self.csrf = CsrfViewMiddleware(get_response)
 
     def __call__(self, request):
         if not _anonymous_get(request) or settings.PAGE_CACHE_SECONDS <= 0:
@@ -173,14 +210,33 @@ class PageCacheMiddleware:
         cache = caches["default"]
         response = cache.get(key)
         if response is not None:
-            return response
+            return self.fill_per_visitor(request, response)
+        request.per_visitor = {}
         response = self.get_response(request)
         if getattr(response, "cache_for_anonymous", False) and self.storable(response):
+            response.per_visitor = request.per_visitor
             # One body, not the thousand chunks a feed is written in: stored
             # smaller and sent in one piece.
             response.content = response.content
             cache.set(key, response, settings.PAGE_CACHE_SECONDS)
-        return response
+        elif request.per_visitor:
+            response.per_visitor = request.per_visitor
+        return self.fill_per_visitor(request, response)
+
+    def fill_per_visitor(self, request, response):
+        """This visitor's own values in place of the stored page's placeholders (and their CSRF cookie)."""
+        fillers = getattr(response, "per_visitor", None)
+        if not fillers:
+            return response
+        self.csrf.process_request(request)
+        content = response.content
+        for placeholder, make_value in fillers.items():
+            content = content.replace(placeholder.encode(), make_value(request).encode())
+        response.content = content
+        if response.has_header("Content-Length"):
+            response["Content-Length"] = str(len(content))
+        response.per_visitor = None
+        return self.csrf.process_response(request, response)
 
     @staticmethod
     def storable(response):

@@ -104,13 +104,12 @@ def test_staff_always_see_fresh_pages(client, django_assert_max_num_queries):
     assert any("blog_post" in query["sql"] for query in captured.captured_queries)
 
 
-def test_post_page_serves_its_article_and_counterpoints_from_cache(client, django_assert_num_queries):
+def test_post_page_is_served_whole_from_cache(client, django_assert_num_queries):
     post = make_post(title="Cached article", tags=[f"t{n}" for n in range(5)], verdict=Verdict.WRONG)
     client.get(post.get_absolute_url())
 
-    # The post itself; tags, verdicts and counterpoints come from the
-    # cached fragments.
-    with django_assert_num_queries(1):
+    # The whole page is stored: no view, template or query on a hit.
+    with django_assert_num_queries(0):
         response = client.get(post.get_absolute_url())
     page = response.content.decode()
     assert "Cached article" in page
@@ -428,3 +427,83 @@ def test_a_response_marked_private_is_never_stored(client, django_assert_max_num
         client.get("/private/")
 
     assert len(calls) == 2
+
+
+# The whole post page from the cache, with per-visitor tokens (issue 11 item 2) ----
+
+
+def csrf_field(page):
+    return page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+
+
+def issued_field(page):
+    return page.split('name="issued" value="')[1].split('"')[0]
+
+
+def test_every_visitor_gets_their_own_csrf_token_and_cookie_from_the_cached_page(client):
+    from django.conf import settings
+    from django.test import Client
+
+    post = make_post()
+    first = client.get(post.get_absolute_url())
+    other = Client()
+    second = other.get(post.get_absolute_url())  # from the cache
+
+    first_cookie = first.cookies[settings.CSRF_COOKIE_NAME].value
+    second_cookie = second.cookies[settings.CSRF_COOKIE_NAME].value
+    assert first_cookie != second_cookie
+    assert csrf_field(first.content.decode()) != csrf_field(second.content.decode())
+    for response in (first, second):
+        assert "Cookie" in response["Vary"]
+        assert "csrftoken" not in str(response.content)  # no placeholder or cookie left in the page
+
+    # A returning visitor keeps their secret (Django re-sends the same cookie to extend it).
+    again = client.get(post.get_absolute_url())
+    assert again.cookies[settings.CSRF_COOKIE_NAME].value == first_cookie
+    assert csrf_field(again.content.decode()) != csrf_field(first.content.decode())  # masked afresh
+
+
+def test_both_visitors_can_send_the_form_they_got_from_the_cache_without_javascript(settings):
+    from django.test import Client
+
+    from counterpoints.models import Counterpoint
+
+    settings.COUNTERPOINT_MIN_SECONDS = 0
+    post = make_post()
+    for name in ("Ada", "Grace"):
+        visitor = Client(enforce_csrf_checks=True)
+        page = visitor.get(post.get_absolute_url()).content.decode()
+        response = visitor.post(
+            reverse("counterpoints:submit", args=[post.slug]),
+            {
+                "csrfmiddlewaretoken": csrf_field(page),
+                "issued": issued_field(page),
+                "author_name": name,
+                "stance": "push_back",
+                "body": f"{name} disagrees, at some length, with the argument made here.",
+            },
+            REMOTE_ADDR=f"10.0.0.{len(name)}",
+        )
+        assert response.status_code == 302, response.content.decode()[:2000]
+
+    assert sorted(Counterpoint.objects.values_list("author_name", flat=True)) == ["Ada", "Grace"]
+
+
+def test_the_form_timestamp_is_issued_when_the_visitor_gets_the_page_not_when_it_was_stored(client):
+    import time
+    from unittest import mock
+
+    from django.core import signing
+    from django.test import Client
+
+    from counterpoints import antispam
+
+    post = make_post()
+    an_hour_ago = time.time() - 3600
+    with mock.patch("time.time", return_value=an_hour_ago):
+        client.get(post.get_absolute_url())  # stored an hour ago
+
+    page = Client().get(post.get_absolute_url()).content.decode()
+
+    issued_at = signing.loads(issued_field(page), salt=antispam.SIGNING_SALT)["at"]
+    assert abs(issued_at - time.time()) < 60

@@ -30,6 +30,14 @@ on the way out, from the stored copy (and sets the CSRF cookie as Django's
 CSRF middleware would). The stored copy never holds a token or a cookie,
 so no visitor can receive another's. Its fragments are cached too
 (``fragment_cache``), so a re-render after a change is cheap.
+
+HTTP caching: every stored page carries an ``ETag`` and ``Last-Modified``,
+and a reader (or proxy) that sends them back gets a 304. Pages the same for
+everyone also carry ``Cache-Control: public, max-age=0, s-maxage=…,
+stale-while-revalidate=…``: browsers revalidate every time (a cheap 304), a
+CDN or reverse proxy may keep the page for ``PAGE_HTTP_SECONDS``. A page
+with per-visitor values is ``private, no-cache`` and has no validators;
+nothing sent to a session, a message or a POST is ever marked public.
 """
 
 import hashlib
@@ -43,9 +51,13 @@ from django.core.cache import caches
 from django.middleware.csrf import CsrfViewMiddleware
 from django.urls import Resolver404, resolve
 from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.crypto import salted_hmac
+from django.utils.http import http_date, parse_http_date_safe
 
 GENERATION_KEY = "pages:generation"
+# Anonymous requests with a session or messages cookie never reach the cache.
+CACHE_KEY_VARIES = {"cookie"}
 ALL_PARAMETERS = "*"  # a view that did not say which query parameters it reads
 
 # This process's copy of the shared generation: (generation, next_due, read_at).
@@ -210,7 +222,7 @@ class PageCacheMiddleware:
         cache = caches["default"]
         response = cache.get(key)
         if response is not None:
-            return self.fill_per_visitor(request, response)
+            return self.answer(request, response)
         request.per_visitor = {}
         response = self.get_response(request)
         if getattr(response, "cache_for_anonymous", False) and self.storable(response):
@@ -218,10 +230,36 @@ class PageCacheMiddleware:
             # One body, not the thousand chunks a feed is written in: stored
             # smaller and sent in one piece.
             response.content = response.content
+            self.add_http_caching(response)
             cache.set(key, response, settings.PAGE_CACHE_SECONDS)
         elif request.per_visitor:
             response.per_visitor = request.per_visitor
-        return self.fill_per_visitor(request, response)
+        return self.answer(request, response)
+
+    def answer(self, request, response):
+        """The stored page as this visitor gets it: a 304 if they have it, else with their own values."""
+        if getattr(response, "per_visitor", None):
+            return self.fill_per_visitor(request, response)
+        if response.has_header("ETag"):
+            last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
+            return get_conditional_response(
+                request, etag=response["ETag"], last_modified=last_modified, response=response
+            )
+        return response
+
+    @staticmethod
+    def add_http_caching(response):
+        if response.per_visitor:
+            return
+        response["ETag"] = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
+        response["Last-Modified"] = http_date()
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=0,
+            s_maxage=settings.PAGE_HTTP_SECONDS,
+            stale_while_revalidate=settings.PAGE_HTTP_STALE_SECONDS,
+        )
 
     def fill_per_visitor(self, request, response):
         """This visitor's own values in place of the stored page's placeholders (and their CSRF cookie)."""
@@ -236,15 +274,20 @@ class PageCacheMiddleware:
         if response.has_header("Content-Length"):
             response["Content-Length"] = str(len(content))
         response.per_visitor = None
+        patch_cache_control(response, private=True, no_cache=True)
+        patch_vary_headers(response, ["Cookie"])
         return self.csrf.process_response(request, response)
 
     @staticmethod
     def storable(response):
         cache_control = response.get("Cache-Control", "")
+        varies = {header.strip().lower() for header in response.get("Vary", "").split(",") if header.strip()}
         return (
             response.status_code == 200
             and not response.cookies
             and not response.streaming
             and "private" not in cache_control
             and "no-store" not in cache_control
+            # Keyed by URL only: a page that differs by language or encoding is not ours to store.
+            and varies <= CACHE_KEY_VARIES
         )

@@ -507,3 +507,68 @@ def test_the_form_timestamp_is_issued_when_the_visitor_gets_the_page_not_when_it
 
     issued_at = signing.loads(issued_field(page), salt=antispam.SIGNING_SALT)["at"]
     assert abs(issued_at - time.time()) < 60
+
+
+# HTTP caching (issue 11 item 3) --------------------------------------------------
+
+
+@pytest.mark.parametrize("url", ["/", "/tags/ai/", "/hindsight/", "/feed/", "/feed/atom/", "/sitemap.xml"])
+def test_unchanged_anonymous_pages_and_feeds_answer_304(client, url):
+    make_post(title="Validated", tags=["ai"], verdict=Verdict.WRONG)
+    first = client.get(url)
+    assert first.status_code == 200
+    assert first["Last-Modified"]
+
+    again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    since = client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+
+    assert again.status_code == since.status_code == 304
+    assert again.content == b""
+    assert again["ETag"] == first["ETag"]
+
+
+def test_a_changed_page_answers_200_to_an_old_etag(client, django_capture_on_commit_callbacks):
+    post = make_post(title="Old headline")
+    etag = client.get("/")["ETag"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        post.title = "New headline"
+        post.save()
+    response = client.get("/", HTTP_IF_NONE_MATCH=etag)
+
+    assert response.status_code == 200
+    assert "New headline" in response.content.decode()
+    assert response["ETag"] != etag
+
+
+def test_pages_the_same_for_everyone_may_be_kept_by_a_shared_cache(client, settings):
+    make_post()
+
+    cache_control = client.get("/")["Cache-Control"]
+
+    assert "public" in cache_control
+    assert "max-age=0" in cache_control  # browsers revalidate: a change shows at once
+    assert f"s-maxage={settings.PAGE_HTTP_SECONDS}" in cache_control
+    assert f"stale-while-revalidate={settings.PAGE_HTTP_STALE_SECONDS}" in cache_control
+
+
+def test_the_post_page_with_its_per_visitor_tokens_is_never_public(client):
+    post = make_post()
+
+    for response in (client.get(post.get_absolute_url()), client.get(post.get_absolute_url())):
+        assert "public" not in response["Cache-Control"]
+        assert "private" in response["Cache-Control"]
+        assert not response.has_header("ETag")
+
+
+def test_staff_and_readers_with_a_message_never_get_a_public_page(client):
+    from django.conf import settings as django_settings
+
+    make_post()
+    client.force_login(make_user(staff=True))
+    assert "public" not in client.get("/").get("Cache-Control", "")
+
+    reader = type(client)()
+    reader.cookies["messages"] = "a pending message"
+    assert "public" not in reader.get("/").get("Cache-Control", "")
+    assert django_settings.SESSION_COOKIE_NAME in client.cookies

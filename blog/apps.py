@@ -12,11 +12,9 @@ def next_scheduled_publication():
 
 
 def refresh_search_documents(post_ids):
-    from .models import Post
-    from .search import update_search_documents
+    from .search import refresh_search_index
 
-    if post_ids:
-        update_search_documents(Post.objects.filter(pk__in=post_ids))
+    refresh_search_index(post_ids)
 
 
 class BlogConfig(AppConfig):

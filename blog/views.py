@@ -18,7 +18,8 @@ from counterpoints.models import Counterpoint
 from .markup import render_post_markdown
 from .models import Post, Verdict, published_tags, tags_in_use
 from .scorecard import judged_posts, track_record
-from .search import MAX_QUERY_LENGTH, clean_query, search_posts, verdict_facets
+from .search import MAX_QUERY_LENGTH, clean_query, highlight, verdict_facets
+from .search import search as search_posts
 
 
 @method_decorator(cache_for_anonymous(query=["page"]), name="dispatch")
@@ -135,18 +136,27 @@ def search(request):
     verdict = request.GET.get("verdict", "")
     if verdict not in Verdict.values:
         verdict = ""
-    context = {"query": query, "verdict": verdict, "page_obj": None, "problem": None, "facets": []}
+    context = {
+        "query": query,
+        "verdict": verdict,
+        "page_obj": None,
+        "problem": None,
+        "facets": [],
+        "corrected": None,
+    }
     if not query:
         context["problem"] = "Type a word or two to search the posts."
     elif len(query) > MAX_QUERY_LENGTH:
         context["problem"] = f"That search is too long: keep it under {MAX_QUERY_LENGTH} characters."
     else:
-        results = search_posts(query)
+        results, context["corrected"] = search_posts(query)
         context["facets"] = verdict_facets(results)
         if verdict:
             results = results.filter(current_verdict=verdict)
         paginator = Paginator(results, settings.POSTS_PER_PAGE)
         context["page_obj"] = paginator.get_page(request.GET.get("page"))
+        for post in context["page_obj"]:
+            post.snippet_html = highlight(post.snippet)
     return render(request, "blog/search.html", context)
 
 

@@ -381,9 +381,10 @@ def test_parameters_a_page_reads_keep_its_pages_apart(client, settings):
     assert "The oldest post" in second and "Recent post" not in second
 
 
-def test_search_pages_are_cached_per_query(client):
-    make_post(title="About chips")
-    make_post(title="About salsa")
+def test_search_pages_are_cached_per_query(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # the search index follows the commit
+        make_post(title="About chips")
+        make_post(title="About salsa")
 
     assert "About chips" in client.get("/search/?q=chips").content.decode()
     salsa = client.get("/search/?q=salsa").content.decode()

@@ -106,9 +106,12 @@ def search_posts(query):
         return posts.none()
     # extra(): the FTS5 table must be joined by name for MATCH, bm25() and
     # snippet() to see the matched row; the ORM has no spelling for that.
+    # The unary + keeps SQLite from probing the index once per published
+    # post (6.8 s at 10,000 posts): it walks the matches, then each post by
+    # its primary key (90 ms for 6,488 matches).
     return posts.extra(  # noqa: S610 - the only parameter is bound, never formatted in
         tables=["blog_post_fts"],
-        where=["blog_post_fts.rowid = blog_post.id", "blog_post_fts MATCH %s"],
+        where=["blog_post.id = +blog_post_fts.rowid", "blog_post_fts MATCH %s"],
         params=[expression],
         select={
             "rank": "bm25(blog_post_fts, 10.0, 5.0, 3.0, 1.0)",

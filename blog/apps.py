@@ -1,6 +1,22 @@
 from django.apps import AppConfig
 
 
+def next_scheduled_publication():
+    """When the next scheduled post goes live (no save announces it), or None."""
+    from django.utils import timezone
+
+    from .models import Post
+
+    upcoming = Post.objects.filter(status=Post.Status.PUBLISHED, published_at__gt=timezone.now())
+    return upcoming.order_by("published_at").values_list("published_at", flat=True).first()
+
+
+def refresh_search_documents(post_ids):
+    from .search import refresh_search_index
+
+    refresh_search_index(post_ids)
+
+
 class BlogConfig(AppConfig):
     name = "blog"
     default_auto_field = "django.db.models.BigAutoField"
@@ -9,48 +25,63 @@ class BlogConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_delete, post_save
         from taggit.models import Tag
 
-        from .caching import invalidate_pages
-        from .models import Hindsight, Page, Post, Series, SeriesPart, TaggedPost
+        from core.caching import watch_schedule
+        from core.freshness import on_refresh, refresh_after_commit
 
-        # Cache freshness is the one place signals beat a plain call: every
-        # way a post, its verdicts or its tags change must reach the cache.
-        for model in (Post, Hindsight, TaggedPost, Page, Series, SeriesPart):
-            post_save.connect(invalidate_pages, sender=model, dispatch_uid=f"pages-{model.__name__}-save")
-            post_delete.connect(invalidate_pages, sender=model, dispatch_uid=f"pages-{model.__name__}-del")
-        m2m_changed.connect(invalidate_pages, sender=TaggedPost, dispatch_uid="pages-tags-m2m")
-        post_save.connect(invalidate_pages, sender=Tag, dispatch_uid="pages-tag-renamed")
+        from .models import Hindsight, Page, Post, Series, SeriesPart, TaggedPost, refresh_current_verdicts
+
+        watch_schedule(next_scheduled_publication)
+        on_refresh(refresh_search_documents)
+
+        # Freshness is the one place signals beat a plain call: every way a
+        # post, its verdicts or its tags change must reach the page cache and
+        # the search documents, once the change commits (core/freshness.py).
+        def post_changed(sender, instance, raw=False, **kwargs):
+            if not raw:
+                refresh_after_commit(post_ids={instance.pk}, using=kwargs.get("using"))
+
+        def verdict_changed(sender, instance, raw=False, **kwargs):
+            if not raw:
+                refresh_after_commit(post_ids={instance.post_id}, using=kwargs.get("using"))
+
+        def tagging_changed(sender, instance, raw=False, **kwargs):
+            if not raw:
+                refresh_after_commit(post_ids={instance.content_object_id}, using=kwargs.get("using"))
+
+        def tags_set(sender, instance, action, pk_set, **kwargs):
+            if not action.startswith("post_"):
+                return
+            if isinstance(instance, Post):
+                refresh_after_commit(post_ids={instance.pk}, using=kwargs.get("using"))
+            else:  # tag.post_set.add(…): the posts are the ones named
+                refresh_after_commit(post_ids=pk_set or (), using=kwargs.get("using"))
+
+        def tag_renamed(sender, instance, raw=False, **kwargs):
+            if not raw:
+                tagged = TaggedPost.objects.filter(tag=instance).values_list("content_object_id", flat=True)
+                refresh_after_commit(post_ids=set(tagged), using=kwargs.get("using"))
+
+        # Standing pages and series show on pages of their own and in footers.
+        def page_changed(sender, instance, raw=False, **kwargs):
+            if not raw:
+                refresh_after_commit(using=kwargs.get("using"))
+
+        for model in (Page, Series, SeriesPart):
+            name = model.__name__
+            post_save.connect(page_changed, sender=model, weak=False, dispatch_uid=f"fresh-{name}-save")
+            post_delete.connect(page_changed, sender=model, weak=False, dispatch_uid=f"fresh-{name}-del")
+        post_save.connect(post_changed, sender=Post, weak=False, dispatch_uid="fresh-post-save")
+        post_delete.connect(post_changed, sender=Post, weak=False, dispatch_uid="fresh-post-del")
+        post_save.connect(verdict_changed, sender=Hindsight, weak=False, dispatch_uid="fresh-verdict-save")
+        post_delete.connect(verdict_changed, sender=Hindsight, weak=False, dispatch_uid="fresh-verdict-del")
+        post_save.connect(tagging_changed, sender=TaggedPost, weak=False, dispatch_uid="fresh-tagging-save")
+        post_delete.connect(tagging_changed, sender=TaggedPost, weak=False, dispatch_uid="fresh-tagging-del")
+        m2m_changed.connect(tags_set, sender=TaggedPost, weak=False, dispatch_uid="fresh-tags-m2m")
+        post_save.connect(tag_renamed, sender=Tag, weak=False, dispatch_uid="fresh-tag-renamed")
 
         # A verdict deleted (by a superuser, possibly in bulk) hands the
-        # banner back to the one before it.
-        from .models import refresh_current_verdicts
-
+        # banner back to the one before it: data, so in the same transaction.
         def verdict_deleted(sender, instance, **kwargs):
             refresh_current_verdicts(Post.objects.filter(pk=instance.post_id))
 
         post_delete.connect(verdict_deleted, sender=Hindsight, weak=False, dispatch_uid="verdict-deleted")
-
-        # So is search freshness: the stored full-text document follows the
-        # post's text and its tags, however they change.
-        from .search import update_search_documents
-
-        def post_saved(sender, instance, raw=False, **kwargs):
-            if not raw:
-                update_search_documents(Post.objects.filter(pk=instance.pk))
-
-        def tagging_changed(sender, instance, raw=False, **kwargs):
-            if not raw:
-                update_search_documents(Post.objects.filter(pk=instance.content_object_id))
-
-        def tags_set(sender, instance, action, **kwargs):
-            if action.startswith("post_") and isinstance(instance, Post):
-                update_search_documents(Post.objects.filter(pk=instance.pk))
-
-        def tag_renamed(sender, instance, raw=False, **kwargs):
-            if not raw:
-                update_search_documents(Post.objects.filter(tags=instance))
-
-        post_save.connect(post_saved, sender=Post, weak=False, dispatch_uid="search-post")
-        post_save.connect(tagging_changed, sender=TaggedPost, weak=False, dispatch_uid="search-tagging-save")
-        post_delete.connect(tagging_changed, sender=TaggedPost, weak=False, dispatch_uid="search-tagging-del")
-        m2m_changed.connect(tags_set, sender=TaggedPost, weak=False, dispatch_uid="search-tags-m2m")
-        post_save.connect(tag_renamed, sender=Tag, weak=False, dispatch_uid="search-tag-renamed")

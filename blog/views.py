@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
@@ -9,19 +11,21 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import ListView
 
+from core.caching import cache_for_anonymous, csrf_token, filling_page_cache, fragment_cache, per_visitor
+from counterpoints import antispam
 from counterpoints.forms import CounterpointForm
 from counterpoints.models import Counterpoint
 
-from .caching import cache_for_anonymous, fragment_cache
 from .markup import render_post_markdown
 from .models import Post, Verdict, published_tags, tags_in_use
 from .navigation import older_and_newer, related_posts
 from .scorecard import judged_posts, track_record
-from .search import MAX_QUERY_LENGTH, clean_query, search_posts, verdict_facets
+from .search import MAX_QUERY_LENGTH, clean_query, highlight, verdict_facets
+from .search import search as search_posts
 from .series import series_of
 
 
-@method_decorator(cache_for_anonymous, name="dispatch")
+@method_decorator(cache_for_anonymous(query=["page"]), name="dispatch")
 class PostListView(ListView):
     template_name = "blog/post_list.html"
     context_object_name = "posts"
@@ -42,12 +46,44 @@ class TagPostListView(PostListView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
 
+    def paginate_queryset(self, queryset, page_size):
+        # Newer/older, without Django's COUNT(*) of every post under the tag
+        # (a busy tag's count grows with the site): one row past the page
+        # says whether there is an older one.
+        number = self.request.GET.get("page") or "1"
+        if not number.isdigit() or int(number) < 1:
+            raise Http404("No such page.")
+        number = int(number)
+        rows = list(queryset[(number - 1) * page_size : number * page_size + 1])
+        if number > 1 and not rows:
+            raise Http404("No such page.")
+        page = NewerOlderPage(rows[:page_size], number, has_older=len(rows) > page_size)
+        return None, page, page.object_list, page.has_other_pages()
+
+
+class NewerOlderPage:
+    """A page of a list shown newest first, that knows its neighbours but not the total."""
+
+    def __init__(self, object_list, number, *, has_older):
+        self.object_list, self.number, self.has_older = object_list, number, has_older
+        self.has_newer = number > 1
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self):
+        return len(self.object_list)
+
+    def has_other_pages(self):
+        return self.has_newer or self.has_older
+
 
 def post_page_queryset(user):
     """The posts whose page ``user`` may see."""
     return Post.objects.visible_to(user).select_related("author")
 
 
+@cache_for_anonymous(query=[])
 def post_detail(request, slug):
     post = get_object_or_404(post_page_queryset(request.user), slug=slug)
     return render_post_page(request, post)
@@ -59,45 +95,54 @@ def render_post_page(request, post, *, counterpoint_form=None, status=200):
 
     Tags, verdicts and counterpoints are passed as unevaluated QuerySets:
     each is one query, run only when the template renders the cached
-    fragment that shows it, so a cache hit costs the post and nothing more.
+    fragment that shows it. An anonymous reader's page is stored whole, with
+    placeholders for the per-visitor CSRF and form tokens that the page
+    cache fills in for each visitor (core/caching.py).
     """
     older, newer = older_and_newer(post)
-    return render(
-        request,
-        "blog/post_detail.html",
-        {
-            "post": post,
-            "tags": post.tags.all(),
-            # Credits unordered (the template sorts the few there are): with an
-            # ORDER BY, SQLite walks every approved counterpoint to find them.
-            "verdicts": post.hindsights.order_by("-decided_at", "-pk").prefetch_related(
-                Prefetch("credited", queryset=Counterpoint.objects.approved().order_by())
-            ),
-            # One query shared by the claims summary and the counterpoint form's claim choice.
-            "claims": post.claims.order_by("withdrawn", "order", "pk"),
-            "counterpoints": Counterpoint.objects.approved()
-            .for_post_page(post)
-            .select_related("forecast__claim"),
-            # Two queries each (related: tag weights, then posts; series: the part, then its parts),
-            # lazy so that a cache hit runs none of them.
-            "related": SimpleLazyObject(lambda: related_posts(post)),
-            "series": SimpleLazyObject(lambda: series_of(post)),
-            "older": older,
-            "newer": newer,
-            "counterpoint_form": counterpoint_form or CounterpointForm(post=post),
-            **fragment_cache(request),
-        },
-        status=status,
-    )
+    form = counterpoint_form or CounterpointForm(post=post)
+    context = {
+        "post": post,
+        "tags": post.tags.all(),
+        # Credits unordered (the template sorts the few there are): with an
+        # ORDER BY, SQLite walks every approved counterpoint to find them.
+        "verdicts": post.hindsights.order_by("-decided_at", "-pk").prefetch_related(
+            Prefetch("credited", queryset=Counterpoint.objects.approved().order_by())
+        ),
+        # One query shared by the claims summary and the counterpoint form's claim choice.
+        "claims": post.claims.order_by("withdrawn", "order", "pk"),
+        "counterpoints": Counterpoint.objects.approved()
+        .for_post_page(post)
+        .select_related("forecast__claim"),
+        # Two queries each (related: tag weights, then posts; series: the part, then its parts),
+        # lazy so that a cache hit runs none of them.
+        "related": SimpleLazyObject(lambda: related_posts(post)),
+        "series": SimpleLazyObject(lambda: series_of(post)),
+        "older": older,
+        "newer": newer,
+        "counterpoint_form": form,
+        **fragment_cache(request),
+    }
+    if filling_page_cache(request) and not form.is_bound:
+        context["csrf_token"] = per_visitor(request, csrf_token)
+        # Issued when this visitor gets the page, not when it was stored:
+        # the form's too-fast and too-old checks keep their meaning.
+        form.initial["issued"] = per_visitor(request, partial(form_token, post.pk))
+    return render(request, "blog/post_detail.html", context, status=status)
 
 
-@cache_for_anonymous
+def form_token(post_pk, request):
+    """A fresh signed form timestamp for the post ``post_pk``."""
+    return antispam.issue_token(Post(pk=post_pk))
+
+
+@cache_for_anonymous(query=[])
 def tag_list(request):
     tags = published_tags().order_by("-post_count", "name")
     return render(request, "blog/tag_list.html", {"tags": tags})
 
 
-@cache_for_anonymous
+@cache_for_anonymous(query=["tag", "verdict", "year", "page"])
 def hindsight(request):
     """
     The track record: verdict counts overall, per year and per tag, and the
@@ -130,24 +175,33 @@ def hindsight(request):
     )
 
 
-@cache_for_anonymous
+@cache_for_anonymous(query=["q", "verdict", "page"])
 def search(request):
     query = clean_query(request.GET.get("q", ""))
     verdict = request.GET.get("verdict", "")
     if verdict not in Verdict.values:
         verdict = ""
-    context = {"query": query, "verdict": verdict, "page_obj": None, "problem": None, "facets": []}
+    context = {
+        "query": query,
+        "verdict": verdict,
+        "page_obj": None,
+        "problem": None,
+        "facets": [],
+        "corrected": None,
+    }
     if not query:
         context["problem"] = "Type a word or two to search the posts."
     elif len(query) > MAX_QUERY_LENGTH:
         context["problem"] = f"That search is too long: keep it under {MAX_QUERY_LENGTH} characters."
     else:
-        results = search_posts(query)
+        results, context["corrected"] = search_posts(query)
         context["facets"] = verdict_facets(results)
         if verdict:
             results = results.filter(current_verdict=verdict)
         paginator = Paginator(results, settings.POSTS_PER_PAGE)
         context["page_obj"] = paginator.get_page(request.GET.get("page"))
+        for post in context["page_obj"]:
+            post.snippet_html = highlight(post.snippet)
     return render(request, "blog/search.html", context)
 
 
@@ -160,7 +214,7 @@ def markdown_preview(request):
 
 
 @require_safe  # GET and HEAD, as every other page answers (issue 15)
-@cache_for_anonymous
+@cache_for_anonymous(query=[])
 def robots_txt(request):
     sitemap = settings.SITE_URL + reverse("sitemap")
     lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /markdownx/", f"Sitemap: {sitemap}", ""]

@@ -18,9 +18,9 @@ import difflib
 from django.db import transaction
 from django.db.models import Q
 
-from blog.caching import invalidate_pages
 from blog.markup import post_parser, render_post_markdown
 from blog.models import Post
+from core.freshness import refresh_after_commit
 
 from .markup import key_from_text, parse_claims
 from .models import Claim, ClaimVerdict, refresh_current_verdicts
@@ -113,7 +113,7 @@ def rerender_post(post, claims=None):
         claims = list(post.claims.filter(in_body=True, withdrawn=False).order_by("order"))
     post.body_html = _render_with_claims(post, claims)
     Post.objects.filter(pk=post.pk).update(body_html=post.body_html)
-    transaction.on_commit(invalidate_pages)
+    refresh_after_commit(post_ids={post.pk})
 
 
 def sync_claims_from_body(post):

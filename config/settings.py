@@ -73,7 +73,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "blog.caching.PageCacheMiddleware",
+    "core.caching.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -219,31 +219,40 @@ def cache_from_url(url):
     raise ImproperlyConfigured(f"CACHE_URL must start with redis://, rediss:// or memcached://, not {url!r}")
 
 
-# Caches. "default" holds rendered pages for anonymous readers: local memory
-# per process unless CACHE_URL names Redis or memcached. "shared" holds what
-# every app server must agree on (flood-control counters, the page-cache
-# generation): the CACHE_URL server when there is one, otherwise a table in
-# the database, which all app servers already share.
-CACHE_URL = os.environ.get("CACHE_URL", "")
-SHARED_CACHE = (
-    cache_from_url(CACHE_URL)
-    if CACHE_URL
-    else {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "shared_cache",
-        # Django's default of 300 entries would cull flood-control slots
-        # under exactly the flood they are counting.
-        "OPTIONS": {"MAX_ENTRIES": 100_000},
+# Caches, kept apart so that page pressure can never evict a counter.
+# "default" holds rendered pages for anonymous readers, which may be evicted
+# at any time: local memory per process unless CACHE_URL names Redis or
+# memcached. "shared" holds what every app server must agree on and must
+# keep (flood-control counters, the page-cache generation): the
+# SHARED_CACHE_URL server (a Redis with maxmemory-policy noeviction, not the
+# page cache's server) when there is one, otherwise a table in the database,
+# which all app servers already share.
+def caches_from_urls(cache_url, shared_cache_url):
+    """CACHES for the page cache's URL and the shared (never evicting) cache's URL; either may be empty."""
+    return {
+        "default": cache_from_url(cache_url)
+        if cache_url
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "shared": cache_from_url(shared_cache_url)
+        if shared_cache_url
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "shared_cache",
+            # Django's default of 300 entries would cull flood-control slots
+            # under exactly the flood they are counting.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        },
     }
-)
-CACHES = {
-    "default": cache_from_url(CACHE_URL)
-    if CACHE_URL
-    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "shared": SHARED_CACHE,
-}
+
+
+CACHES = caches_from_urls(os.environ.get("CACHE_URL", ""), os.environ.get("SHARED_CACHE_URL", ""))
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 PAGE_GENERATION_SECONDS = float(os.environ.get("PAGE_GENERATION_SECONDS", "1"))
+# How long a CDN or reverse proxy may keep a page that is the same for every
+# reader (s-maxage), and serve it stale while it fetches a fresh one.
+# Browsers always revalidate (max-age=0) and get a 304 when nothing changed.
+PAGE_HTTP_SECONDS = int(os.environ.get("PAGE_HTTP_SECONDS", "60"))
+PAGE_HTTP_STALE_SECONDS = int(os.environ.get("PAGE_HTTP_STALE_SECONDS", "30"))
 
 # Security. Production (DEBUG off) defaults to HTTPS everywhere; behind a
 # TLS-terminating proxy set DJANGO_SECURE_PROXY_SSL_HEADER=1.

@@ -5,10 +5,10 @@ from django.contrib.sitemaps.views import sitemap
 from django.core.exceptions import PermissionDenied
 from django.urls import include, path
 
-from blog.caching import cache_for_anonymous
 from blog.sitemaps import sitemaps
 from blog.uploads import upload_image
 from blog.views import markdown_preview, robots_txt
+from core.caching import cache_for_anonymous
 from core.login import ThrottledAuthenticationForm
 
 
@@ -29,7 +29,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("markdownx/markdownify/", staff_only(markdown_preview), name="markdownx_markdownify"),
     path("markdownx/upload/", staff_only(upload_image), name="markdownx_upload"),
-    path("sitemap.xml", cache_for_anonymous(sitemap), {"sitemaps": sitemaps}, name="sitemap"),
+    path("sitemap.xml", cache_for_anonymous(sitemap, query=["p"]), {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots-txt"),
     path("", include("counterpoints.urls")),
     path("", include("blog.urls")),

@@ -9,19 +9,25 @@ class CounterpointsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import m2m_changed, post_delete
 
-        from blog.caching import invalidate_pages
         from blog.models import Hindsight
+        from core.freshness import refresh_after_commit
 
         from .models import Counterpoint
-        from .signals import counterpoints_changed
 
         # Cached pages show approved counterpoints and their counts. A new
         # submission is pending and changes no page, so saves are not
-        # watched: moderation announces itself, deletes are caught here.
-        counterpoints_changed.connect(invalidate_pages, dispatch_uid="pages-counterpoints-changed")
-        post_delete.connect(invalidate_pages, sender=Counterpoint, dispatch_uid="pages-counterpoint-del")
+        # watched: moderation refreshes through signals.announce_change,
+        # deletes are caught here; all of it once the transaction commits.
+        def counterpoint_deleted(sender, instance, **kwargs):
+            refresh_after_commit(post_ids={instance.post_id}, using=kwargs.get("using"))
+
         # Credits in a verdict are set after the verdict is saved (the admin
         # saves many-to-many fields last): the page shows them on both sides.
-        m2m_changed.connect(
-            invalidate_pages, sender=Hindsight.credited.through, dispatch_uid="pages-verdict-credits"
-        )
+        def credits_changed(sender, instance, action, **kwargs):
+            if action.startswith("post_"):
+                post_id = instance.post_id  # a Hindsight or a Counterpoint: both belong to one post
+                refresh_after_commit(post_ids={post_id}, using=kwargs.get("using"))
+
+        credits = Hindsight.credited.through
+        post_delete.connect(counterpoint_deleted, sender=Counterpoint, weak=False, dispatch_uid="fresh-del")
+        m2m_changed.connect(credits_changed, sender=credits, weak=False, dispatch_uid="fresh-credits")

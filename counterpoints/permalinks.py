@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html
 
-from blog.caching import cache_for_anonymous
 from blog.markup import absolute_urls
 from blog.models import Post
+from core.caching import cache_for_anonymous
 from core.site import SiteFeed
 
 from .models import Counterpoint
@@ -29,7 +29,7 @@ def permalink(counterpoint):
     return reverse("counterpoints:detail", args=[counterpoint.post.slug, counterpoint.pk])
 
 
-@cache_for_anonymous
+@cache_for_anonymous(query=[])
 def counterpoint_detail(request, slug, pk):
     counterpoint = get_object_or_404(public_counterpoints(), pk=pk, post__slug=slug)
     return render(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from blog.caching import cache_for_anonymous
+from core.caching import cache_for_anonymous
 
 from . import permalinks, views
 
@@ -15,16 +15,18 @@ urlpatterns = [
     path("posts/<slug:slug>/counterpoints/<int:pk>/", permalinks.counterpoint_detail, name="detail"),
     path(
         "posts/<slug:slug>/counterpoints/feed/",
-        cache_for_anonymous(permalinks.CounterpointsFeed()),
+        cache_for_anonymous(permalinks.CounterpointsFeed(), query=[]),
         name="post-feed",
     ),
     path(
         "posts/<slug:slug>/counterpoints/feed/atom/",
-        cache_for_anonymous(permalinks.AtomCounterpointsFeed()),
+        cache_for_anonymous(permalinks.AtomCounterpointsFeed(), query=[]),
         name="post-feed-atom",
     ),
-    path("counterpoints/feed/", cache_for_anonymous(permalinks.CounterpointsFeed()), name="feed"),
+    path("counterpoints/feed/", cache_for_anonymous(permalinks.CounterpointsFeed(), query=[]), name="feed"),
     path(
-        "counterpoints/feed/atom/", cache_for_anonymous(permalinks.AtomCounterpointsFeed()), name="feed-atom"
+        "counterpoints/feed/atom/",
+        cache_for_anonymous(permalinks.AtomCounterpointsFeed(), query=[]),
+        name="feed-atom",
     ),
 ]

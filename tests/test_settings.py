@@ -66,6 +66,17 @@ def test_cache_url_selects_redis_or_memcached():
         cache_from_url("ftp://nope")
 
 
+def test_flood_counters_never_share_a_server_with_the_page_cache():
+    from config.settings import caches_from_urls
+
+    pages_on_redis = caches_from_urls("redis://pages:6379/0", "")
+    assert pages_on_redis["default"]["LOCATION"] == "redis://pages:6379/0"
+    assert pages_on_redis["shared"]["BACKEND"].endswith("DatabaseCache")
+
+    both = caches_from_urls("redis://pages:6379/0", "redis://counters:6379/0")
+    assert both["shared"]["LOCATION"] == "redis://counters:6379/0"
+
+
 @pytest.mark.django_db
 def test_pages_carry_security_headers_and_a_content_security_policy(client):
     response = client.get(reverse("blog:post-list"))

@@ -123,13 +123,14 @@ def test_an_earlier_verdict_keeps_its_credit_in_the_history(client):
     assert "saw this coming" not in html[: html.index('<section class="hindsight-history"')]
 
 
-def test_a_new_credit_shows_on_a_cached_page_at_once(client):
+def test_a_new_credit_shows_on_a_cached_page_at_once(client, django_capture_on_commit_callbacks):
     post = make_post()
     ada = make_counterpoint(post, author_name="Ada")
     verdict = make_hindsight(post)
     assert "saw this coming" not in page(client, post)  # now cached
 
-    verdict.credited.add(ada)
+    with django_capture_on_commit_callbacks(execute=True):
+        verdict.credited.add(ada)
 
     assert "Ada</a> saw this coming" in page(client, post)
     assert "credited in the verdict" in page(client, post)

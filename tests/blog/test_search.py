@@ -9,7 +9,9 @@ from django.utils import timezone
 from blog.models import Post
 from tests.factories import make_post
 
-pytestmark = pytest.mark.django_db
+# Real commits: the stored search documents are refreshed once a change
+# commits (core/freshness.py), as they are on a running site.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def titles(response):
@@ -138,3 +140,100 @@ def test_search_follows_a_renamed_tag(client):
     tag.save()
 
     assert titles(search(client, "semiconductors")) == ["Tagged post"]
+
+
+# Search that is good and scales (issue 11 item 5): on both databases --------------
+
+
+def test_a_word_finds_longer_words_it_begins(client):
+    make_post(title="Nvidia's quarter")
+    make_post(title="Other news")
+
+    # SQLite: a prefix; PostgreSQL: a near miss of the title's word.
+    assert titles(search(client, "nvid")) == ["Nvidia's quarter"]
+
+
+def test_a_quoted_phrase_must_appear_as_written(client):
+    make_post(title="Export controls on chips")
+    make_post(title="Chips beat controls on export")
+
+    assert titles(search(client, '"export controls"')) == ["Export controls on chips"]
+
+
+def test_a_minus_word_excludes_posts(client):
+    make_post(title="Chips and export controls")
+    make_post(title="Chips and salsa")
+
+    assert titles(search(client, "chips -salsa")) == ["Chips and export controls"]
+
+
+def test_or_finds_either_word(client):
+    make_post(title="About tariffs")
+    make_post(title="About sanctions")
+    make_post(title="About weather")
+
+    assert sorted(titles(search(client, "tariffs or sanctions"))) == ["About sanctions", "About tariffs"]
+
+
+def test_results_show_a_snippet_with_the_matched_words_highlighted_and_escaped(client):
+    make_post(
+        title="Margins",
+        body="Some <script>alert(1)</script> text. The margins of the GPU makers are the story here.",
+    )
+
+    page = search(client, "margins").content.decode()
+
+    assert "<mark>margins</mark>" in page.lower()
+    assert "<script>alert(1)</script>" not in page
+
+
+def test_a_near_miss_spelling_still_finds_the_post(client):
+    make_post(title="Nvidia's quarter", tags=["nvidia"], body="Nvidia sold more chips than anyone expected.")
+    make_post(title="Other news")
+
+    response = search(client, "nvdia")
+
+    assert titles(response) == ["Nvidia's quarter"]
+    assert "Nothing matched “nvdia” as typed" in response.content.decode()
+
+
+def test_a_query_with_nothing_near_it_finds_nothing(client):
+    make_post(title="Nvidia's quarter")
+
+    assert titles(search(client, "zebra")) == []
+
+
+def test_drafts_are_not_found_even_by_a_near_miss(client):
+    make_post(title="Nvidia secret draft", status=Post.Status.DRAFT)
+
+    assert titles(search(client, "nvdia")) == []
+    assert titles(search(client, "nvidia")) == []
+
+
+def test_search_costs_the_same_queries_with_many_matching_posts(client, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(q):
+        from django.core.cache import caches
+
+        caches["default"].clear()
+        with CaptureQueriesContext(connection) as captured:
+            search(client, q)
+        return len(captured)
+
+    make_post(title="Chips one", tags=["chips"])
+    few, few_missed = queries("chips"), queries("chpis")
+    for n in range(30):
+        make_post(title=f"Chips {n}", tags=["chips", f"t{n}"], verdict="wrong" if n % 2 else None)
+
+    assert queries("chips") == few
+    assert queries("chpis") == few_missed
+
+
+def test_a_deleted_post_leaves_the_index(client):
+    post = make_post(title="Soon deleted about chips")
+    post.delete()
+    make_post(title="Kept about chips")
+
+    assert titles(search(client, "chips")) == ["Kept about chips"]

@@ -296,16 +296,19 @@ def test_seed_loader_adds_a_new_verdict_to_the_history(tmp_path, client):
     )
 
 
-def test_deleting_the_newest_verdict_hands_the_banner_back(client, admin_client):
+def test_deleting_the_newest_verdict_hands_the_banner_back(
+    client, admin_client, django_capture_on_commit_callbacks
+):
     post = make_post(title="Revised twice")
     make_hindsight(post, verdict=Verdict.STILL_OPEN, decided_at=timezone.now() - timedelta(days=30))
     newest = make_hindsight(post, verdict=Verdict.WRONG)
     assert "verdict-badge verdict-wrong" in client.get("/").content.decode()
 
-    admin_client.post(
-        reverse("admin:blog_hindsight_changelist"),
-        {"action": "delete_selected", "_selected_action": [newest.pk], "post": "yes"},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            reverse("admin:blog_hindsight_changelist"),
+            {"action": "delete_selected", "_selected_action": [newest.pk], "post": "yes"},
+        )
 
     post.refresh_from_db()
     assert post.current_verdict == Verdict.STILL_OPEN

@@ -191,6 +191,32 @@ def test_tag_page_is_paginated(client):
 
     assert response.status_code == 200
     assert len(response.context["posts"]) == 1
+    page = response.content.decode()
+    assert 'href="?page=1">← Newer</a>' in page
+    assert "Older →" not in page
+
+
+def test_tag_page_links_to_older_posts_without_counting_them(client, django_assert_num_queries):
+    for _ in range(11):
+        make_post(tags=["busy"])
+
+    response = client.get(reverse("blog:tag-detail", args=["busy"]))
+
+    assert 'href="?page=2">Older →</a>' in response.content.decode()
+    assert "Newer" not in response.content.decode()
+    assert client.get(reverse("blog:tag-detail", args=["busy"]), {"page": 3}).status_code == 404
+    assert client.get(reverse("blog:tag-detail", args=["busy"]), {"page": "x"}).status_code == 404
+
+
+def test_tag_page_counts_no_rows(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_post(tags=["busy"])
+    with CaptureQueriesContext(connection) as captured:
+        client.get(reverse("blog:tag-detail", args=["busy"]))
+
+    assert not [query for query in captured.captured_queries if "COUNT(*)" in query["sql"].upper()]
 
 
 def test_unknown_tag_is_404(client):

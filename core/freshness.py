@@ -1,0 +1,86 @@
+"""
+Freshness: what readers see follows a change the moment it commits, once.
+
+Whatever changes something a reader could see (a post, its tags or
+verdicts, a counterpoint's status, a tag's name) calls
+``refresh_after_commit(post_ids=…)``. The model signals in blog/apps.py and
+counterpoints/apps.py do it for every save, delete and tag change, so code
+that writes through the ORM need not remember; code that writes with
+``QuerySet.update()`` (no signal) calls it itself.
+
+Inside a transaction the calls are collected, and one refresh runs after the
+commit: the refreshers apps registered with ``on_refresh`` (the blog's
+search documents) get every touched post at once, then the page generation
+(core/caching.py) is replaced once. A rolled-back transaction refreshes
+nothing. Refreshing *before* the commit, as signal receivers did until
+issue 11, let a reader who arrived in between cache the old rows under the
+new generation for the page cache's whole lifetime; and one admin "add
+post" with tags and a verdict replaced the generation a dozen times.
+"""
+
+import logging
+
+from django.db import transaction
+
+from .caching import invalidate_pages
+
+logger = logging.getLogger(__name__)
+
+# Functions called with the set of touched post ids before the generation changes.
+_refreshers = []
+
+
+def on_refresh(refresher):
+    """Have ``refresher(post_ids)`` run in every refresh, before the page generation changes."""
+    if refresher not in _refreshers:
+        _refreshers.append(refresher)
+    return refresher
+
+
+def refresh_after_commit(*, post_ids=(), using=None):
+    """
+    Refresh what readers see of ``post_ids`` (and every cached page) once
+    the current transaction commits: at once outside a transaction, and one
+    refresh however many times a transaction calls this.
+    """
+    connection = transaction.get_connection(using)
+    if not connection.in_atomic_block:
+        _refresh(set(post_ids))
+        return
+    pending = getattr(connection, "_pending_refresh", None)
+    if pending is None or not pending.waiting(connection):
+        pending = _PendingRefresh()
+        connection._pending_refresh = pending
+    pending.post_ids.update(post_ids)
+    # One callback a call, so each savepoint keeps its own (a rolled-back
+    # savepoint drops only its callbacks); the first to run refreshes for all.
+    transaction.on_commit(pending.run, using=using, robust=True)
+
+
+class _PendingRefresh:
+    """The refresh one transaction owes, collecting the posts it touches."""
+
+    def __init__(self):
+        self.post_ids = set()
+        self.done = False
+
+    def waiting(self, connection):
+        # Not yet run, and not discarded with a rolled-back transaction.
+        return not self.done and any(
+            getattr(func, "__self__", None) is self for _, func, _ in connection.run_on_commit
+        )
+
+    def run(self):
+        if not self.done:
+            self.done = True
+            _refresh(self.post_ids)
+
+
+def _refresh(post_ids):
+    for refresher in _refreshers:
+        try:
+            refresher(post_ids)
+        except Exception:
+            # The pages must still change even if, say, a search document fails.
+            logger.exception("Refreshing %s after a change failed", refresher.__qualname__)
+    invalidate_pages()

@@ -230,11 +230,12 @@ def test_verdict_feed_lists_verdicts_newest_first(client):
         assert "Called it." in feed.entries[0].summary
 
 
-def test_search_offers_a_verdict_facet(client):
-    make_post(title="Chips one", verdict=Verdict.NAILED_IT)
-    make_post(title="Chips two", verdict=Verdict.WRONG)
-    make_post(title="Chips three", verdict=Verdict.WRONG)
-    make_post(title="Chips four")
+def test_search_offers_a_verdict_facet(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # the search index follows the commit
+        make_post(title="Chips one", verdict=Verdict.NAILED_IT)
+        make_post(title="Chips two", verdict=Verdict.WRONG)
+        make_post(title="Chips three", verdict=Verdict.WRONG)
+        make_post(title="Chips four")
 
     everything = client.get(reverse("blog:search"), {"q": "chips"})
     wrong_only = client.get(reverse("blog:search"), {"q": "chips", "verdict": "wrong"})

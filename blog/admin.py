@@ -7,8 +7,8 @@ from counterpoints import services as counterpoint_services
 from counterpoints.admin import CounterpointInline
 from counterpoints.models import Counterpoint
 
+from .forms import CoverImageField
 from .models import Hindsight, Post
-from .uploads import CoverImageField
 
 
 class HindsightForm(forms.ModelForm):

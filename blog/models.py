@@ -14,8 +14,8 @@ from markdownx.models import MarkdownxField
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
+from .images import validate_image_upload
 from .markup import plain_text, render_post_markdown
-from .uploads import validate_image_upload
 
 EXCERPT_WORDS = 40
 

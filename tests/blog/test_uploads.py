@@ -11,11 +11,13 @@ import io
 import random
 import re
 import struct
+import time
 import warnings
 import zlib
 from html.parser import HTMLParser
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.forms import modelform_factory
@@ -25,9 +27,10 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from PIL import Image, PngImagePlugin
 
+from blog.forms import CoverImageField
+from blog.images import ReencodedImage, process_image, validate_image_upload
 from blog.models import Post
-from blog.uploads import CoverImageField, ReencodedImage, process_image, validate_image_upload
-from tests.factories import make_post, make_user
+from tests.factories import make_author, make_post, make_user
 
 UPLOAD_URL = "/markdownx/upload/"
 PREVIEW_URL = "/markdownx/markdownify/"
@@ -64,6 +67,17 @@ def png_bomb(width, height):
     )
 
 
+def tiny_frames_gif(frames):
+    """A GIF of ``frames`` 1×1 frames, black and white in turn, written by hand (Pillow takes seconds)."""
+    header = b"GIF89a" + struct.pack("<HHBBB", 1, 1, 0x80, 0, 0) + b"\x00\x00\x00\xff\xff\xff"
+    control = b"\x21\xf9\x04\x00\x0a\x00\x00\x00"  # 0.1 s
+    descriptor = b"\x2c" + struct.pack("<HHHHB", 0, 0, 1, 1, 0)
+    black, white = b"\x02\x02\x44\x01\x00", b"\x02\x02\x4c\x01\x00"  # one pixel, LZW
+    pair = control + descriptor + black + control + descriptor + white
+    body = pair * (frames // 2) + (control + descriptor + black if frames % 2 else b"")
+    return header + body + b"\x3b"
+
+
 def upload(client, data, name="picture.png", content_type="image/png"):
     return client.post(
         UPLOAD_URL,
@@ -84,7 +98,8 @@ def stored_files(media_root):
 
 @pytest.fixture
 def staff_client(client, db):
-    client.force_login(make_user(staff=True))
+    """An author: staff who may add and change posts."""
+    client.force_login(make_author())
     return client
 
 
@@ -100,6 +115,38 @@ def test_anonymous_visitor_is_refused(client, db, url):
 def test_logged_in_reader_who_is_not_staff_is_refused(client, db, url):
     client.force_login(make_user())
     assert client.post(url, {"content": "*hi*"}).status_code == 403
+
+
+@pytest.mark.parametrize("url", [UPLOAD_URL, PREVIEW_URL])
+def test_staff_member_without_post_permissions_is_refused(client, db, url):
+    client.force_login(make_user(staff=True))
+    assert client.post(url, {"content": "*hi*"}).status_code == 403
+
+
+@pytest.mark.parametrize("url", [UPLOAD_URL, PREVIEW_URL])
+def test_moderator_who_reviews_counterpoints_but_does_not_write_is_refused(client, db, url):
+    moderator = make_user(staff=True)
+    moderator.user_permissions.set(
+        Permission.objects.filter(content_type__app_label="counterpoints", codename__startswith="change_")
+    )
+    client.force_login(moderator)
+    assert client.post(url, {"content": "*hi*"}).status_code == 403
+
+
+@pytest.mark.parametrize("codename", ["add_post", "change_post"])
+def test_staff_who_may_add_or_change_posts_may_preview(client, db, codename):
+    user = make_user(staff=True)
+    user.user_permissions.add(Permission.objects.get(content_type__app_label="blog", codename=codename))
+    client.force_login(user)
+    assert client.post(PREVIEW_URL, {"content": "*hi*"}).status_code == 200
+
+
+def test_deactivated_author_is_refused(client, db):
+    author = make_author()
+    client.force_login(author)
+    author.is_active = False
+    author.save()
+    assert client.post(PREVIEW_URL, {"content": "*hi*"}).status_code in (302, 403)
 
 
 def test_url_names_are_the_ones_markdownx_editor_posts_to():
@@ -276,6 +323,30 @@ def test_animation_counts_the_pixels_of_every_frame(staff_client, settings):
     assert response.json()["error"] == (
         "The image is 10×10 pixels across 3 frames (300 pixels); the limit is 250 pixels."
     )
+
+
+def test_gif_of_a_hundred_thousand_tiny_frames_is_refused_quickly(staff_client, media_root):
+    data = tiny_frames_gif(100_000)
+    assert 2_000_000 < len(data) < 2_500_000  # 100,000 pixels in all: under the pixel limit
+
+    started = time.perf_counter()
+    response = upload(staff_client, data, "flood.gif", "image/gif")
+    elapsed = time.perf_counter() - started
+
+    assert response.status_code == 400
+    assert response.json()["error"] == "The animation has more than 500 frames; the limit is 500."
+    assert elapsed < 0.5
+    assert stored_files(media_root) == []
+
+
+def test_animation_within_the_frame_limit_is_accepted(staff_client, media_root, settings):
+    settings.UPLOAD_MAX_FRAMES = 20
+
+    response = upload(staff_client, tiny_frames_gif(20), "twenty.gif", "image/gif")
+
+    assert response.status_code == 200
+    with Image.open(saved_path(media_root, response)) as saved:
+        assert saved.n_frames == 20
 
 
 def test_request_without_a_file_is_refused(staff_client):

@@ -6,12 +6,11 @@ import re
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Permission
 from PIL import Image
 from playwright.sync_api import expect
 
 from blog.models import Post
-from tests.factories import make_post, make_user
+from tests.factories import make_author, make_post
 
 from .support import log_in
 
@@ -27,17 +26,6 @@ The forecast is **bold**, and it is *dated*.
 [a bad link](javascript:window.__previewPwned='link')
 
 """
-
-
-def make_author():
-    author = make_user(staff=True, username="ada")
-    author.user_permissions.set(
-        Permission.objects.filter(
-            content_type__app_label="blog",
-            codename__in=["add_post", "change_post", "view_post", "add_hindsight", "view_hindsight"],
-        )
-    )
-    return author
 
 
 def chart_png():
@@ -84,7 +72,7 @@ def serve_media(context):
 
 def test_author_writes_previews_uploads_and_publishes_a_post(new_page, artifacts, watch):
     make_post(title="An older take", tags=["forecasting"])
-    make_author()
+    make_author(username="ada")
     reader = new_page()
     reader.goto("/")
     assert reader.get_by_role("link", name="An older take").is_visible()

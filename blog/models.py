@@ -46,6 +46,14 @@ class PostQuerySet(models.QuerySet):
         """The one definition of what readers may see."""
         return self.filter(published_condition())
 
+    def in_state(self, state):
+        """Posts in one ``Post.State``: draft, scheduled or published."""
+        if state == Post.State.DRAFT:
+            return self.filter(status=Post.Status.DRAFT)
+        if state == Post.State.SCHEDULED:
+            return self.filter(status=Post.Status.PUBLISHED, published_at__gt=timezone.now())
+        return self.published()
+
     def visible_to(self, user):
         """Staff preview drafts and scheduled posts; everyone else sees published ones."""
         return self if user.is_staff else self.published()
@@ -120,6 +128,13 @@ class Post(models.Model):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
 
+    class State(models.TextChoices):
+        """What readers get: status and publish date together (see ``state``)."""
+
+        DRAFT = "draft", "Draft"
+        SCHEDULED = "scheduled", "Scheduled"
+        PUBLISHED = "published", "Published"
+
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     dek = models.CharField(
@@ -140,7 +155,9 @@ class Post(models.Model):
     )
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
     published_at = models.DateTimeField(
-        default=timezone.now, help_text="A time in the future schedules the post."
+        null=True,
+        blank=True,
+        help_text="Leave empty to stamp the moment the post is published; a future time schedules it.",
     )
     check_back_by = models.DateField(
         null=True, blank=True, help_text="When this prediction should get a verdict."
@@ -175,6 +192,9 @@ class Post(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(status__in=["draft", "published"]), name="post_status_valid"),
             models.CheckConstraint(
+                condition=Q(status="draft") | Q(published_at__isnull=False), name="post_published_has_date"
+            ),
+            models.CheckConstraint(
                 condition=Q(current_verdict__in=["", *Verdict.values]),
                 name="post_current_verdict_valid",
             ),
@@ -185,10 +205,23 @@ class Post(models.Model):
 
     def save(self, *args, **kwargs):
         self.render()
+        if self.stamp_publication() and kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "published_at"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("blog:post-detail", kwargs={"slug": self.slug})
+
+    def stamp_publication(self):
+        """
+        Publishing without a date means "now", as WordPress does: a draft
+        written last week goes out dated today (issue 14). Called from
+        clean() too, so a form's constraint check sees the date.
+        """
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+            return True
+        return False
 
     def render(self):
         """Derive everything that comes from the body; called on every save."""
@@ -199,12 +232,32 @@ class Post(models.Model):
         self.reading_minutes = reading_minutes(self.word_count)
 
     def clean(self):
+        self.stamp_publication()
         if self.cover_image and not self.cover_alt:
             raise ValidationError({"cover_alt": "Describe the cover image for readers who cannot see it."})
 
+    def publish(self):
+        """
+        Publish now: a draft without a date, or a scheduled post, goes live at
+        this moment; a past date the author typed is kept.
+        """
+        if self.published_at is None or self.published_at > timezone.now():
+            self.published_at = timezone.now()
+        self.status = self.Status.PUBLISHED
+        self.save(update_fields=["status", "published_at", "updated_at"])
+
+    @property
+    def state(self):
+        """Draft, Scheduled (published with a date still to come) or Published."""
+        if self.status == self.Status.DRAFT:
+            return self.State.DRAFT
+        if self.published_at is not None and self.published_at > timezone.now():
+            return self.State.SCHEDULED
+        return self.State.PUBLISHED
+
     @property
     def is_published(self):
-        return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+        return self.state == self.State.PUBLISHED
 
 
 def refresh_current_verdicts(posts):

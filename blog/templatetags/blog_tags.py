@@ -49,7 +49,7 @@ def claim_review_json_ld(post, hindsight):
         "itemReviewed": {
             "@type": "Claim",
             "author": author,
-            "datePublished": post.published_at.date().isoformat(),
+            "datePublished": post.published_at.date().isoformat() if post.published_at else None,
             "appearance": {"@type": "CreativeWork", "url": url, "headline": post.title},
         },
     }

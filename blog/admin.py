@@ -1,16 +1,20 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
 from django.db import models
+from django.db.models import Count
 from django.template.defaultfilters import pluralize
 from django.utils import formats, timezone
 from markdownx.admin import MarkdownxModelAdmin
+from taggit.models import Tag
 
 from counterpoints import services as counterpoint_services
 from counterpoints.admin import CounterpointInline
 from counterpoints.models import Counterpoint
 
 from .forms import CoverImageField
-from .models import Hindsight, Post
+from .models import Hindsight, Post, TagDescription
+from .services import merge_tags, remember_tag_move
 
 
 class HindsightForm(forms.ModelForm):
@@ -192,3 +196,69 @@ class HindsightAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         counterpoint_services.announce_verdict(hindsight=obj)
+
+
+class TagActionForm(ActionForm):
+    """The changelist's action bar, with the tag a merge keeps."""
+
+    into = forms.ModelChoiceField(
+        Tag.objects.order_by("name"), required=False, label="into", empty_label="(the tag to keep)"
+    )
+
+
+class TagDescriptionInline(admin.StackedInline):
+    model = TagDescription
+    can_delete = False
+    verbose_name_plural = "description"
+
+
+# taggit's TagAdmin offers a merge that only rewrites taggit's own
+# TaggedItem table; posts are tagged through blog.TaggedPost, so it said
+# "Tags have been merged" and changed nothing (issue 14).
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    """Tags: rename (the old address keeps answering with a 301), describe, merge."""
+
+    list_display = ["name", "slug", "post_count"]
+    ordering = ["name"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [TagDescriptionInline]
+    action_form = TagActionForm
+    actions = ["merge_selected"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(post_count=Count("blog_taggedpost_items"))
+
+    @admin.display(description="posts", ordering="post_count")
+    def post_count(self, tag):
+        return tag.post_count
+
+    def save_model(self, request, obj, form, change):
+        old_slug = form.initial.get("slug") if change else None
+        super().save_model(request, obj, form, change)
+        if old_slug:
+            remember_tag_move(old_slug, obj.slug)
+
+    @admin.action(
+        description="Merge selected tags into the tag chosen beside the action", permissions=["change"]
+    )
+    def merge_selected(self, request, queryset):
+        into = TagActionForm(request.POST).fields["into"].clean(request.POST.get("into"))
+        if into is None:
+            self.message_user(
+                request, "Choose the tag to keep beside the action, then merge.", messages.ERROR
+            )
+            return
+        merged = [tag for tag in queryset if tag.pk != into.pk]
+        moved = merge_tags(tags=merged, into=into)
+        names = ", ".join(tag.name for tag in merged) or "nothing"
+        self.message_user(
+            request,
+            f"Merged {names} into {into.name}: {moved} post{pluralize(moved)} moved; "
+            "the old addresses redirect.",
+            messages.SUCCESS,
+        )

@@ -10,11 +10,11 @@ class BlogConfig(AppConfig):
         from taggit.models import Tag
 
         from .caching import invalidate_pages
-        from .models import Hindsight, Post, TaggedPost
+        from .models import Hindsight, Post, TagDescription, TaggedPost
 
         # Cache freshness is the one place signals beat a plain call: every
         # way a post, its verdicts or its tags change must reach the cache.
-        for model in (Post, Hindsight, TaggedPost):
+        for model in (Post, Hindsight, TaggedPost, TagDescription):
             post_save.connect(invalidate_pages, sender=model, dispatch_uid=f"pages-{model.__name__}-save")
             post_delete.connect(invalidate_pages, sender=model, dispatch_uid=f"pages-{model.__name__}-del")
         m2m_changed.connect(invalidate_pages, sender=TaggedPost, dispatch_uid="pages-tags-m2m")

@@ -123,6 +123,16 @@ class TaggedPost(TaggedItemBase):
         ]
 
 
+class TagDescription(models.Model):
+    """A few words about a tag, shown on its page (taggit's Tag has no room for them)."""
+
+    tag = models.OneToOneField(Tag, on_delete=models.CASCADE, primary_key=True, related_name="description")
+    text = models.TextField("description", blank=True, help_text="Shown under the tag's name on its page.")
+
+    def __str__(self):
+        return self.text
+
+
 class Post(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"

@@ -1,9 +1,13 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.db import models
 from django.db.models import Count
 from django.template.defaultfilters import pluralize
+from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import formats, timezone
 from markdownx.admin import MarkdownxModelAdmin
 from taggit.models import Tag
@@ -13,6 +17,7 @@ from counterpoints.admin import CounterpointInline
 from counterpoints.models import Counterpoint
 
 from .forms import CoverImageField
+from .images import images_missing_alt
 from .models import Hindsight, Post, TagDescription
 from .services import merge_tags, remember_tag_move
 
@@ -138,8 +143,36 @@ class PostAdmin(MarkdownxModelAdmin):
         ("Derived", {"fields": derived_fields, "classes": ["collapse"]}),
     ]
 
+    class Media:
+        css = {"all": ["editor/post-editor.css"]}
+        js = ["editor/post-editor.js"]
+
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("tags")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "body":
+            field.help_text = render_to_string("admin/blog/post/markdown_help.html")
+            field.widget.attrs |= {
+                "data-site-css": static("css/site.css"),
+                "data-words-per-minute": settings.WORDS_PER_MINUTE,
+            }
+        elif db_field.name == "tags":
+            field.widget.attrs["data-suggest-url"] = reverse("editor-tag-suggestions")
+        return field
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        undescribed = images_missing_alt(obj.body_html)
+        if undescribed:
+            self.message_user(
+                request,
+                f"{len(undescribed)} image{pluralize(len(undescribed))} in the body "
+                f"{pluralize(len(undescribed), 'has,have')} no description (alt text) yet: "
+                f"{', '.join(undescribed)}. Readers who cannot see it get nothing.",
+                messages.WARNING,
+            )
 
     def get_changeform_initial_data(self, request):
         return {"author": request.user.pk, **super().get_changeform_initial_data(request)}

@@ -1,5 +1,7 @@
 """
-The endpoints the admin's post editor calls, for authors only.
+The endpoints the admin's post editor calls (image upload, tag
+suggestions; markdownx's preview is blog.views.markdown_preview), for
+authors only.
 
 django-markdownx mounts its upload and preview views for anyone; ours
 answer only an active staff member who may add or change posts, so a
@@ -11,10 +13,11 @@ from functools import wraps
 
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
+from taggit.models import Tag
 
 from .forms import ImageUploadForm
-from .images import save_image
+from .images import IMAGE_PLACEHOLDER, save_image
 
 # The refusals that have a more precise status than 400.
 STATUS_FOR_CODE = {"too_large": 413, "unsupported_type": 415}
@@ -45,7 +48,7 @@ def upload_image(request):
     """
     The editor's image upload (mounted for authors only in config/urls.py).
 
-    Answers as markdownx's JavaScript expects: ``{"image_code": "![](url)"}``
+    Answers as markdownx's JavaScript expects: ``{"image_code": "![…](url)"}``
     on success; on refusal a 4xx with ``{"error": "<why>"}``.
     """
     form = ImageUploadForm(request.POST, request.FILES)
@@ -54,4 +57,20 @@ def upload_image(request):
         message = " ".join(error.messages)
         return JsonResponse({"error": message}, status=STATUS_FOR_CODE.get(error.code, 400))
     url = save_image(form.cleaned_data["image"])
-    return JsonResponse({"image_code": f"![]({url})"})
+    # The editor selects the placeholder for the author to type over, and
+    # saving warns while any image still has no description.
+    return JsonResponse({"image_code": f"![{IMAGE_PLACEHOLDER}]({url})"})
+
+
+@require_GET
+def tag_suggestions(request):
+    """Existing tags for the editor's tag field: ``{"tags": [names]}``, those starting with ``q`` first."""
+    typed = request.GET.get("q", "").strip()[:100]
+    if not typed:
+        return JsonResponse({"tags": []})
+    starting = list(
+        Tag.objects.filter(name__istartswith=typed).order_by("name").values_list("name", flat=True)[:10]
+    )
+    containing = Tag.objects.filter(name__icontains=typed).exclude(name__istartswith=typed)
+    rest = list(containing.order_by("name").values_list("name", flat=True)[: 10 - len(starting)])
+    return JsonResponse({"tags": starting + rest})

@@ -29,9 +29,11 @@ author; the upload view turns it into a 4xx JSON answer, never a 500.
 """
 
 import datetime
+import html
 import io
 import logging
 import math
+import re
 import uuid
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -336,3 +338,23 @@ def validate_image_upload(value):
         value = value.file
     if not isinstance(value, ReencodedImage):
         check_image(value)
+
+
+# Images in a post's body.
+
+IMAGE_PLACEHOLDER = "describe the image"
+_IMG = re.compile(r"<img\b[^>]*>")
+_ATTRIBUTE = re.compile(r'(\w+)="([^"]*)"')
+
+
+def images_missing_alt(body_html):
+    """
+    The addresses of images in rendered (sanitised) HTML whose alt text is
+    empty or still the editor's placeholder.
+    """
+    missing = []
+    for tag in _IMG.findall(body_html):
+        attributes = dict(_ATTRIBUTE.findall(tag))
+        if attributes.get("alt", "").strip().lower() in ("", IMAGE_PLACEHOLDER):
+            missing.append(html.unescape(attributes.get("src", "")))
+    return missing

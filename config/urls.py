@@ -4,15 +4,21 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from blog.admin_views import authors_only, upload_image
+from blog.admin_views import authors_only, tag_suggestions, upload_image
 from blog.caching import cache_for_anonymous
 from blog.sitemaps import sitemaps
 from blog.views import markdown_preview, robots_txt
+
+# The admin is the author's desk: it carries the site's name.
+admin.site.site_header = settings.SITE_NAME
+admin.site.site_title = settings.SITE_NAME
+admin.site.index_title = "Writing desk"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("markdownx/markdownify/", authors_only(markdown_preview), name="markdownx_markdownify"),
     path("markdownx/upload/", authors_only(upload_image), name="markdownx_upload"),
+    path("editor/tags/", authors_only(tag_suggestions), name="editor-tag-suggestions"),
     path("sitemap.xml", cache_for_anonymous(sitemap), {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots-txt"),
     path("", include("counterpoints.urls")),

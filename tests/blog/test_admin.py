@@ -289,3 +289,79 @@ def test_ensure_admin_passwords_differ_between_machines(tmp_path):
     call_command("ensure_admin", password_file=tmp_path / "b", stdout=StringIO())
 
     assert (tmp_path / "a").read_text() != (tmp_path / "b").read_text()
+
+
+def test_admin_carries_the_site_name_not_django_administration(client, settings):
+    login = client.get(reverse("admin:login")).content.decode()
+
+    assert f"<title>Log in | {settings.SITE_NAME}</title>" in login
+    assert f'<a href="/admin/">{settings.SITE_NAME}</a>' in login
+    assert "Django administration" not in login
+
+
+def test_post_form_puts_writing_first_with_the_editor_script_and_cheat_sheet(admin_client):
+    page = admin_client.get(reverse("admin:blog_post_add")).content.decode()
+
+    order = [
+        page.index(f'name="{name}"') for name in ["title", "dek", "body", "tags", "status", "published_at_0"]
+    ]
+    assert order == sorted(order)
+    assert page.index('name="published_at_0"') < page.index('id="hindsights-group"')
+    assert re.search(r'<script src="/static/editor/post-editor\.js"', page)
+    assert 'data-site-css="/static/css/site.css"' in page
+    assert 'data-suggest-url="/editor/tags/"' in page
+    assert "Markdown cheat-sheet" in page
+
+
+def test_saving_a_post_warns_about_images_without_a_description(admin_client):
+    body = "![](/media/a.png)\n\n![describe the image](/media/b.png)\n\n![A chart](/media/c.png)\n"
+
+    response = admin_client.post(
+        reverse("admin:blog_post_add"), post_form(admin_client, body=body), follow=True
+    )
+
+    warnings = [str(m) for m in response.context["messages"] if m.level_tag == "warning"]
+    assert warnings == [
+        "2 images in the body have no description (alt text) yet: /media/a.png, /media/b.png. "
+        "Readers who cannot see it get nothing."
+    ]
+    assert Post.objects.filter(slug="written-in-the-admin").exists()
+
+
+def test_post_with_described_images_saves_without_a_warning(admin_client):
+    response = admin_client.post(
+        reverse("admin:blog_post_add"), post_form(admin_client, body="![A chart](/media/c.png)"), follow=True
+    )
+
+    assert [m.level_tag for m in response.context["messages"]] == ["success"]
+
+
+SUGGEST_URL = "/editor/tags/"
+
+
+def test_tag_suggestions_offer_existing_tags_those_starting_with_the_text_first(client):
+    make_post(tags=["forecasting", "Elections", "AI-forecasts", "markets"])
+    client.force_login(make_author())
+
+    response = client.get(SUGGEST_URL, {"q": "FORE"})
+
+    assert response.json() == {"tags": ["forecasting", "AI-forecasts"]}
+    assert client.get(SUGGEST_URL, {"q": " "}).json() == {"tags": []}
+
+
+def test_tag_suggestions_are_for_authors_only(client):
+    make_post(tags=["secret-draft-tag"])
+    assert client.get(SUGGEST_URL, {"q": "sec"}).status_code == 403
+    client.force_login(make_user(staff=True))
+    assert client.get(SUGGEST_URL, {"q": "sec"}).status_code == 403
+
+
+def test_tag_suggestions_make_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    for n in range(40):
+        make_post(tags=[f"topic-{n}"])
+    client.force_login(make_author())
+
+    with django_assert_max_num_queries(5):
+        response = client.get(SUGGEST_URL, {"q": "topic"})
+
+    assert len(response.json()["tags"]) == 10

@@ -88,7 +88,7 @@ def upload(client, data, name="picture.png", content_type="image/png"):
 
 def saved_path(media_root, response):
     """The stored file that an ``image_code`` answer points at."""
-    url = re.fullmatch(r"!\[\]\((?P<url>[^)]+)\)", response.json()["image_code"])["url"]
+    url = re.fullmatch(r"!\[describe the image\]\((?P<url>[^)]+)\)", response.json()["image_code"])["url"]
     return media_root / url.removeprefix("/media/")
 
 
@@ -165,7 +165,8 @@ def test_staff_upload_is_stored_under_a_server_chosen_name(staff_client, media_r
     assert response.status_code == 200
     image_code = response.json()["image_code"]
     assert re.fullmatch(
-        rf"!\[\]\(/media/uploads/\d{{4}}/\d{{2}}/[0-9a-f]{{32}}\.{EXTENSIONS[fmt]}\)", image_code
+        rf"!\[describe the image\]\(/media/uploads/\d{{4}}/\d{{2}}/[0-9a-f]{{32}}\.{EXTENSIONS[fmt]}\)",
+        image_code,
     )
     with Image.open(saved_path(media_root, response)) as saved:
         assert saved.format == fmt

@@ -21,6 +21,11 @@ BODY = """\
 
 The forecast is **bold**, and it is *dated*.
 
+```python
+def forecast(year):
+    return "charts"
+```
+
 <script>window.__previewPwned = "script"</script>
 <img src="x" onerror="window.__previewPwned = 'onerror'">
 [a bad link](javascript:window.__previewPwned='link')
@@ -87,42 +92,65 @@ def test_author_writes_previews_uploads_and_publishes_a_post(new_page, artifacts
     page.get_by_label("Subtitle (dek):").fill("A prediction with a picture.")
 
     # The live preview renders through the same pipeline as publishing, so
-    # hostile HTML typed in the editor is inert in the preview too.
+    # hostile HTML typed in the editor is inert in the preview too. It is
+    # drawn beside the editor with the site's own stylesheet.
     editor = page.locator("#id_body")
     with page.expect_response(re.compile(r"/markdownx/markdownify/$")) as preview:
         editor.fill(BODY)
     assert preview.value.ok
-    rendered = page.locator(".markdownx-preview")
+    rendered = page.locator(".post-editor-preview")
     rendered.locator("h2", has_text="Why the chart matters").wait_for()
     assert rendered.locator("strong", has_text="bold").count() == 1
     assert rendered.locator("script, img[onerror], a[href^='javascript']").count() == 0
     assert page.evaluate("() => window.__previewPwned") is None
+    keyword = rendered.locator("code.language-python span.k", has_text="def")
+    assert keyword.count() == 1
+    # The article's serif, not the admin's sans-serif.
+    assert "Charter" in rendered.locator("h2").evaluate("h2 => getComputedStyle(h2).fontFamily")
+    editor_box, preview_box = editor.bounding_box(), rendered.bounding_box()
+    assert preview_box["x"] >= editor_box["x"] + editor_box["width"], "preview beside the editor"
+    expect(page.locator(".post-editor-count")).to_have_text(re.compile(r"^\d+ words · 1 min read$"))
 
-    # Drop a PNG on the editor: it is uploaded and its Markdown inserted.
+    # Drop a PNG on the editor: it is uploaded, its Markdown inserted, and
+    # the description is selected for the author to type over.
     with page.expect_response(re.compile(r"/markdownx/upload/$")) as upload:
         drop_file_on(page, "#id_body", name="chart.png", mime="image/png", data=chart_png())
     assert upload.value.status == 200, upload.value.text()
     image_code = upload.value.json()["image_code"]
-    assert re.fullmatch(r"!\[\]\(/media/uploads/.+\.png\)", image_code), image_code
+    assert re.fullmatch(r"!\[describe the image\]\(/media/uploads/.+\.png\)", image_code), image_code
     page.wait_for_function("code => document.querySelector('#id_body').value.includes(code)", arg=image_code)
-    image_url = image_code[4:-1]
+    image_url = image_code.removeprefix("![describe the image](").removesuffix(")")
+    page.wait_for_function(
+        "() => { const t = document.querySelector('#id_body');"
+        " return t.value.slice(t.selectionStart, t.selectionEnd) === 'describe the image'; }"
+    )
+    page.keyboard.type("A bar chart of forecasts")
+    assert f"![A bar chart of forecasts]({image_url})" in editor.input_value()
     preview_image = rendered.locator(f"img[src='{image_url}']")
     preview_image.wait_for()
     page.wait_for_function(
         "img => img.complete && img.naturalWidth === 48", arg=preview_image.element_handle()
     )
-    page.locator(".markdownx").screenshot(path=artifacts / "editor-preview-1280.png")
+    page.locator(".field-body").screenshot(path=artifacts / "editor-preview-1280.png")
 
-    page.get_by_label("Tags:").fill("forecasting, Charts")
+    # Existing tags are offered as the author types.
+    tags = page.get_by_label("Tags:")
+    tags.press_sequentially("fore")
+    page.get_by_role("option", name="forecasting").click()
+    expect(tags).to_have_value("forecasting, ")
+    tags.press_sequentially("Charts")
     page.get_by_label("Status:").select_option("published")
-    page.get_by_role("button", name="Save", exact=True).click()
+    # Ctrl+S saves and keeps the author in the editor.
+    page.keyboard.press("Control+s")
     page.locator(".messagelist .success").wait_for()
     assert "was added successfully" in page.locator(".messagelist").inner_text()
+    assert page.get_by_role("heading", name="Change post").is_visible()
 
     post = Post.objects.get(slug="charts-will-beat-prose-by-2027")
     assert post.is_published
     assert sorted(post.tags.names()) == ["Charts", "forecasting"]
-    assert f'<img src="{image_url}" alt="">' in post.body_html
+    assert f'<img src="{image_url}" alt="A bar chart of forecasts">' in post.body_html
+    assert post.author.username == "ada"
 
     # A reader who had the home page open reloads it: the new post leads.
     reader.reload()
@@ -141,6 +169,7 @@ def test_author_writes_previews_uploads_and_publishes_a_post(new_page, artifacts
         "img => img.complete && img.naturalWidth === 48", arg=body_image.element_handle()
     )
     assert reader.locator(".post-body h2").inner_text() == "Why the chart matters"
+    assert reader.locator(".post-body code.language-python span.k", has_text="def").count() == 1
     assert reader.evaluate("() => window.__previewPwned") is None
     assert watch.dialogs == []
     assert watch.errors == []

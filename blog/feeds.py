@@ -1,5 +1,8 @@
 """RSS 2.0 and Atom feeds of published posts, all of them or one tag's."""
 
+import re
+from urllib.parse import urljoin
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
@@ -10,6 +13,20 @@ from django.utils.html import format_html
 from .models import Hindsight, Post, tags_in_use
 
 FEED_LENGTH = 20
+
+_URL_ATTRIBUTE = re.compile(r'\b(src|href)="([^"]*)"')
+
+
+def absolute_urls(html, base):
+    """
+    ``html`` with every ``src`` and ``href`` made absolute against ``base``.
+
+    A feed reader has no page to resolve ``/media/…`` or ``#note`` against,
+    so a relative address in a feed is a broken image or link (issue 14).
+    The HTML is our sanitised output, which always quotes attributes with
+    double quotes.
+    """
+    return _URL_ATTRIBUTE.sub(lambda m: f'{m[1]}="{urljoin(base, m[2])}"', html)
 
 
 class PostsFeed(Feed):
@@ -54,7 +71,7 @@ class PostsFeed(Feed):
                 format_html("<p><strong>hindsight — {}</strong></p>", post.get_current_verdict_display())
             )
         parts.append(post.body_html)
-        return "".join(parts)
+        return absolute_urls("".join(parts), settings.SITE_URL + post.get_absolute_url())
 
     def item_author_name(self, post):
         if post.author:
@@ -113,8 +130,9 @@ class VerdictsFeed(Feed):
     item_guid_is_permalink = False
 
     def item_description(self, hindsight):
-        return format_html("<p><strong>hindsight — {}</strong></p>", hindsight.get_verdict_display()) + (
-            hindsight.note_html
+        html = format_html("<p><strong>hindsight — {}</strong></p>", hindsight.get_verdict_display())
+        return absolute_urls(
+            html + hindsight.note_html, settings.SITE_URL + hindsight.post.get_absolute_url()
         )
 
     def item_author_name(self, hindsight):

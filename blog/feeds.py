@@ -14,19 +14,29 @@ from .models import Hindsight, Post, tags_in_use
 
 FEED_LENGTH = 20
 
-_URL_ATTRIBUTE = re.compile(r'\b(src|href)="([^"]*)"')
+_URL_ATTRIBUTE = re.compile(r'\b(src|href|srcset)="([^"]*)"')
 
 
 def absolute_urls(html, base):
     """
-    ``html`` with every ``src`` and ``href`` made absolute against ``base``.
+    ``html`` with every ``src``, ``href`` and ``srcset`` address made absolute against ``base``.
 
     A feed reader has no page to resolve ``/media/…`` or ``#note`` against,
     so a relative address in a feed is a broken image or link (issue 14).
     The HTML is our sanitised output, which always quotes attributes with
     double quotes.
     """
-    return _URL_ATTRIBUTE.sub(lambda m: f'{m[1]}="{urljoin(base, m[2])}"', html)
+
+    def absolute(match):
+        name, value = match[1], match[2]
+        if name == "srcset":
+            candidates = (candidate.strip().split(" ", 1) for candidate in value.split(","))
+            value = ", ".join(" ".join([urljoin(base, url), *rest]) for url, *rest in candidates)
+        else:
+            value = urljoin(base, value)
+        return f'{name}="{value}"'
+
+    return _URL_ATTRIBUTE.sub(absolute, html)
 
 
 class PostsFeed(Feed):

@@ -43,6 +43,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models.fields.files import FieldFile
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from PIL import Image, ImageOps, ImageSequence
 
 logger = logging.getLogger(__name__)
@@ -76,6 +78,9 @@ ACCEPTED = "JPEG, PNG, GIF or WebP"
 # A client that does not know the type says so; that is not a mismatch.
 UNKNOWN_CONTENT_TYPES = {"", "application/octet-stream"}
 JPEG_QUALITY = 85
+# Renditions of a still image, in pixels wide: a phone, a phone at 2x or a
+# laptop, a large screen at 2x. Nothing wider is served.
+RENDITION_WIDTHS = (480, 960, 1600)
 WEBP_QUALITY = 85
 
 
@@ -311,11 +316,111 @@ def process_image(upload):
 
 
 def save_image(clean, *, folder=None):
-    """Store a CleanImage under a server-chosen name; return its URL."""
+    """
+    Store a CleanImage under a server-chosen name, with its renditions; return its URL.
+
+    A still image is stored as ``<uuid>_<width>x<height>.<ext>`` beside
+    narrower renditions (see ``rendition_name``), so the page can be given a
+    ``srcset`` and its size from the name alone: no lookup, no storage call,
+    the same on S3 as on disk. An animation is stored as it is (resizing
+    would cost a decode of every frame) under ``<uuid>.<ext>``.
+    """
     folder = (folder or settings.MARKDOWNX_MEDIA_PATH).strip("/")
-    path = f"{folder}/{datetime.date.today():%Y/%m}/{clean.name}"
-    saved = default_storage.save(path, io.BytesIO(clean.content))
+    directory = f"{folder}/{datetime.date.today():%Y/%m}"
+    with Image.open(io.BytesIO(clean.content)) as image:
+        if getattr(image, "is_animated", False):
+            saved = default_storage.save(f"{directory}/{clean.name}", io.BytesIO(clean.content))
+            return default_storage.url(saved)
+        image.load()
+        stem = f"{PurePath(clean.name).stem}_{image.width}x{image.height}"
+        for width, fmt, content in _renditions(image, clean.format):
+            default_storage.save(
+                f"{directory}/{rendition_name(stem, width, fmt.extension)}", io.BytesIO(content)
+            )
+    saved = default_storage.save(f"{directory}/{stem}.{clean.format.extension}", io.BytesIO(clean.content))
     return default_storage.url(saved)
+
+
+def rendition_widths(width):
+    """The widths an image ``width`` pixels wide is served at: the standard ones below, its own (capped)."""
+    return sorted({w for w in RENDITION_WIDTHS if w < width} | {min(width, RENDITION_WIDTHS[-1])})
+
+
+def rendition_name(stem, width, extension):
+    return f"{stem}-{width}w.{extension}"
+
+
+def _renditions(image, fmt):
+    """(width, format, bytes) for each rendition: WebP at every width, the original format below full size."""
+    if image.mode not in ("RGB", "RGBA"):
+        image = image.convert("RGBA" if "transparency" in image.info or "A" in image.mode else "RGB")
+    for width in rendition_widths(image.width):
+        height = max(1, round(image.height * width / image.width))
+        resized = image if width == image.width else image.resize((width, height), Image.Resampling.LANCZOS)
+        full_size = width == image.width
+        formats = [FORMATS["WEBP"]] if not (full_size and fmt.name == "WEBP") else []
+        formats += [fmt] if not full_size and fmt.name != "WEBP" else []
+        for out_format in formats:
+            out = io.BytesIO()
+            frame = resized.convert("RGB") if out_format.name == "JPEG" else resized
+            options = {"quality": WEBP_QUALITY if out_format.name == "WEBP" else JPEG_QUALITY}
+            frame.save(out, out_format.name, **options if out_format.name in ("WEBP", "JPEG") else {})
+            yield width, out_format, out.getvalue()
+
+
+# Images in a post's body, after rendering.
+
+_UPLOADED = re.compile(
+    r"(?P<prefix>.*/)(?P<stem>[0-9a-f]{32}_(?P<width>\d+)x(?P<height>\d+))\.(?P<ext>jpg|png|gif|webp)"
+)
+# The article column: the full width on a phone (less the page's gutters), 40rem beyond.
+IMAGE_SIZES = "(max-width: 42.5rem) calc(100vw - 2.5rem), 40rem"
+
+
+def responsive_images(body_html):
+    """
+    Give every uploaded image in rendered HTML its renditions: a ``<picture>``
+    with a WebP ``srcset``, the original format's ``srcset`` on the
+    ``<img>``, ``width``/``height`` (so nothing shifts as it loads) and
+    ``loading="lazy"`` after the first image. Runs after sanitising, on
+    addresses and numbers parsed from our own file names.
+    """
+    position = 0
+
+    def rewrite(match):
+        nonlocal position
+        position += 1
+        attributes = dict(_ATTRIBUTE.findall(match[0]))
+        found = _UPLOADED.fullmatch(html.unescape(attributes.get("src", "")))
+        if found is None:
+            return match[0]
+        full_width, full_height = int(found["width"]), int(found["height"])
+        widths = rendition_widths(full_width)
+        base = f"{found['prefix']}{found['stem']}"
+
+        def url(width, extension):
+            if width == full_width and extension == found["ext"]:
+                return f"{base}.{extension}"
+            return f"{found['prefix']}{rendition_name(found['stem'], width, extension)}"
+
+        webp = ", ".join(f"{url(w, 'webp')} {w}w" for w in widths)
+        original = ", ".join(f"{url(w, found['ext'])} {w}w" for w in widths)
+        largest = widths[-1]
+        img = format_html(
+            '<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}"{}{} decoding="async">',
+            url(largest, found["ext"]),
+            original,
+            IMAGE_SIZES,
+            largest,
+            max(1, round(full_height * largest / full_width)),
+            html.unescape(attributes.get("alt", "")),
+            format_html(' title="{}"', html.unescape(attributes["title"])) if "title" in attributes else "",
+            mark_safe(' loading="lazy"') if position > 1 else "",
+        )
+        source = format_html('<source type="image/webp" srcset="{}" sizes="{}">', webp, IMAGE_SIZES)
+        return f"<picture>{source}{img}</picture>"
+
+    return _IMG.sub(rewrite, body_html)
 
 
 # The cover image on Post.

@@ -14,7 +14,7 @@ from markdownx.models import MarkdownxField
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
-from .images import validate_image_upload
+from .images import responsive_images, validate_image_upload
 from .markup import plain_text, render_post_markdown
 
 EXCERPT_WORDS = 40
@@ -235,7 +235,7 @@ class Post(models.Model):
 
     def render(self):
         """Derive everything that comes from the body; called on every save."""
-        self.body_html = render_post_markdown(self.body)
+        self.body_html = responsive_images(render_post_markdown(self.body))
         words = plain_text(self.body).split()
         self.excerpt = " ".join(words[:EXCERPT_WORDS]) + (" …" if len(words) > EXCERPT_WORDS else "")
         self.word_count = count_words(self.body)

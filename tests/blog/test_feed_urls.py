@@ -1,4 +1,4 @@
-"""Every address in every feed is absolute: a feed reader has no page to resolve /media/… against."""
+"""Every address in every feed (src, href, srcset) is absolute: a feed reader cannot resolve /media/…."""
 
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
@@ -12,6 +12,8 @@ pytestmark = pytest.mark.django_db
 
 BODY = """\
 A chart: ![A bar chart](/media/uploads/2026/12/chart.png)
+
+A photo with renditions: ![A photo](/media/uploads/2026/12/0123456789abcdef0123456789abcdef_2000x1000.jpg)
 
 See [the notes](#notes), [an older post](/posts/older/) and [elsewhere](https://example.org/x).
 """
@@ -33,6 +35,9 @@ class Addresses(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         self.found += [(tag, name, value) for name, value in attrs if name in ("src", "href")]
+        for name, value in attrs:
+            if name == "srcset":
+                self.found += [(tag, name, candidate.split()[0]) for candidate in value.split(",")]
 
 
 def addresses_in(feed_xml):
@@ -69,3 +74,5 @@ def test_every_src_and_href_in_the_feed_is_absolute(client, settings, url):
         assert "https://blog.example.com/media/uploads/2026/12/chart.png" in contents
         assert "https://blog.example.com/posts/with-a-chart/#notes" in contents
         assert "https://example.org/x" in contents
+        stem = "https://blog.example.com/media/uploads/2026/12/0123456789abcdef0123456789abcdef_2000x1000"
+        assert f"{stem}-480w.webp" in [value for tag, _, value in found if tag == "source"]

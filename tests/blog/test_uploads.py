@@ -165,7 +165,7 @@ def test_staff_upload_is_stored_under_a_server_chosen_name(staff_client, media_r
     assert response.status_code == 200
     image_code = response.json()["image_code"]
     assert re.fullmatch(
-        rf"!\[describe the image\]\(/media/uploads/\d{{4}}/\d{{2}}/[0-9a-f]{{32}}\.{EXTENSIONS[fmt]}\)",
+        rf"!\[describe the image\]\(/media/uploads/\d{{4}}/\d{{2}}/[0-9a-f]{{32}}_16x12\.{EXTENSIONS[fmt]}\)",
         image_code,
     )
     with Image.open(saved_path(media_root, response)) as saved:
@@ -496,3 +496,98 @@ def test_cover_image_uploaded_in_the_admin_is_re_encoded_and_renamed(admin_clien
     assert "my-holiday" not in post.cover_image.name
     with Image.open(post.cover_image.path) as saved:
         assert not saved.getexif()
+
+
+# Renditions: narrower copies for smaller screens, and the HTML that offers them.
+
+
+def image_size_of(path):
+    with Image.open(path) as image:
+        return image.format, image.size
+
+
+def test_still_image_is_stored_with_webp_and_original_format_renditions(staff_client, media_root):
+    exif = Image.Exif()
+    exif[0x010F] = "SpyCam Industries"
+    response = upload(
+        staff_client, image_bytes("JPEG", size=(2000, 1000), exif=exif.tobytes()), "big.jpg", "image/jpeg"
+    )
+
+    original = saved_path(media_root, response)
+    assert re.fullmatch(r"[0-9a-f]{32}_2000x1000\.jpg", original.name)
+    stem = original.name.removesuffix(".jpg")
+    stored = {path.name: image_size_of(path) for path in stored_files(media_root)}
+    assert stored == {
+        original.name: ("JPEG", (2000, 1000)),
+        f"{stem}-480w.webp": ("WEBP", (480, 240)),
+        f"{stem}-480w.jpg": ("JPEG", (480, 240)),
+        f"{stem}-960w.webp": ("WEBP", (960, 480)),
+        f"{stem}-960w.jpg": ("JPEG", (960, 480)),
+        f"{stem}-1600w.webp": ("WEBP", (1600, 800)),
+        f"{stem}-1600w.jpg": ("JPEG", (1600, 800)),
+    }
+    assert not any(b"SpyCam" in path.read_bytes() for path in stored_files(media_root))
+
+
+def test_small_image_gets_a_webp_copy_at_its_own_width_and_nothing_wider(staff_client, media_root):
+    response = upload(staff_client, image_bytes("PNG", size=(600, 300)), "chart.png")
+
+    stem = saved_path(media_root, response).name.removesuffix(".png")
+    assert sorted(path.name for path in stored_files(media_root)) == sorted(
+        [f"{stem}.png", f"{stem}-480w.png", f"{stem}-480w.webp", f"{stem}-600w.webp"]
+    )
+
+
+def test_animation_is_stored_alone_without_renditions(staff_client, media_root):
+    response = upload(staff_client, animation_bytes("GIF"), "spinner.gif", "image/gif")
+
+    assert response.status_code == 200
+    assert [path.name for path in stored_files(media_root)] == [saved_path(media_root, response).name]
+
+
+def test_post_offers_renditions_with_size_and_lazy_loading_after_the_first(staff_client, media_root):
+    first = re.search(
+        r"\((.+)\)",
+        upload(staff_client, image_bytes("JPEG", size=(2000, 1000)), "a.jpg", "image/jpeg").json()[
+            "image_code"
+        ],
+    )[1]
+    second = re.search(
+        r"\((.+)\)", upload(staff_client, image_bytes("PNG", size=(600, 300))).json()["image_code"]
+    )[1]
+    stem1, stem2 = first.removesuffix(".jpg"), second.removesuffix(".png")
+
+    post = make_post(
+        body=f'![The lead "photo"]({first})\n\nText.\n\n![A chart]({second})\n\n![Elsewhere](https://example.org/x.png)'
+    )
+
+    assert post.body_html == (
+        f'<p><picture><source type="image/webp" srcset="{stem1}-480w.webp 480w, {stem1}-960w.webp 960w, '
+        f'{stem1}-1600w.webp 1600w" sizes="(max-width: 42.5rem) calc(100vw - 2.5rem), 40rem">'
+        f'<img src="{stem1}-1600w.jpg" srcset="{stem1}-480w.jpg 480w, {stem1}-960w.jpg 960w, '
+        f'{stem1}-1600w.jpg 1600w" '
+        'sizes="(max-width: 42.5rem) calc(100vw - 2.5rem), 40rem" width="1600" height="800" '
+        'alt="The lead &quot;photo&quot;" decoding="async"></picture></p>\n'
+        "<p>Text.</p>\n"
+        f'<p><picture><source type="image/webp" srcset="{stem2}-480w.webp 480w, {stem2}-600w.webp 600w" '
+        'sizes="(max-width: 42.5rem) calc(100vw - 2.5rem), 40rem">'
+        f'<img src="{second}" srcset="{stem2}-480w.png 480w, {second} 600w" '
+        'sizes="(max-width: 42.5rem) calc(100vw - 2.5rem), 40rem" width="600" height="300" alt="A chart" '
+        'loading="lazy" decoding="async"></picture></p>\n'
+        '<p><img src="https://example.org/x.png" alt="Elsewhere"></p>\n'
+    )
+    # Every address the page offers is a file that was stored.
+    for url in re.findall(r"(/media/[^\s\"]+)", post.body_html):
+        assert (media_root / url.removeprefix("/media/")).is_file(), url
+
+
+def test_alt_text_cannot_break_out_of_the_rewritten_image(db):
+    url = "/media/uploads/2026/01/" + "a" * 32 + "_800x600.png"
+    post = make_post(body=f'![x" onerror="alert(1)"><script>alert(2)</script>]({url})')
+
+    assert "<script" not in post.body_html
+    assert (
+        'alt="x&quot; onerror=&quot;alert(1)&quot;&gt;&lt;script&gt;alert(2)&lt;/script&gt;"'
+        in post.body_html
+    )
+    assert " onerror=" not in post.body_html.replace("&quot; onerror=&quot;", "")

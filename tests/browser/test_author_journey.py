@@ -149,7 +149,8 @@ def test_author_writes_previews_uploads_and_publishes_a_post(new_page, artifacts
     post = Post.objects.get(slug="charts-will-beat-prose-by-2027")
     assert post.is_published
     assert sorted(post.tags.names()) == ["Charts", "forecasting"]
-    assert f'<img src="{image_url}" alt="A bar chart of forecasts">' in post.body_html
+    described = rf'<img src="{image_url}" srcset="[^"]+" [^>]*alt="A bar chart of forecasts"'
+    assert re.search(described, post.body_html)
     assert post.author.username == "ada"
 
     # A reader who had the home page open reloads it: the new post leads.
@@ -165,8 +166,10 @@ def test_author_writes_previews_uploads_and_publishes_a_post(new_page, artifacts
     reader.reload()
     body_image = reader.locator(f".post-body img[src='{image_url}']")
     body_image.wait_for()
+    # The browser takes the WebP rendition from the <picture> and loads it.
     reader.wait_for_function(
-        "img => img.complete && img.naturalWidth === 48", arg=body_image.element_handle()
+        "img => img.complete && img.naturalWidth > 0 && img.currentSrc.endsWith('-48w.webp')",
+        arg=body_image.element_handle(),
     )
     assert reader.locator(".post-body h2").inner_text() == "Why the chart matters"
     assert reader.locator(".post-body code.language-python span.k", has_text="def").count() == 1

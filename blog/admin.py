@@ -242,6 +242,7 @@ class TagActionForm(ActionForm):
 class TagDescriptionInline(admin.StackedInline):
     model = TagDescription
     can_delete = False
+    max_num = 1
     verbose_name_plural = "description"
 
 

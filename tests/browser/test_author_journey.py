@@ -3,16 +3,20 @@
 import base64
 import io
 import re
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
 
 from blog.models import Post
-from tests.factories import make_author, make_post
+from counterpoints.models import Counterpoint
+from tests.counterpoints.factories import make_counterpoint
+from tests.factories import make_author, make_post, make_user
 
-from .support import log_in
+from .support import PHONE, horizontal_overflow, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -175,4 +179,118 @@ def test_author_writes_previews_uploads_and_publishes_a_post(new_page, artifacts
     assert reader.locator(".post-body code.language-python span.k", has_text="def").count() == 1
     assert reader.evaluate("() => window.__previewPwned") is None
     assert watch.dialogs == []
+    assert watch.errors == []
+
+
+def assert_fits(page, artifacts, name):
+    """Screenshot the page and check it is no wider than the screen."""
+    page.screenshot(path=artifacts / f"{name}.png", full_page=True)
+    assert horizontal_overflow(page) == 0, f"{name} scrolls sideways"
+
+
+def test_author_schedules_publishes_a_draft_and_tidies_tags(new_page, artifacts, watch):
+    make_user(superuser=True, username="ed")
+    draft = make_post(title="Half-written take", status=Post.Status.DRAFT, published_at=None)
+    Post.objects.filter(pk=draft.pk).update(created_at=timezone.now() - timedelta(days=2))
+    make_post(title="On learning machines", tags=["ml"])
+    make_post(title="Both spellings", tags=["ml", "machine-learning"])
+    make_post(title="Fabs and export rules", tags=["chips"])
+    reader = new_page()
+    page = new_page()
+    log_in(page, "ed")
+
+    # Schedule a post a few seconds ahead: the list says Scheduled, readers get a 404.
+    goes_live = timezone.localtime(timezone.now() + timedelta(seconds=6)).replace(microsecond=0)
+    page.goto("/admin/blog/post/add/")
+    page.get_by_label("Title:").fill("Scheduled call")
+    page.locator("#id_body").fill("Out on time.")
+    page.get_by_label("Status:").select_option("published")
+    page.locator("#id_published_at_0").fill(f"{goes_live:%Y-%m-%d}")
+    page.locator("#id_published_at_1").fill(f"{goes_live:%H:%M:%S}")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.locator(".messagelist .success").wait_for()
+    row = page.locator("#result_list tr", has_text="Scheduled call")
+    expect(row.locator("td.field-state")).to_have_text("Scheduled")
+    assert reader.goto("/posts/scheduled-call/").status == 404
+    page.goto("/admin/blog/post/?state=scheduled")
+    expect(page.locator("#result_list tbody tr")).to_have_count(1)
+    assert_fits(page, artifacts, "post-list-1280")
+
+    # Publish the draft with no date: it is dated now, not when it was written.
+    page.goto(f"/admin/blog/post/{draft.pk}/change/")
+    expect(page.locator(".field-publication_state")).to_contain_text("Draft")
+    before = timezone.now()
+    page.get_by_label("Status:").select_option("published")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.locator(".messagelist .success").wait_for()
+    draft.refresh_from_db()
+    assert draft.state == Post.State.PUBLISHED
+    assert draft.published_at >= before - timedelta(seconds=1)
+    expect(
+        page.locator("#result_list tr", has_text="Half-written take").locator("td.field-state")
+    ).to_have_text("Published")
+
+    # Rename a tag: its old address answers with a 301 to the new one.
+    page.goto("/admin/taggit/tag/")
+    page.get_by_role("link", name="chips", exact=True).click()
+    page.get_by_label("Name:").fill("semiconductors")
+    page.get_by_label("Slug:").fill("semiconductors")
+    page.locator("#id_description-0-text").fill("Fabs, chips and export rules.")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.locator(".messagelist .success").wait_for()
+    moved = reader.request.get("/tags/chips/", max_redirects=0)
+    assert (moved.status, moved.headers["location"]) == (301, "/tags/semiconductors/")
+    reader.goto("/tags/chips/")
+    assert reader.url.endswith("/tags/semiconductors/")
+    expect(reader.locator(".tag-description")).to_have_text("Fabs, chips and export rules.")
+
+    # Merge two spellings: the posts move, the merged tag's address redirects.
+    page.goto("/admin/taggit/tag/")
+    for name in ("ml", "machine-learning"):
+        page.locator("#result_list tr", has=page.get_by_role("link", name=name, exact=True)).locator(
+            "input.action-select"
+        ).check()
+    page.locator("select[name=action]").select_option("merge_selected")
+    page.locator("select[name=into]").select_option(label="machine-learning")
+    page.locator("button[name=index]").click()
+    expect(page.locator(".messagelist .success")).to_contain_text("Merged ml into machine-learning: 2 posts")
+    reader.goto("/tags/ml/")
+    assert reader.url.endswith("/tags/machine-learning/")
+    expect(reader.locator(".post-card")).to_have_count(2)
+
+    # The scheduled post goes live on time, for readers too.
+    wait = (goes_live - timezone.localtime()).total_seconds() + 1
+    if wait > 0:
+        reader.wait_for_timeout(wait * 1000)
+    assert reader.goto("/posts/scheduled-call/").status == 200
+    page.goto("/admin/blog/post/")
+    row = page.locator("#result_list tr", has_text="Scheduled call")
+    expect(row.locator("td.field-state")).to_have_text("Published")
+    assert watch.errors == []
+    assert watch.csp_violations == []
+
+
+def test_post_list_editor_and_moderation_queue_fit_a_phone(new_page, artifacts, watch):
+    make_user(superuser=True, username="ed")
+    for n in range(5):
+        post = make_post(
+            title=f"A long title for a prediction about markets, number {n}",
+            tags=["markets", "forecasting"],
+        )
+        make_counterpoint(
+            post,
+            status=Counterpoint.Status.PENDING,
+            body="A long-winded objection that goes on and on about interest rates " * 3,
+        )
+    page = new_page(viewport=PHONE)
+    log_in(page, "ed")
+
+    for url, name in [
+        ("/admin/blog/post/", "post-list-390"),
+        ("/admin/blog/post/add/", "post-editor-390"),
+        ("/admin/counterpoints/counterpoint/", "moderation-queue-390"),
+        ("/admin/taggit/tag/", "tag-list-390"),
+    ]:
+        page.goto(url)
+        assert_fits(page, artifacts, name)
     assert watch.errors == []

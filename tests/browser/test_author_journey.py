@@ -7,10 +7,12 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
 
+from blog.images import process_image, save_image
 from blog.models import Post
 from counterpoints.models import Counterpoint
 from tests.counterpoints.factories import make_counterpoint
@@ -293,4 +295,35 @@ def test_post_list_editor_and_moderation_queue_fit_a_phone(new_page, artifacts, 
     ]:
         page.goto(url)
         assert_fits(page, artifacts, name)
+    assert watch.errors == []
+
+
+def test_phone_gets_the_small_rendition_and_images_do_not_shift_the_page(new_page, artifacts, watch):
+    photo = io.BytesIO()
+    Image.new("RGB", (2400, 1200), (30, 90, 160)).save(photo, "JPEG")
+    clean = process_image(SimpleUploadedFile("photo.jpg", photo.getvalue(), content_type="image/jpeg"))
+    url = save_image(clean)
+    text = "A paragraph of argument that pushes the picture down the page. " * 12
+    post = make_post(slug="with-a-photo", body=f"{text}\n\n![A blue field]({url})\n\n{text}")
+    page = new_page(viewport=PHONE)
+    serve_media(page.context)
+    page.add_init_script(
+        "window.__shift = 0; new PerformanceObserver(list => {"
+        " for (const e of list.getEntries()) if (!e.hadRecentInput) window.__shift += e.value;"
+        " }).observe({type: 'layout-shift', buffered: true});"
+    )
+
+    page.goto(post.get_absolute_url())
+    image = page.locator(".post-body img")
+    image.scroll_into_view_if_needed()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+
+    assert image.evaluate("img => img.currentSrc").endswith("-480w.webp")
+    assert image.get_attribute("loading") is None  # the first image of the post
+    assert (image.get_attribute("width"), image.get_attribute("height")) == ("1600", "800")
+    box = image.bounding_box()
+    assert box["width"] <= PHONE["width"]
+    assert abs(box["height"] - box["width"] / 2) < 2
+    assert page.evaluate("() => window.__shift") == 0
+    assert_fits(page, artifacts, "post-with-photo-390")
     assert watch.errors == []

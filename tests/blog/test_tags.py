@@ -143,3 +143,15 @@ def test_tag_changelist_query_count_does_not_grow(admin_client, django_assert_ma
 
     assert response.status_code == 200
     assert re.search(r'<td class="field-post_count">30</td>', response.content.decode())
+
+
+@pytest.mark.postgres
+def test_search_finds_merged_posts_under_the_tag_they_moved_to(admin_client, client):
+    make_post(title="Transformers, briefly", body="Attention is all.", tags=["ml"])
+    make_post(title="Unrelated", body="Markets.", tags=["markets"])
+    make_post(title="Keeper", body="Learning.", tags=["deeplearningish"])
+
+    merge(admin_client, Tag.objects.filter(slug="ml"), into=Tag.objects.get(slug="deeplearningish"))
+
+    page = client.get(reverse("blog:search"), {"q": "deeplearningish"}).content.decode()
+    assert "Transformers, briefly" in page

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from .images import ReencodedImage, process_image
+from .images import ReencodedImage, named_with_size, process_image
 
 
 class ImageUploadForm(forms.Form):
@@ -26,4 +26,5 @@ class CoverImageField(forms.ImageField):
         if value is None or value is False or value is initial or getattr(value, "_committed", False):
             return value
         clean = process_image(value)
-        return ReencodedImage(clean.name, clean.content, content_type=clean.format.content_type)
+        # Post.save() stores the renditions once the file itself is stored.
+        return ReencodedImage(named_with_size(clean), clean.content, content_type=clean.format.content_type)

@@ -326,19 +326,31 @@ def save_image(clean, *, folder=None):
     would cost a decode of every frame) under ``<uuid>.<ext>``.
     """
     folder = (folder or settings.MARKDOWNX_MEDIA_PATH).strip("/")
-    directory = f"{folder}/{datetime.date.today():%Y/%m}"
+    path = f"{folder}/{datetime.date.today():%Y/%m}/{named_with_size(clean)}"
+    saved = default_storage.save(path, io.BytesIO(clean.content))
+    save_renditions(saved, clean.content)
+    return default_storage.url(saved)
+
+
+def named_with_size(clean):
+    """The name to store a CleanImage under: ``<uuid>_<w>x<h>.<ext>`` for a still image."""
     with Image.open(io.BytesIO(clean.content)) as image:
         if getattr(image, "is_animated", False):
-            saved = default_storage.save(f"{directory}/{clean.name}", io.BytesIO(clean.content))
-            return default_storage.url(saved)
+            return clean.name
+        return f"{PurePath(clean.name).stem}_{image.width}x{image.height}.{clean.format.extension}"
+
+
+def save_renditions(path, content):
+    """Store the renditions of the still image stored at ``path`` (a name from named_with_size)."""
+    stored = PurePath(path)
+    if not _SIZED_STEM.fullmatch(stored.stem):
+        return
+    fmt = next(fmt for fmt in FORMATS.values() if fmt.extension == stored.suffix.lstrip("."))
+    with Image.open(io.BytesIO(content)) as image:
         image.load()
-        stem = f"{PurePath(clean.name).stem}_{image.width}x{image.height}"
-        for width, fmt, content in _renditions(image, clean.format):
-            default_storage.save(
-                f"{directory}/{rendition_name(stem, width, fmt.extension)}", io.BytesIO(content)
-            )
-    saved = default_storage.save(f"{directory}/{stem}.{clean.format.extension}", io.BytesIO(clean.content))
-    return default_storage.url(saved)
+        for width, out_format, data in _renditions(image, fmt):
+            name = rendition_name(stored.stem, width, out_format.extension)
+            default_storage.save(str(stored.with_name(name)), io.BytesIO(data))
 
 
 def rendition_widths(width):
@@ -370,6 +382,7 @@ def _renditions(image, fmt):
 
 # Images in a post's body, after rendering.
 
+_SIZED_STEM = re.compile(r"[0-9a-f]{32}_\d+x\d+")
 _UPLOADED = re.compile(
     r"(?P<prefix>.*/)(?P<stem>[0-9a-f]{32}_(?P<width>\d+)x(?P<height>\d+))\.(?P<ext>jpg|png|gif|webp)"
 )
@@ -463,3 +476,37 @@ def images_missing_alt(body_html):
         if attributes.get("alt", "").strip().lower() in ("", IMAGE_PLACEHOLDER):
             missing.append(html.unescape(attributes.get("src", "")))
     return missing
+
+
+def card_image(image_field, alt):
+    """
+    A small ``<img>`` for a list card: the narrowest rendition of an image
+    stored by save_image (or the file itself), with its size; empty without one.
+    """
+    if not image_field:
+        return ""
+    url = image_field.url
+    found = _UPLOADED.fullmatch(url)
+    if found is None:
+        return format_html('<img class="card-image" src="{}" alt="{}" loading="lazy">', url, alt)
+    width = rendition_widths(int(found["width"]))[0]
+    height = max(1, round(int(found["height"]) * width / int(found["width"])))
+    src = (
+        url
+        if width == int(found["width"]) and found["ext"] == "webp"
+        else (f"{found['prefix']}{rendition_name(found['stem'], width, 'webp')}")
+    )
+    return format_html(
+        '<img class="card-image" src="{}" width="{}" height="{}" alt="{}" loading="lazy" decoding="async">',
+        src,
+        width,
+        height,
+        alt,
+    )
+
+
+def picture(image_field, alt):
+    """The full ``<picture>`` for an image stored by save_image (a cover), as in a post's body."""
+    if not image_field:
+        return ""
+    return mark_safe(responsive_images(format_html('<img src="{}" alt="{}">', image_field.url, alt)))  # noqa: S308

@@ -14,7 +14,7 @@ from markdownx.models import MarkdownxField
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
-from .images import responsive_images, validate_image_upload
+from .images import ReencodedImage, responsive_images, save_renditions, validate_image_upload
 from .markup import plain_text, render_post_markdown
 
 EXCERPT_WORDS = 40
@@ -217,10 +217,23 @@ class Post(models.Model):
         self.render()
         if self.stamp_publication() and kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "published_at"}
+        new_cover = self._new_cover_bytes()
         super().save(*args, **kwargs)
+        if new_cover is not None:
+            save_renditions(self.cover_image.name, new_cover)
 
     def get_absolute_url(self):
         return reverse("blog:post-detail", kwargs={"slug": self.slug})
+
+    def _new_cover_bytes(self):
+        """The bytes of a cover image the admin just checked and re-encoded (see CoverImageField)."""
+        cover = self.cover_image
+        if not cover or cover._committed or not isinstance(cover.file, ReencodedImage):
+            return None
+        cover.file.seek(0)
+        content = cover.file.read()
+        cover.file.seek(0)
+        return content
 
     def stamp_publication(self):
         """

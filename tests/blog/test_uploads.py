@@ -15,6 +15,7 @@ import time
 import warnings
 import zlib
 from html.parser import HTMLParser
+from pathlib import PurePath
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -460,7 +461,7 @@ def test_cover_image_field_replaces_the_upload_with_clean_bytes_under_a_new_name
     cleaned = CoverImageField().clean(original)
 
     assert isinstance(cleaned, ReencodedImage)
-    assert re.fullmatch(r"[0-9a-f]{32}\.jpg", cleaned.name)
+    assert re.fullmatch(r"[0-9a-f]{32}_\d+x\d+\.jpg", cleaned.name)
     assert b"Author Real Name" not in cleaned.read()
 
 
@@ -591,3 +592,51 @@ def test_alt_text_cannot_break_out_of_the_rewritten_image(db):
         in post.body_html
     )
     assert " onerror=" not in post.body_html.replace("&quot; onerror=&quot;", "")
+
+
+def cover_upload(size=(1200, 600)):
+    return SimpleUploadedFile("cover.jpg", image_bytes("JPEG", size=size), content_type="image/jpeg")
+
+
+def test_cover_image_from_the_admin_is_stored_with_renditions(admin_client, media_root):
+    from tests.blog.test_admin import post_form
+
+    response = admin_client.post(
+        reverse("admin:blog_post_add"),
+        post_form(admin_client, cover_image=cover_upload(), cover_alt="A skyline at dusk"),
+    )
+
+    assert response.status_code == 302
+    post = Post.objects.get()
+    stem = PurePath(post.cover_image.name).stem
+    assert re.fullmatch(r"[0-9a-f]{32}_1200x600", stem)
+    assert sorted(path.name for path in (media_root / "covers").iterdir()) == sorted(
+        [
+            *(f"{stem}{suffix}" for suffix in (".jpg", "-480w.jpg", "-480w.webp", "-960w.jpg", "-960w.webp")),
+            f"{stem}-1200w.webp",
+        ]
+    )
+
+
+def test_cover_is_a_picture_on_its_post_and_a_small_rendition_on_list_cards(admin_client, client, media_root):
+    from tests.blog.test_admin import post_form
+
+    admin_client.post(
+        reverse("admin:blog_post_add"),
+        post_form(admin_client, cover_image=cover_upload(), cover_alt="A skyline at dusk"),
+    )
+    post = Post.objects.get()
+    stem = post.cover_image.url.removesuffix(".jpg")
+
+    page = client.get(post.get_absolute_url()).content.decode()
+    assert re.search(
+        rf'<figure class="cover"><picture><source type="image/webp" srcset="{stem}-480w\.webp 480w, '
+        rf'{stem}-960w\.webp 960w, {stem}-1200w\.webp 1200w" [^>]+><img src="{stem}\.jpg" [^>]*'
+        r'width="1200" height="600" alt="A skyline at dusk" decoding="async"></picture></figure>',
+        page,
+    )
+    listing = client.get(reverse("blog:post-list")).content.decode()
+    assert (
+        f'<img class="card-image" src="{stem}-480w.webp" width="480" height="240" alt="A skyline at dusk" '
+        'loading="lazy" decoding="async">'
+    ) in listing

@@ -1,15 +1,26 @@
 from django import forms
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
 from django.db import models
+from django.db.models import Count
+from django.template.defaultfilters import pluralize
+from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import formats, timezone
 from markdownx.admin import MarkdownxModelAdmin
+from taggit.models import Tag
 
 from claims.admin import ClaimInline
 from counterpoints import services as counterpoint_services
 from counterpoints.admin import CounterpointInline
 from counterpoints.models import Counterpoint, can_respond_as_author
 
-from .models import Hindsight, Page, Post, Series, SeriesPart
-from .uploads import CoverImageField
+from .forms import CoverImageField
+from .images import images_missing_alt
+from .models import Hindsight, Page, Post, Series, SeriesPart, TagDescription
+from .services import merge_tags, remember_tag_move
 
 
 class HindsightForm(forms.ModelForm):
@@ -90,42 +101,118 @@ class DueForVerdictFilter(admin.SimpleListFilter):
         return queryset
 
 
+class StateFilter(admin.SimpleListFilter):
+    """Draft / Scheduled / Published: the status alone calls a scheduled post "published"."""
+
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return Post.State.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Post.State.values:
+            return queryset.in_state(self.value())
+        return queryset
+
+
 @admin.register(Post)
 class PostAdmin(MarkdownxModelAdmin):
-    list_display = ["title", "status", "published_at", "current_verdict", "check_back_by", "tag_list"]
-    list_filter = [DueForVerdictFilter, "status", "published_at", "tags"]
+    list_display = [
+        "title",
+        "state",
+        "published_at",
+        "author",
+        "current_verdict",
+        "check_back_by",
+        "tag_list",
+    ]
+    list_filter = [StateFilter, DueForVerdictFilter, "published_at", "tags"]
+    list_select_related = ["author"]
     search_fields = ["title", "dek", "body"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_at"
-    readonly_fields = ["word_count", "reading_minutes", "created_at", "updated_at"]
+    derived_fields = ["word_count", "reading_minutes", "created_at", "updated_at"]
+    readonly_fields = ["publication_state", *derived_fields]
     autocomplete_fields = ["author"]
+    actions = ["publish_now"]
     # Cover images are checked from their bytes, re-encoded (no EXIF) and renamed.
     formfield_overrides = {
         **MarkdownxModelAdmin.formfield_overrides,
         models.ImageField: {"form_class": CoverImageField},
     }
     inlines = [HindsightInline, ClaimInline, CounterpointInline]
+    # In the order an author works: write, tag, publish; verdicts follow as
+    # an inline; what is rarely touched is folded away.
     fieldsets = [
-        (None, {"fields": ["title", "slug", "dek", "body", "tags"]}),
+        (None, {"fields": ["title", "dek", "body", "tags"]}),
         (
             "Publishing",
-            {"fields": ["status", "published_at", "author", "check_back_by", "counterpoints_open"]},
+            {"fields": ["publication_state", "status", "published_at", "author", "check_back_by"]},
         ),
         ("Cover image", {"fields": ["cover_image", "cover_alt"], "classes": ["collapse"]}),
-        ("Derived", {"fields": readonly_fields, "classes": ["collapse"]}),
+        ("Address and counterpoints", {"fields": ["slug", "counterpoints_open"], "classes": ["collapse"]}),
+        ("Derived", {"fields": derived_fields, "classes": ["collapse"]}),
     ]
+
+    class Media:
+        css = {"all": ["editor/post-editor.css"]}
+        js = ["editor/post-editor.js"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("tags")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "body":
+            field.help_text = render_to_string("admin/blog/post/markdown_help.html")
+            field.widget.attrs |= {
+                "data-site-css": static("css/site.css"),
+                "data-words-per-minute": settings.WORDS_PER_MINUTE,
+            }
+        elif db_field.name == "tags":
+            field.widget.attrs["data-suggest-url"] = reverse("editor-tag-suggestions")
+        return field
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        undescribed = images_missing_alt(obj.body_html)
+        if undescribed:
+            self.message_user(
+                request,
+                f"{len(undescribed)} image{pluralize(len(undescribed))} in the body "
+                f"{pluralize(len(undescribed), 'has,have')} no description (alt text) yet: "
+                f"{', '.join(undescribed)}. Readers who cannot see it get nothing.",
+                messages.WARNING,
+            )
+
+    def get_changeform_initial_data(self, request):
+        return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
 
     @admin.display(description="tags")
     def tag_list(self, post):
         return ", ".join(tag.name for tag in post.tags.all())
 
-    def save_model(self, request, obj, form, change):
-        if obj.author_id is None:
-            obj.author = request.user
-        super().save_model(request, obj, form, change)
+    @admin.display(description="state", ordering="status")
+    def state(self, post):
+        return post.state.label
+
+    @admin.display(description="state")
+    def publication_state(self, post):
+        if post is None or post.pk is None:
+            return "Draft (not saved yet). Leave the date empty to stamp it when you publish."
+        if post.state == Post.State.SCHEDULED:
+            return f"Scheduled: goes live {formats.localize(timezone.localtime(post.published_at))}."
+        if post.state == Post.State.PUBLISHED:
+            return f"Published {formats.localize(timezone.localtime(post.published_at))}."
+        return "Draft: readers cannot see it."
+
+    @admin.action(description="Publish selected posts now", permissions=["change"])
+    def publish_now(self, request, queryset):
+        posts = list(queryset.exclude(pk__in=queryset.in_state(Post.State.PUBLISHED).values("pk")))
+        for post in posts:
+            post.publish()
+        self.message_user(request, f"Published {len(posts)} post{pluralize(len(posts))}.", messages.SUCCESS)
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
@@ -195,3 +282,70 @@ class SeriesAdmin(admin.ModelAdmin):
     @admin.display(description="parts", ordering="part_count")
     def part_count(self, series):
         return series.part_count
+
+
+class TagActionForm(ActionForm):
+    """The changelist's action bar, with the tag a merge keeps."""
+
+    into = forms.ModelChoiceField(
+        Tag.objects.order_by("name"), required=False, label="into", empty_label="(the tag to keep)"
+    )
+
+
+class TagDescriptionInline(admin.StackedInline):
+    model = TagDescription
+    can_delete = False
+    max_num = 1
+    verbose_name_plural = "description"
+
+
+# taggit's TagAdmin offers a merge that only rewrites taggit's own
+# TaggedItem table; posts are tagged through blog.TaggedPost, so it said
+# "Tags have been merged" and changed nothing (issue 14).
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    """Tags: rename (the old address keeps answering with a 301), describe, merge."""
+
+    list_display = ["name", "slug", "post_count"]
+    ordering = ["name"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [TagDescriptionInline]
+    action_form = TagActionForm
+    actions = ["merge_selected"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(post_count=Count("blog_taggedpost_items"))
+
+    @admin.display(description="posts", ordering="post_count")
+    def post_count(self, tag):
+        return tag.post_count
+
+    def save_model(self, request, obj, form, change):
+        old_slug = form.initial.get("slug") if change else None
+        super().save_model(request, obj, form, change)
+        if old_slug:
+            remember_tag_move(old_slug, obj.slug)
+
+    @admin.action(
+        description="Merge selected tags into the tag chosen beside the action", permissions=["change"]
+    )
+    def merge_selected(self, request, queryset):
+        into = TagActionForm(request.POST).fields["into"].clean(request.POST.get("into"))
+        if into is None:
+            self.message_user(
+                request, "Choose the tag to keep beside the action, then merge.", messages.ERROR
+            )
+            return
+        merged = [tag for tag in queryset if tag.pk != into.pk]
+        moved = merge_tags(tags=merged, into=into)
+        names = ", ".join(tag.name for tag in merged) or "nothing"
+        self.message_user(
+            request,
+            f"Merged {names} into {into.name}: {moved} post{pluralize(moved)} moved; "
+            "the old addresses redirect.",
+            messages.SUCCESS,
+        )

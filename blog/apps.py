@@ -28,7 +28,16 @@ class BlogConfig(AppConfig):
         from core.caching import watch_schedule
         from core.freshness import on_refresh, refresh_after_commit
 
-        from .models import Hindsight, Page, Post, Series, SeriesPart, TaggedPost, refresh_current_verdicts
+        from .models import (
+            Hindsight,
+            Page,
+            Post,
+            Series,
+            SeriesPart,
+            TagDescription,
+            TaggedPost,
+            refresh_current_verdicts,
+        )
 
         watch_schedule(next_scheduled_publication)
         on_refresh(refresh_search_documents)
@@ -66,7 +75,7 @@ class BlogConfig(AppConfig):
             if not raw:
                 refresh_after_commit(using=kwargs.get("using"))
 
-        for model in (Page, Series, SeriesPart):
+        for model in (Page, Series, SeriesPart, TagDescription):
             name = model.__name__
             post_save.connect(page_changed, sender=model, weak=False, dispatch_uid=f"fresh-{name}-save")
             post_delete.connect(page_changed, sender=model, weak=False, dispatch_uid=f"fresh-{name}-del")

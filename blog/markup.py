@@ -11,10 +11,16 @@ tags, attributes and URL schemes, whatever the parser let through.
 
 import functools
 import html
+import re
 from urllib.parse import urljoin
 
 import nh3
 from markdown_it import MarkdownIt
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
+from pygments.token import STANDARD_TYPES
+from pygments.util import ClassNotFound
 
 from claims.markup import ALLOWED_CLASSES as CLAIM_CLASSES
 from claims.markup import claims_plugin
@@ -35,6 +41,15 @@ POST_ATTRIBUTES = {
     "div": {"id"},  # a claim's anchor; raw HTML is off, so only the claims plugin writes one
     "img": {"src", "alt", "title"},
     "ol": {"start"},
+    # Code fences: the fence's language (see highlight_fence).
+    "pre": {"class"},
+    "code": {"class"},
+}
+# Classes posts may carry: the claims plugin's, and Pygments' token classes
+# on the spans of a highlighted code fence.
+POST_CLASSES = {
+    **CLAIM_CLASSES,
+    "span": CLAIM_CLASSES.get("span", set()) | {name for name in STANDARD_TYPES.values() if name},
 }
 
 # Readers get a smaller language: no images, no headings, no tables.
@@ -42,6 +57,29 @@ COUNTERPOINT_TAGS = {
     "p", "br", "a", "em", "strong", "del", "code", "pre", "blockquote", "ul", "ol", "li",
 }  # fmt: skip
 COUNTERPOINT_ATTRIBUTES = {"a": {"href"}, "ol": {"start"}}
+
+
+def highlight_fence(renderer, tokens, idx, options, env):
+    """
+    A fenced code block, highlighted by Pygments with CSS classes (never
+    inline styles, which the CSP refuses) and its language kept as
+    ``class="language-…"``. Unknown languages come out escaped, unhighlighted.
+    Only posts are highlighted: readers' fences stay plain code, and cost no
+    lexing.
+    """
+    token = tokens[idx]
+    language = re.sub(r"[^\w+#.-]", "", (token.info.split() or [""])[0])[:40]
+    try:
+        lexer = get_lexer_by_name(language) if language else None
+    except ClassNotFound:
+        lexer = None
+    code = highlight(token.content, lexer, _FORMATTER) if lexer else html.escape(token.content)
+    code_class = f' class="language-{language}"' if language else ""
+    return f'<pre class="highlight"><code{code_class}>{code}</code></pre>\n'
+
+
+_FORMATTER = HtmlFormatter(nowrap=True)
+post_parser.add_render_rule("fence", highlight_fence)
 
 
 def render_markdown(
@@ -67,7 +105,7 @@ def render_post_markdown(text, *, claims=None):
     ``claims``: the post's stored claims in text order, as claims.services
     passes them, so each claim shows its id and verdict.
     """
-    return render_markdown(text, parser=post_parser, env={"claims": claims or []}, classes=CLAIM_CLASSES)
+    return render_markdown(text, parser=post_parser, env={"claims": claims or []}, classes=POST_CLASSES)
 
 
 @functools.lru_cache(maxsize=16)
@@ -91,23 +129,26 @@ def plain_text(text):
     return " ".join(html.unescape(text_only).split())
 
 
-def absolute_urls(stored_html, base_url):
+_URL_ATTRIBUTE = re.compile(r'\b(src|href|srcset)="([^"]*)"')
+
+
+def absolute_urls(html, base):
     """
-    Stored HTML with every link and image made absolute against ``base_url``.
+    ``html`` with every ``src``, ``href`` and ``srcset`` address made absolute against ``base``.
 
-    Feed readers show an entry away from the site, where ``/tags/…``,
-    ``#section`` and ``/media/…`` lead nowhere (issue 15). The HTML is
-    already sanitised; this pass keeps the same tags and only rewrites URLs.
+    A feed reader has no page to resolve ``/media/…`` or ``#note`` against,
+    so a relative address in a feed is a broken image or link (issue 14).
+    The HTML is our sanitised output, which always quotes attributes with
+    double quotes.
     """
 
-    def rewrite(tag, attribute, value):
-        return urljoin(base_url, value) if attribute in ("href", "src") else value
+    def absolute(match):
+        name, value = match[1], match[2]
+        if name == "srcset":
+            candidates = (candidate.strip().split(" ", 1) for candidate in value.split(","))
+            value = ", ".join(" ".join([urljoin(base, url), *rest]) for url, *rest in candidates)
+        else:
+            value = urljoin(base, value)
+        return f'{name}="{value}"'
 
-    return nh3.clean(
-        stored_html,
-        tags=POST_TAGS | COUNTERPOINT_TAGS,
-        attributes={"*": set(), **POST_ATTRIBUTES, "a": {"href", "title", "rel"}},
-        url_schemes=URL_SCHEMES,
-        link_rel=None,
-        attribute_filter=rewrite,
-    )
+    return _URL_ATTRIBUTE.sub(absolute, html)

@@ -16,8 +16,8 @@ from taggit.models import Tag, TaggedItemBase
 
 from claims.markup import parse_claims, strip_claim_fences
 
+from .images import ReencodedImage, responsive_images, save_renditions, validate_image_upload
 from .markup import plain_text, post_parser, render_post_markdown
-from .uploads import validate_image_upload
 
 EXCERPT_WORDS = 40
 
@@ -47,6 +47,14 @@ class PostQuerySet(models.QuerySet):
     def published(self):
         """The one definition of what readers may see."""
         return self.filter(published_condition())
+
+    def in_state(self, state):
+        """Posts in one ``Post.State``: draft, scheduled or published."""
+        if state == Post.State.DRAFT:
+            return self.filter(status=Post.Status.DRAFT)
+        if state == Post.State.SCHEDULED:
+            return self.filter(status=Post.Status.PUBLISHED, published_at__gt=timezone.now())
+        return self.published()
 
     def visible_to(self, user):
         """Staff preview drafts and scheduled posts; everyone else sees published ones."""
@@ -117,9 +125,26 @@ class TaggedPost(TaggedItemBase):
         ]
 
 
+class TagDescription(models.Model):
+    """A few words about a tag, shown on its page (taggit's Tag has no room for them)."""
+
+    tag = models.OneToOneField(Tag, on_delete=models.CASCADE, primary_key=True, related_name="description")
+    text = models.TextField("description", blank=True, help_text="Shown under the tag's name on its page.")
+
+    def __str__(self):
+        return self.text
+
+
 class Post(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    class State(models.TextChoices):
+        """What readers get: status and publish date together (see ``state``)."""
+
+        DRAFT = "draft", "Draft"
+        SCHEDULED = "scheduled", "Scheduled"
         PUBLISHED = "published", "Published"
 
     title = models.CharField(max_length=200)
@@ -142,7 +167,9 @@ class Post(models.Model):
     )
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
     published_at = models.DateTimeField(
-        default=timezone.now, help_text="A time in the future schedules the post."
+        null=True,
+        blank=True,
+        help_text="Leave empty to stamp the moment the post is published; a future time schedules it.",
     )
     check_back_by = models.DateField(
         null=True, blank=True, help_text="When this prediction should get a verdict."
@@ -177,6 +204,9 @@ class Post(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(status__in=["draft", "published"]), name="post_status_valid"),
             models.CheckConstraint(
+                condition=Q(status="draft") | Q(published_at__isnull=False), name="post_published_has_date"
+            ),
+            models.CheckConstraint(
                 condition=Q(current_verdict__in=["", *Verdict.values]),
                 name="post_current_verdict_valid",
             ),
@@ -187,29 +217,75 @@ class Post(models.Model):
 
     def save(self, *args, **kwargs):
         self.render()
+        if self.stamp_publication() and kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "published_at"}
+        new_cover = self._new_cover_bytes()
         super().save(*args, **kwargs)
+        if new_cover is not None:
+            save_renditions(self.cover_image.name, new_cover)
 
     def get_absolute_url(self):
         return reverse("blog:post-detail", kwargs={"slug": self.slug})
 
+    def _new_cover_bytes(self):
+        """The bytes of a cover image the admin just checked and re-encoded (see CoverImageField)."""
+        cover = self.cover_image
+        if not cover or cover._committed or not isinstance(cover.file, ReencodedImage):
+            return None
+        cover.file.seek(0)
+        content = cover.file.read()
+        cover.file.seek(0)
+        return content
+
+    def stamp_publication(self):
+        """
+        Publishing without a date means "now", as WordPress does: a draft
+        written last week goes out dated today (issue 14). Called from
+        clean() too, so a form's constraint check sees the date.
+        """
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+            return True
+        return False
+
     def render(self):
         """Derive everything that comes from the body; called on every save."""
-        self.body_html = render_post_markdown(self.body)
+        self.body_html = responsive_images(render_post_markdown(self.body))
         words = plain_text(self.body).split()
         self.excerpt = " ".join(words[:EXCERPT_WORDS]) + (" …" if len(words) > EXCERPT_WORDS else "")
         self.word_count = count_words(self.body)
         self.reading_minutes = reading_minutes(self.word_count)
 
     def clean(self):
+        self.stamp_publication()
         if self.cover_image and not self.cover_alt:
             raise ValidationError({"cover_alt": "Describe the cover image for readers who cannot see it."})
         _claims, claim_errors = parse_claims(post_parser, self.body)
         if claim_errors:
             raise ValidationError({"body": [f"Claim syntax: {error}" for error in claim_errors]})
 
+    def publish(self):
+        """
+        Publish now: a draft without a date, or a scheduled post, goes live at
+        this moment; a past date the author typed is kept.
+        """
+        if self.published_at is None or self.published_at > timezone.now():
+            self.published_at = timezone.now()
+        self.status = self.Status.PUBLISHED
+        self.save(update_fields=["status", "published_at", "updated_at"])
+
+    @property
+    def state(self):
+        """Draft, Scheduled (published with a date still to come) or Published."""
+        if self.status == self.Status.DRAFT:
+            return self.State.DRAFT
+        if self.published_at is not None and self.published_at > timezone.now():
+            return self.State.SCHEDULED
+        return self.State.PUBLISHED
+
     @property
     def is_published(self):
-        return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+        return self.state == self.State.PUBLISHED
 
 
 def refresh_current_verdicts(posts):

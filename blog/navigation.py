@@ -20,8 +20,13 @@ RELATED_POSTS = 3
 
 
 def older_and_newer(post):
-    """The published posts just before and just after ``post``: two unevaluated one-row QuerySets."""
+    """
+    The published posts just before and just after ``post``: two unevaluated
+    one-row QuerySets (none for a draft that has no date yet).
+    """
     published = Post.objects.published().only("title", "slug", "published_at")
+    if post.published_at is None:
+        return published.none(), published.none()
     before = Q(published_at__lt=post.published_at) | Q(published_at=post.published_at, pk__lt=post.pk)
     after = Q(published_at__gt=post.published_at) | Q(published_at=post.published_at, pk__gt=post.pk)
     return (

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.functional import SimpleLazyObject
@@ -38,9 +38,17 @@ class PostListView(ListView):
 class TagPostListView(PostListView):
     template_name = "blog/tag_detail.html"
 
-    def get_queryset(self):
+    def get(self, request, *args, **kwargs):
         # A tag that only drafts carry is not public yet: 404, not an empty page.
-        self.tag = get_object_or_404(tags_in_use(), slug=self.kwargs["slug"])
+        tags = tags_in_use().select_related("description")
+        self.tag = tags.filter(slug=kwargs["slug"]).first()
+        if self.tag is None:
+            # /tags/NVIDIA/ finds "nvidia": one address per tag, the others 301.
+            tag = get_object_or_404(tags, slug__iexact=kwargs["slug"])
+            return redirect("blog:tag-detail", slug=tag.slug, permanent=True)
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
         return super().get_queryset().filter(tags=self.tag)
 
     def get_context_data(self, **kwargs):

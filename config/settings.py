@@ -190,10 +190,11 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <noreply
 # Writing: Markdown is rendered once on save, by one pipeline that the
 # editor's live preview uses too, so the preview is what gets published.
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "blog.markup.render_post_markdown"
-# Uploads (blog/uploads.py, staff only): the type comes from the bytes, never
+# Uploads (blog/images.py, authors only): the type comes from the bytes, never
 # from the browser; JPEG, PNG, GIF and WebP within these limits are accepted
-# and re-encoded. The pixel limit (all frames together) bounds decoding memory
-# and time whatever the file size: a decompression bomb is refused unread.
+# and re-encoded. The frame and pixel limits (all frames together) bound
+# decoding memory and time whatever the file size: a decompression bomb or a
+# GIF of 100,000 tiny frames is refused unread.
 MARKDOWNX_MEDIA_PATH = "uploads/"
 MARKDOWNX_UPLOAD_MAX_SIZE = int(os.environ.get("UPLOAD_MAX_SIZE", 5 * 1024 * 1024))
 # Request sizes. Readers (anyone not signed in as staff) send at most a
@@ -203,6 +204,7 @@ MARKDOWNX_UPLOAD_MAX_SIZE = int(os.environ.get("UPLOAD_MAX_SIZE", 5 * 1024 * 102
 READER_MAX_BODY_BYTES = int(os.environ.get("READER_MAX_BODY_BYTES", 128 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024))
 UPLOAD_MAX_PIXELS = int(os.environ.get("UPLOAD_MAX_PIXELS", 40_000_000))
+UPLOAD_MAX_FRAMES = int(os.environ.get("UPLOAD_MAX_FRAMES", 500))
 WORDS_PER_MINUTE = int(os.environ.get("WORDS_PER_MINUTE", "200"))
 POSTS_PER_PAGE = int(os.environ.get("POSTS_PER_PAGE", "10"))
 

@@ -2,33 +2,26 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.core.exceptions import PermissionDenied
 from django.urls import include, path
 
+from blog.admin_views import authors_only, tag_suggestions, upload_image
 from blog.sitemaps import sitemaps
-from blog.uploads import upload_image
 from blog.views import markdown_preview, robots_txt
 from core.caching import cache_for_anonymous
 from core.login import ThrottledAuthenticationForm
 
-
-def staff_only(view):
-    """markdownx's endpoints answer anyone by default; ours answer staff only."""
-
-    def wrapped(request, *args, **kwargs):
-        if not (request.user.is_active and request.user.is_staff):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
+# The admin is the author's desk: it carries the site's name.
+admin.site.site_header = settings.SITE_NAME
+admin.site.site_title = settings.SITE_NAME
+admin.site.index_title = "Writing desk"
 
 admin.site.login_form = ThrottledAuthenticationForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("markdownx/markdownify/", staff_only(markdown_preview), name="markdownx_markdownify"),
-    path("markdownx/upload/", staff_only(upload_image), name="markdownx_upload"),
+    path("markdownx/markdownify/", authors_only(markdown_preview), name="markdownx_markdownify"),
+    path("markdownx/upload/", authors_only(upload_image), name="markdownx_upload"),
+    path("editor/tags/", authors_only(tag_suggestions), name="editor-tag-suggestions"),
     path("sitemap.xml", cache_for_anonymous(sitemap, query=["p"]), {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots-txt"),
     path("", include("counterpoints.urls")),

@@ -6,7 +6,7 @@ when it is larger than READER_MAX_BODY_BYTES (413), and a multipart body
 from them is parsed with an upload handler that stops at the first file
 part: nothing is streamed to a temporary file. Staff (the admin, image
 uploads) keep Django's own limits (DATA_UPLOAD_MAX_MEMORY_SIZE, and the
-checks in blog/uploads.py).
+checks in blog/images.py).
 
 It sits after AuthenticationMiddleware and before any view reads
 request.POST (CsrfViewMiddleware reads it in process_view, after this).

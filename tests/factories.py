@@ -4,6 +4,7 @@ import itertools
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from blog.models import Hindsight, Post, Verdict
@@ -18,6 +19,18 @@ def make_user(*, staff=False, superuser=False, **overrides):
     return get_user_model().objects.create_user(
         password=password, is_staff=staff or superuser, is_superuser=superuser, **fields
     )
+
+
+AUTHOR_PERMISSIONS = ["add_post", "change_post", "view_post", "add_hindsight", "view_hindsight"]
+
+
+def make_author(**overrides):
+    """A staff member who may write posts and add verdicts (and nothing else)."""
+    author = make_user(staff=True, **overrides)
+    author.user_permissions.set(
+        Permission.objects.filter(content_type__app_label="blog", codename__in=AUTHOR_PERMISSIONS)
+    )
+    return author
 
 
 def make_post(*, tags=(), verdict=None, **overrides):

@@ -26,6 +26,7 @@ from blog.markup import (
     COUNTERPOINT_ATTRIBUTES,
     COUNTERPOINT_TAGS,
     POST_ATTRIBUTES,
+    POST_CLASSES,
     POST_TAGS,
     render_counterpoint_markdown,
     render_post_markdown,
@@ -119,13 +120,17 @@ class _Elements(HTMLParser):
     handle_startendtag = handle_starttag
 
 
-def assert_safe(html, *, tags, attributes, extra_attributes=()):
+def assert_safe(html, *, tags, attributes, extra_attributes=(), classes=None):
+    """Only allowed tags and attributes; a class only from ``classes`` (tag -> allowed class names)."""
     assert not re.search(r"<\s*/?\s*(script|style|iframe|object|embed|svg)\b", html, re.IGNORECASE)
     for tag, attrs in _Elements(html).elements:
         assert tag not in FORBIDDEN_ELEMENTS, html
         assert tag in tags, html
         for name, value in attrs:
             assert not name.startswith("on"), html
+            if name == "class" and classes and tag in classes:
+                assert set(value.split()) <= classes[tag], html
+                continue
             assert name in attributes.get(tag, set()) | set(extra_attributes), html
             if name in URL_ATTRIBUTES and value:
                 url = IGNORED_IN_URL.sub("", value).lower()
@@ -140,7 +145,7 @@ def assert_safe(html, *, tags, attributes, extra_attributes=()):
 def test_post_markdown_never_raises_and_never_lets_script_through(text):
     html = render_post_markdown(text)
 
-    assert_safe(html, tags=POST_TAGS, attributes=POST_ATTRIBUTES)
+    assert_safe(html, tags=POST_TAGS, attributes=POST_ATTRIBUTES, classes=POST_CLASSES)
 
 
 @settings(max_examples=200)

@@ -1,7 +1,7 @@
 """
 ``import_posts --media-dir``: images a post links to on the old site, taken
 from a local copy of its uploads folder instead, put through the same checks
-and re-encoding as the editor's uploads (blog/uploads.py), stored here, and
+and re-encoding as the editor's uploads (blog/images.py), stored here, and
 the links rewritten. A file is stored under the hash of its bytes, so
 importing again finds it and changes nothing.
 """
@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from blog.uploads import process_image
+from blog.images import process_image
 
 IMAGE = re.compile(r"(!\[[^\]]*\]\()(\S+?)((?:\s+\"[^\"]*\")?\))")
 # Where engines keep uploads: WordPress, Ghost, and plain folders.

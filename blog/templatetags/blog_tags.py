@@ -87,7 +87,7 @@ def claim_review_json_ld(post, hindsight):
         "itemReviewed": {
             "@type": "Claim",
             "author": author,
-            "datePublished": post.published_at.date().isoformat(),
+            "datePublished": post.published_at.date().isoformat() if post.published_at else None,
             "appearance": {"@type": "CreativeWork", "url": url, "headline": post.title},
         },
     }
@@ -115,8 +115,9 @@ def blog_posting_json_ld(post, tags):
         "headline": post.title[:110],
         "description": post.dek or post.excerpt,
         "image": [image],
-        "datePublished": machine_time(post.published_at),
-        "dateModified": machine_time(max(post.updated_at, post.published_at)),
+        # A draft (previewed by staff) has no publication date yet.
+        "datePublished": machine_time(post.published_at or post.updated_at),
+        "dateModified": machine_time(max(post.updated_at, post.published_at or post.updated_at)),
         "author": {"@type": "Person", "name": author_name(post)},
         "publisher": {"@type": "Organization", "name": settings.SITE_NAME, "url": settings.SITE_URL + "/"},
         "wordCount": post.word_count,

@@ -2,27 +2,32 @@
 
 import io
 import re
+from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
 from blog.models import Post, Verdict
-from tests.factories import make_post, make_user
+from tests.factories import make_author, make_post, make_user
 
 pytestmark = pytest.mark.django_db
 
 
 def management_forms(admin_client):
-    """The inline formsets' management fields, as the add page renders them."""
+    """The inline formsets' management fields and the author the add page offers, as it renders them."""
     page = admin_client.get(reverse("admin:blog_post_add")).content.decode()
-    fields = re.findall(r'name="([\w-]+-(?:TOTAL|INITIAL|MIN_NUM|MAX_NUM)_FORMS)"[^>]*value="(\d*)"', page)
-    return dict(fields)
+    fields = dict(
+        re.findall(r'name="([\w-]+-(?:TOTAL|INITIAL|MIN_NUM|MAX_NUM)_FORMS)"[^>]*value="(\d*)"', page)
+    )
+    author = re.search(r'<select name="author"[^>]*>.*?<option value="(\d+)" selected>', page, re.S)
+    return {**fields, "author": author[1] if author else ""}
 
 
 def post_form(admin_client, **overrides):
@@ -70,6 +75,165 @@ def test_author_publishes_a_post_with_tags_and_a_verdict(admin_client, admin_use
     assert post.hindsights.get().verdict == Verdict.STILL_OPEN
     page = client.get(post.get_absolute_url()).content.decode()
     assert "hindsight — <strong>still open</strong>" in page
+
+
+def test_add_form_offers_the_current_user_as_author(client):
+    author = make_author(username="ada", first_name="Ada")
+    client.force_login(author)
+
+    page = client.get(reverse("admin:blog_post_add")).content.decode()
+
+    assert re.search(
+        rf'<select name="author"[^>]*>.*?<option value="{author.pk}" selected>ada</option>', page, re.S
+    )
+
+
+def test_author_cleared_on_purpose_stays_empty(admin_client):
+    admin_client.post(reverse("admin:blog_post_add"), post_form(admin_client, author=""))
+
+    assert Post.objects.get(slug="written-in-the-admin").author is None
+
+
+def change_form(admin_client, post, **overrides):
+    """The change form as the author would send it back, with ``overrides``."""
+    data = post_form(
+        admin_client,
+        title=post.title,
+        slug=post.slug,
+        body=post.body,
+        status=post.status,
+        published_at_0="",
+        published_at_1="",
+        **{"hindsights-TOTAL_FORMS": "0"},
+    )
+    if post.published_at:
+        local = timezone.localtime(post.published_at)
+        data |= {"published_at_0": f"{local:%Y-%m-%d}", "published_at_1": f"{local:%H:%M:%S}"}
+    return data | overrides
+
+
+def test_draft_saved_without_a_date_has_none_until_published(admin_client):
+    data = post_form(admin_client, status=Post.Status.DRAFT, published_at_0="", published_at_1="")
+
+    admin_client.post(reverse("admin:blog_post_add"), data)
+
+    post = Post.objects.get()
+    assert post.state == Post.State.DRAFT
+    assert post.published_at is None
+
+
+def test_publishing_a_draft_without_a_date_stamps_the_moment_of_publication(admin_client):
+    draft = make_post(status=Post.Status.DRAFT, published_at=None)
+    Post.objects.filter(pk=draft.pk).update(created_at=timezone.now() - timedelta(days=3))
+    before = timezone.now()
+
+    response = admin_client.post(
+        reverse("admin:blog_post_change", args=[draft.pk]),
+        change_form(admin_client, draft, status=Post.Status.PUBLISHED),
+    )
+
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.state == Post.State.PUBLISHED
+    assert before <= draft.published_at <= timezone.now()
+
+
+def test_a_past_date_the_author_typed_is_kept_on_publishing(admin_client):
+    draft = make_post(status=Post.Status.DRAFT, published_at=None)
+
+    admin_client.post(
+        reverse("admin:blog_post_change", args=[draft.pk]),
+        change_form(
+            admin_client,
+            draft,
+            status=Post.Status.PUBLISHED,
+            published_at_0="2024-03-01",
+            published_at_1="09:30:00",
+        ),
+    )
+
+    draft.refresh_from_db()
+    assert timezone.localtime(draft.published_at).strftime("%Y-%m-%d %H:%M") == "2024-03-01 09:30"
+
+
+def test_post_list_shows_draft_scheduled_and_published_and_filters_by_state(admin_client):
+    make_post(title="Still a draft", status=Post.Status.DRAFT, published_at=None)
+    make_post(title="Goes out tomorrow", published_at=timezone.now() + timedelta(days=1))
+    make_post(title="Out yesterday")
+    changelist = reverse("admin:blog_post_changelist")
+
+    page = admin_client.get(changelist).content.decode()
+    states = dict(
+        re.findall(r'<th class="field-title"><a [^>]*>([^<]+)</a></th><td class="field-state">(\w+)', page)
+    )
+    assert states == {
+        "Still a draft": "Draft",
+        "Goes out tomorrow": "Scheduled",
+        "Out yesterday": "Published",
+    }
+
+    for state, title in [
+        ("draft", "Still a draft"),
+        ("scheduled", "Goes out tomorrow"),
+        ("published", "Out yesterday"),
+    ]:
+        filtered = admin_client.get(changelist, {"state": state}).content.decode()
+        assert re.findall(r'<th class="field-title"><a [^>]*>([^<]+)</a></th>', filtered) == [title]
+
+
+def test_change_form_says_when_a_scheduled_post_goes_live(admin_client):
+    post = make_post(published_at=timezone.now() + timedelta(days=2))
+
+    page = admin_client.get(reverse("admin:blog_post_change", args=[post.pk])).content.decode()
+
+    assert "Scheduled: goes live" in page
+
+
+@pytest.mark.parametrize(
+    ("overrides", "notice"),
+    [
+        ({"status": Post.Status.DRAFT, "published_at": None}, "this post is a draft"),
+        ({"published_at": timezone.now() + timedelta(days=2)}, "this post is scheduled for"),
+    ],
+)
+def test_view_on_site_shows_staff_an_unpublished_post_as_a_preview(admin_client, client, overrides, notice):
+    post = make_post(**overrides)
+    change_page = admin_client.get(reverse("admin:blog_post_change", args=[post.pk])).content.decode()
+    view_on_site = re.search(r'href="([^"]+)" class="viewsitelink"', change_page)[1]
+
+    response = admin_client.get(view_on_site, follow=True)
+
+    assert response.redirect_chain[-1][0].endswith(post.get_absolute_url())
+    assert response.status_code == 200
+    assert notice in response.content.decode()
+    assert client.get(post.get_absolute_url()).status_code == 404
+
+
+def test_publish_now_action_stamps_drafts_and_brings_scheduled_posts_forward(admin_client):
+    undated = make_post(status=Post.Status.DRAFT, published_at=None)
+    backdated = make_post(status=Post.Status.DRAFT, published_at=timezone.now() - timedelta(days=30))
+    scheduled = make_post(published_at=timezone.now() + timedelta(days=5))
+    before = timezone.now()
+
+    response = admin_client.post(
+        reverse("admin:blog_post_changelist"),
+        {"action": "publish_now", "_selected_action": [undated.pk, backdated.pk, scheduled.pk]},
+        follow=True,
+    )
+
+    assert "Published 3 posts." in response.content.decode()
+    for post in (undated, backdated, scheduled):
+        post.refresh_from_db()
+        assert post.state == Post.State.PUBLISHED
+    assert before <= undated.published_at <= timezone.now()
+    assert before <= scheduled.published_at <= timezone.now()
+    assert backdated.published_at < before - timedelta(days=29)
+
+
+def test_a_published_post_cannot_be_stored_without_a_date(db):
+    post = make_post()
+    with pytest.raises(IntegrityError):
+        Post.objects.filter(pk=post.pk).update(published_at=None)
 
 
 def test_cover_image_needs_alt_text(admin_client):
@@ -125,3 +289,79 @@ def test_ensure_admin_passwords_differ_between_machines(tmp_path):
     call_command("ensure_admin", password_file=tmp_path / "b", stdout=StringIO())
 
     assert (tmp_path / "a").read_text() != (tmp_path / "b").read_text()
+
+
+def test_admin_carries_the_site_name_not_django_administration(client, settings):
+    login = client.get(reverse("admin:login")).content.decode()
+
+    assert f"<title>Log in | {settings.SITE_NAME}</title>" in login
+    assert f'<a href="/admin/">{settings.SITE_NAME}</a>' in login
+    assert "Django administration" not in login
+
+
+def test_post_form_puts_writing_first_with_the_editor_script_and_cheat_sheet(admin_client):
+    page = admin_client.get(reverse("admin:blog_post_add")).content.decode()
+
+    order = [
+        page.index(f'name="{name}"') for name in ["title", "dek", "body", "tags", "status", "published_at_0"]
+    ]
+    assert order == sorted(order)
+    assert page.index('name="published_at_0"') < page.index('id="hindsights-group"')
+    assert re.search(r'<script src="/static/editor/post-editor\.js"', page)
+    assert 'data-site-css="/static/css/site.css"' in page
+    assert 'data-suggest-url="/editor/tags/"' in page
+    assert "Markdown cheat-sheet" in page
+
+
+def test_saving_a_post_warns_about_images_without_a_description(admin_client):
+    body = "![](/media/a.png)\n\n![describe the image](/media/b.png)\n\n![A chart](/media/c.png)\n"
+
+    response = admin_client.post(
+        reverse("admin:blog_post_add"), post_form(admin_client, body=body), follow=True
+    )
+
+    warnings = [str(m) for m in response.context["messages"] if m.level_tag == "warning"]
+    assert warnings == [
+        "2 images in the body have no description (alt text) yet: /media/a.png, /media/b.png. "
+        "Readers who cannot see it get nothing."
+    ]
+    assert Post.objects.filter(slug="written-in-the-admin").exists()
+
+
+def test_post_with_described_images_saves_without_a_warning(admin_client):
+    response = admin_client.post(
+        reverse("admin:blog_post_add"), post_form(admin_client, body="![A chart](/media/c.png)"), follow=True
+    )
+
+    assert [m.level_tag for m in response.context["messages"]] == ["success"]
+
+
+SUGGEST_URL = "/editor/tags/"
+
+
+def test_tag_suggestions_offer_existing_tags_those_starting_with_the_text_first(client):
+    make_post(tags=["forecasting", "Elections", "AI-forecasts", "markets"])
+    client.force_login(make_author())
+
+    response = client.get(SUGGEST_URL, {"q": "FORE"})
+
+    assert response.json() == {"tags": ["forecasting", "AI-forecasts"]}
+    assert client.get(SUGGEST_URL, {"q": " "}).json() == {"tags": []}
+
+
+def test_tag_suggestions_are_for_authors_only(client):
+    make_post(tags=["secret-draft-tag"])
+    assert client.get(SUGGEST_URL, {"q": "sec"}).status_code == 403
+    client.force_login(make_user(staff=True))
+    assert client.get(SUGGEST_URL, {"q": "sec"}).status_code == 403
+
+
+def test_tag_suggestions_make_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    for n in range(40):
+        make_post(tags=[f"topic-{n}"])
+    client.force_login(make_author())
+
+    with django_assert_max_num_queries(5):
+        response = client.get(SUGGEST_URL, {"q": "topic"})
+
+    assert len(response.json()["tags"]) == 10

@@ -11,11 +11,14 @@ import io
 import random
 import re
 import struct
+import time
 import warnings
 import zlib
 from html.parser import HTMLParser
+from pathlib import PurePath
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.forms import modelform_factory
@@ -25,9 +28,10 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from PIL import Image, PngImagePlugin
 
+from blog.forms import CoverImageField
+from blog.images import ReencodedImage, process_image, validate_image_upload
 from blog.models import Post
-from blog.uploads import CoverImageField, ReencodedImage, process_image, validate_image_upload
-from tests.factories import make_post, make_user
+from tests.factories import make_author, make_post, make_user
 
 UPLOAD_URL = "/markdownx/upload/"
 PREVIEW_URL = "/markdownx/markdownify/"
@@ -64,6 +68,17 @@ def png_bomb(width, height):
     )
 
 
+def tiny_frames_gif(frames):
+    """A GIF of ``frames`` 1×1 frames, black and white in turn, written by hand (Pillow takes seconds)."""
+    header = b"GIF89a" + struct.pack("<HHBBB", 1, 1, 0x80, 0, 0) + b"\x00\x00\x00\xff\xff\xff"
+    control = b"\x21\xf9\x04\x00\x0a\x00\x00\x00"  # 0.1 s
+    descriptor = b"\x2c" + struct.pack("<HHHHB", 0, 0, 1, 1, 0)
+    black, white = b"\x02\x02\x44\x01\x00", b"\x02\x02\x4c\x01\x00"  # one pixel, LZW
+    pair = control + descriptor + black + control + descriptor + white
+    body = pair * (frames // 2) + (control + descriptor + black if frames % 2 else b"")
+    return header + body + b"\x3b"
+
+
 def upload(client, data, name="picture.png", content_type="image/png"):
     return client.post(
         UPLOAD_URL,
@@ -74,7 +89,7 @@ def upload(client, data, name="picture.png", content_type="image/png"):
 
 def saved_path(media_root, response):
     """The stored file that an ``image_code`` answer points at."""
-    url = re.fullmatch(r"!\[\]\((?P<url>[^)]+)\)", response.json()["image_code"])["url"]
+    url = re.fullmatch(r"!\[describe the image\]\((?P<url>[^)]+)\)", response.json()["image_code"])["url"]
     return media_root / url.removeprefix("/media/")
 
 
@@ -84,7 +99,8 @@ def stored_files(media_root):
 
 @pytest.fixture
 def staff_client(client, db):
-    client.force_login(make_user(staff=True))
+    """An author: staff who may add and change posts."""
+    client.force_login(make_author())
     return client
 
 
@@ -100,6 +116,38 @@ def test_anonymous_visitor_is_refused(client, db, url):
 def test_logged_in_reader_who_is_not_staff_is_refused(client, db, url):
     client.force_login(make_user())
     assert client.post(url, {"content": "*hi*"}).status_code == 403
+
+
+@pytest.mark.parametrize("url", [UPLOAD_URL, PREVIEW_URL])
+def test_staff_member_without_post_permissions_is_refused(client, db, url):
+    client.force_login(make_user(staff=True))
+    assert client.post(url, {"content": "*hi*"}).status_code == 403
+
+
+@pytest.mark.parametrize("url", [UPLOAD_URL, PREVIEW_URL])
+def test_moderator_who_reviews_counterpoints_but_does_not_write_is_refused(client, db, url):
+    moderator = make_user(staff=True)
+    moderator.user_permissions.set(
+        Permission.objects.filter(content_type__app_label="counterpoints", codename__startswith="change_")
+    )
+    client.force_login(moderator)
+    assert client.post(url, {"content": "*hi*"}).status_code == 403
+
+
+@pytest.mark.parametrize("codename", ["add_post", "change_post"])
+def test_staff_who_may_add_or_change_posts_may_preview(client, db, codename):
+    user = make_user(staff=True)
+    user.user_permissions.add(Permission.objects.get(content_type__app_label="blog", codename=codename))
+    client.force_login(user)
+    assert client.post(PREVIEW_URL, {"content": "*hi*"}).status_code == 200
+
+
+def test_deactivated_author_is_refused(client, db):
+    author = make_author()
+    client.force_login(author)
+    author.is_active = False
+    author.save()
+    assert client.post(PREVIEW_URL, {"content": "*hi*"}).status_code in (302, 403)
 
 
 def test_url_names_are_the_ones_markdownx_editor_posts_to():
@@ -118,7 +166,8 @@ def test_staff_upload_is_stored_under_a_server_chosen_name(staff_client, media_r
     assert response.status_code == 200
     image_code = response.json()["image_code"]
     assert re.fullmatch(
-        rf"!\[\]\(/media/uploads/\d{{4}}/\d{{2}}/[0-9a-f]{{32}}\.{EXTENSIONS[fmt]}\)", image_code
+        rf"!\[describe the image\]\(/media/uploads/\d{{4}}/\d{{2}}/[0-9a-f]{{32}}_16x12\.{EXTENSIONS[fmt]}\)",
+        image_code,
     )
     with Image.open(saved_path(media_root, response)) as saved:
         assert saved.format == fmt
@@ -278,6 +327,30 @@ def test_animation_counts_the_pixels_of_every_frame(staff_client, settings):
     )
 
 
+def test_gif_of_a_hundred_thousand_tiny_frames_is_refused_quickly(staff_client, media_root):
+    data = tiny_frames_gif(100_000)
+    assert 2_000_000 < len(data) < 2_500_000  # 100,000 pixels in all: under the pixel limit
+
+    started = time.perf_counter()
+    response = upload(staff_client, data, "flood.gif", "image/gif")
+    elapsed = time.perf_counter() - started
+
+    assert response.status_code == 400
+    assert response.json()["error"] == "The animation has more than 500 frames; the limit is 500."
+    assert elapsed < 0.5
+    assert stored_files(media_root) == []
+
+
+def test_animation_within_the_frame_limit_is_accepted(staff_client, media_root, settings):
+    settings.UPLOAD_MAX_FRAMES = 20
+
+    response = upload(staff_client, tiny_frames_gif(20), "twenty.gif", "image/gif")
+
+    assert response.status_code == 200
+    with Image.open(saved_path(media_root, response)) as saved:
+        assert saved.n_frames == 20
+
+
 def test_request_without_a_file_is_refused(staff_client):
     response = staff_client.post(UPLOAD_URL, headers={"x-requested-with": "XMLHttpRequest"})
 
@@ -388,7 +461,7 @@ def test_cover_image_field_replaces_the_upload_with_clean_bytes_under_a_new_name
     cleaned = CoverImageField().clean(original)
 
     assert isinstance(cleaned, ReencodedImage)
-    assert re.fullmatch(r"[0-9a-f]{32}\.jpg", cleaned.name)
+    assert re.fullmatch(r"[0-9a-f]{32}_\d+x\d+\.jpg", cleaned.name)
     assert b"Author Real Name" not in cleaned.read()
 
 
@@ -424,3 +497,146 @@ def test_cover_image_uploaded_in_the_admin_is_re_encoded_and_renamed(admin_clien
     assert "my-holiday" not in post.cover_image.name
     with Image.open(post.cover_image.path) as saved:
         assert not saved.getexif()
+
+
+# Renditions: narrower copies for smaller screens, and the HTML that offers them.
+
+
+def image_size_of(path):
+    with Image.open(path) as image:
+        return image.format, image.size
+
+
+def test_still_image_is_stored_with_webp_and_original_format_renditions(staff_client, media_root):
+    exif = Image.Exif()
+    exif[0x010F] = "SpyCam Industries"
+    response = upload(
+        staff_client, image_bytes("JPEG", size=(2000, 1000), exif=exif.tobytes()), "big.jpg", "image/jpeg"
+    )
+
+    original = saved_path(media_root, response)
+    assert re.fullmatch(r"[0-9a-f]{32}_2000x1000\.jpg", original.name)
+    stem = original.name.removesuffix(".jpg")
+    stored = {path.name: image_size_of(path) for path in stored_files(media_root)}
+    assert stored == {
+        original.name: ("JPEG", (2000, 1000)),
+        f"{stem}-480w.webp": ("WEBP", (480, 240)),
+        f"{stem}-480w.jpg": ("JPEG", (480, 240)),
+        f"{stem}-960w.webp": ("WEBP", (960, 480)),
+        f"{stem}-960w.jpg": ("JPEG", (960, 480)),
+        f"{stem}-1600w.webp": ("WEBP", (1600, 800)),
+        f"{stem}-1600w.jpg": ("JPEG", (1600, 800)),
+    }
+    assert not any(b"SpyCam" in path.read_bytes() for path in stored_files(media_root))
+
+
+def test_small_image_gets_a_webp_copy_at_its_own_width_and_nothing_wider(staff_client, media_root):
+    response = upload(staff_client, image_bytes("PNG", size=(600, 300)), "chart.png")
+
+    stem = saved_path(media_root, response).name.removesuffix(".png")
+    assert sorted(path.name for path in stored_files(media_root)) == sorted(
+        [f"{stem}.png", f"{stem}-480w.png", f"{stem}-480w.webp", f"{stem}-600w.webp"]
+    )
+
+
+def test_animation_is_stored_alone_without_renditions(staff_client, media_root):
+    response = upload(staff_client, animation_bytes("GIF"), "spinner.gif", "image/gif")
+
+    assert response.status_code == 200
+    assert [path.name for path in stored_files(media_root)] == [saved_path(media_root, response).name]
+
+
+def test_post_offers_renditions_with_size_and_lazy_loading_after_the_first(staff_client, media_root):
+    first = re.search(
+        r"\((.+)\)",
+        upload(staff_client, image_bytes("JPEG", size=(2000, 1000)), "a.jpg", "image/jpeg").json()[
+            "image_code"
+        ],
+    )[1]
+    second = re.search(
+        r"\((.+)\)", upload(staff_client, image_bytes("PNG", size=(600, 300))).json()["image_code"]
+    )[1]
+    stem1, stem2 = first.removesuffix(".jpg"), second.removesuffix(".png")
+
+    post = make_post(
+        body=f'![The lead "photo"]({first})\n\nText.\n\n![A chart]({second})\n\n![Elsewhere](https://example.org/x.png)'
+    )
+
+    assert post.body_html == (
+        f'<p><picture><source type="image/webp" srcset="{stem1}-480w.webp 480w, {stem1}-960w.webp 960w, '
+        f'{stem1}-1600w.webp 1600w" sizes="(max-width: 42.5rem) calc(100vw - 2.5rem), 40rem">'
+        f'<img src="{stem1}-1600w.jpg" srcset="{stem1}-480w.jpg 480w, {stem1}-960w.jpg 960w, '
+        f'{stem1}-1600w.jpg 1600w" '
+        'sizes="(max-width: 42.5rem) calc(100vw - 2.5rem), 40rem" width="1600" height="800" '
+        'alt="The lead &quot;photo&quot;" decoding="async"></picture></p>\n'
+        "<p>Text.</p>\n"
+        f'<p><picture><source type="image/webp" srcset="{stem2}-480w.webp 480w, {stem2}-600w.webp 600w" '
+        'sizes="(max-width: 42.5rem) calc(100vw - 2.5rem), 40rem">'
+        f'<img src="{second}" srcset="{stem2}-480w.png 480w, {second} 600w" '
+        'sizes="(max-width: 42.5rem) calc(100vw - 2.5rem), 40rem" width="600" height="300" alt="A chart" '
+        'loading="lazy" decoding="async"></picture></p>\n'
+        '<p><img src="https://example.org/x.png" alt="Elsewhere"></p>\n'
+    )
+    # Every address the page offers is a file that was stored.
+    for url in re.findall(r"(/media/[^\s\"]+)", post.body_html):
+        assert (media_root / url.removeprefix("/media/")).is_file(), url
+
+
+def test_alt_text_cannot_break_out_of_the_rewritten_image(db):
+    url = "/media/uploads/2026/01/" + "a" * 32 + "_800x600.png"
+    post = make_post(body=f'![x" onerror="alert(1)"><script>alert(2)</script>]({url})')
+
+    assert "<script" not in post.body_html
+    assert (
+        'alt="x&quot; onerror=&quot;alert(1)&quot;&gt;&lt;script&gt;alert(2)&lt;/script&gt;"'
+        in post.body_html
+    )
+    assert " onerror=" not in post.body_html.replace("&quot; onerror=&quot;", "")
+
+
+def cover_upload(size=(1200, 600)):
+    return SimpleUploadedFile("cover.jpg", image_bytes("JPEG", size=size), content_type="image/jpeg")
+
+
+def test_cover_image_from_the_admin_is_stored_with_renditions(admin_client, media_root):
+    from tests.blog.test_admin import post_form
+
+    response = admin_client.post(
+        reverse("admin:blog_post_add"),
+        post_form(admin_client, cover_image=cover_upload(), cover_alt="A skyline at dusk"),
+    )
+
+    assert response.status_code == 302
+    post = Post.objects.get()
+    stem = PurePath(post.cover_image.name).stem
+    assert re.fullmatch(r"[0-9a-f]{32}_1200x600", stem)
+    assert sorted(path.name for path in (media_root / "covers").iterdir()) == sorted(
+        [
+            *(f"{stem}{suffix}" for suffix in (".jpg", "-480w.jpg", "-480w.webp", "-960w.jpg", "-960w.webp")),
+            f"{stem}-1200w.webp",
+        ]
+    )
+
+
+def test_cover_is_a_picture_on_its_post_and_a_small_rendition_on_list_cards(admin_client, client, media_root):
+    from tests.blog.test_admin import post_form
+
+    admin_client.post(
+        reverse("admin:blog_post_add"),
+        post_form(admin_client, cover_image=cover_upload(), cover_alt="A skyline at dusk"),
+    )
+    post = Post.objects.get()
+    stem = post.cover_image.url.removesuffix(".jpg")
+
+    page = client.get(post.get_absolute_url()).content.decode()
+    assert re.search(
+        rf'<figure class="cover"><picture><source type="image/webp" srcset="{stem}-480w\.webp 480w, '
+        rf'{stem}-960w\.webp 960w, {stem}-1200w\.webp 1200w" [^>]+><img src="{stem}\.jpg" [^>]*'
+        r'width="1200" height="600" alt="A skyline at dusk" decoding="async"></picture></figure>',
+        page,
+    )
+    listing = client.get(reverse("blog:post-list")).content.decode()
+    assert (
+        f'<img class="card-image" src="{stem}-480w.webp" width="480" height="240" alt="A skyline at dusk" '
+        'loading="lazy" decoding="async">'
+    ) in listing

@@ -74,7 +74,7 @@ def test_the_rich_post_renders_headings_tables_and_code_on_its_page(client, them
     assert "<h2>Tables</h2>" in html
     assert "<th>Employee</th>" in html
     assert "<blockquote>" in html
-    assert "<pre><code>Robert Frost" in html
+    assert '<pre class="highlight"><code>Robert Frost' in html
 
 
 def test_approved_comments_become_approved_counterpoints_in_order(theme_test_import):

@@ -250,6 +250,9 @@ def caches_from_urls(cache_url, shared_cache_url):
 CACHES = caches_from_urls(os.environ.get("CACHE_URL", ""), os.environ.get("SHARED_CACHE_URL", ""))
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 PAGE_GENERATION_SECONDS = float(os.environ.get("PAGE_GENERATION_SECONDS", "1"))
+# After a change, while one process re-renders a page, the others serve its
+# previous copy for at most this long (0: every process renders at once).
+PAGE_STALE_SECONDS = int(os.environ.get("PAGE_STALE_SECONDS", "1"))
 # How long a CDN or reverse proxy may keep a page that is the same for every
 # reader (s-maxage), and serve it stale while it fetches a fresh one.
 # Browsers always revalidate (max-age=0) and get a 304 when nothing changed.

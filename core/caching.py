@@ -31,6 +31,13 @@ CSRF middleware would). The stored copy never holds a token or a cookie,
 so no visitor can receive another's. Its fragments are cached too
 (``fragment_cache``), so a re-render after a change is cheap.
 
+Stampedes: a page is stored with the generation it was rendered in. When a
+change makes it stale, the first request to ask takes a short lock in the
+page cache and re-renders it; any other request for it meanwhile (another
+thread, or with CACHE_URL another app server) gets the previous copy, for
+at most PAGE_STALE_SECONDS (1), instead of all rendering the same page at
+once.
+
 HTTP caching: every stored page carries an ``ETag`` and ``Last-Modified``,
 and a reader (or proxy) that sends them back gets a 304. Pages the same for
 everyone also carry ``Cache-Control: public, max-age=0, s-maxage=…,
@@ -200,7 +207,12 @@ def page_key(request, query):
     else:
         params = urlencode([(name, value) for name in query for value in request.GET.getlist(name)])
     url = hashlib.sha256(f"{request.build_absolute_uri(request.path)}?{params}".encode()).hexdigest()
-    return f"page:{page_generation()}:{request.method}:{url}"
+    return f"page:{request.method}:{url}"
+
+
+def render_lock_key(key, generation):
+    """Held (in the page cache) by the one process re-rendering page ``key`` for ``generation``."""
+    return f"page-render:{generation}:{key}"
 
 
 class PageCacheMiddleware:
@@ -218,11 +230,15 @@ class PageCacheMiddleware:
         query = page_cache_query(request.path_info)
         if query is None:
             return self.get_response(request)
-        key = page_key(request, query)
+        key, generation = page_key(request, query), page_generation()
         cache = caches["default"]
-        response = cache.get(key)
-        if response is not None:
-            return self.answer(request, response)
+        stored = cache.get(key)
+        if stored is not None:
+            stored_generation, response = stored
+            if stored_generation == generation or not self.first_to_render(key, generation):
+                # Current, or another process is already re-rendering it:
+                # the previous copy, for at most PAGE_STALE_SECONDS.
+                return self.answer(request, response)
         request.per_visitor = {}
         response = self.get_response(request)
         if getattr(response, "cache_for_anonymous", False) and self.storable(response):
@@ -231,10 +247,24 @@ class PageCacheMiddleware:
             # smaller and sent in one piece.
             response.content = response.content
             self.add_http_caching(response)
-            cache.set(key, response, settings.PAGE_CACHE_SECONDS)
-        elif request.per_visitor:
-            response.per_visitor = request.per_visitor
+            cache.set(key, (generation, response), settings.PAGE_CACHE_SECONDS)
+        else:
+            if stored is not None:  # gone (a deleted post) or no longer storable: no stale copy either
+                cache.delete(key)
+            if request.per_visitor:
+                response.per_visitor = request.per_visitor
         return self.answer(request, response)
+
+    @staticmethod
+    def first_to_render(key, generation):
+        """Whether this process is the one to re-render a stale page (the others serve the stale copy)."""
+        if settings.PAGE_STALE_SECONDS <= 0:
+            return True
+        # In the page cache, not the shared one: free in local memory (where
+        # it spares a threaded worker's threads), one round trip with Redis
+        # or memcached (where every app server shares the stored copies, so
+        # one render serves them all); no database write on a busy SQLite.
+        return caches["default"].add(render_lock_key(key, generation), 1, timeout=settings.PAGE_STALE_SECONDS)
 
     def answer(self, request, response):
         """The stored page as this visitor gets it: a 304 if they have it, else with their own values."""

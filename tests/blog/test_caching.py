@@ -573,3 +573,49 @@ def test_staff_and_readers_with_a_message_never_get_a_public_page(client):
     reader.cookies["messages"] = "a pending message"
     assert "public" not in reader.get("/").get("Cache-Control", "")
     assert django_settings.SESSION_COOKIE_NAME in client.cookies
+
+
+# Stampede protection (issue 11 item 7) ---------------------------------------------
+
+
+def test_while_another_worker_re_renders_a_changed_page_readers_get_the_previous_copy(
+    client, django_capture_on_commit_callbacks
+):
+    from django.core.cache import caches
+
+    from core.caching import page_generation, render_lock_key
+
+    post = make_post(title="Before the change")
+    client.get("/")
+    with django_capture_on_commit_callbacks(execute=True):
+        post.title = "After the change"
+        post.save()
+    # Another worker took the re-render of "/" for the new generation.
+    key = next(key for key in caches["default"]._cache if ":page:GET:" in key).split(":", 2)[2]
+    caches["default"].add(render_lock_key(key, page_generation()), 1, timeout=1)
+
+    assert "Before the change" in client.get("/").content.decode()
+
+    caches["default"].delete(render_lock_key(key, page_generation()))  # its second is up
+    assert "After the change" in client.get("/").content.decode()
+
+
+def test_the_worker_that_re_renders_a_page_serves_the_new_copy(client, django_capture_on_commit_callbacks):
+    post = make_post(title="Before the change")
+    client.get("/")
+    with django_capture_on_commit_callbacks(execute=True):
+        post.title = "After the change"
+        post.save()
+
+    assert "After the change" in client.get("/").content.decode()
+
+
+def test_a_deleted_post_is_not_served_from_its_stale_copy(client, django_capture_on_commit_callbacks):
+    post = make_post(title="Going away")
+    url = post.get_absolute_url()
+    client.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        post.delete()
+
+    assert client.get(url).status_code == 404
+    assert client.get(url).status_code == 404

@@ -6,6 +6,7 @@ The whole site in open formats, and back (``export_site``, and
     counterpoints.jsonl    one counterpoint a line: status, stance, quote, body, response, credits
     tags.jsonl             every tag's name and slug
     redirects.jsonl        old address → new address
+    series.jsonl           every series: title, slug, description, its posts' slugs in order
     media/                 uploaded files, as stored
 
 Everything is written in a fixed order with fixed formatting, so exporting,
@@ -22,7 +23,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from taggit.models import Tag
 
-from blog.models import Hindsight, Post
+from blog.models import Hindsight, Post, Series, SeriesPart
 from counterpoints.models import Counterpoint, body_fingerprint
 from redirects.models import Redirect
 from redirects.services import forget_cached
@@ -96,7 +97,7 @@ def export_site(directory, *, include_private=False):
     """Write the site into ``directory``; returns a count of what was written, by kind."""
     directory = Path(directory)
     (directory / "posts").mkdir(parents=True, exist_ok=True)
-    counts = {"posts": 0, "counterpoints": 0, "tags": 0, "redirects": 0, "media files": 0}
+    counts = {"posts": 0, "counterpoints": 0, "tags": 0, "series": 0, "redirects": 0, "media files": 0}
 
     verdicts_by_post = {}
     for verdict in Hindsight.objects.order_by("decided_at", "pk"):
@@ -133,6 +134,17 @@ def export_site(directory, *, include_private=False):
     ]
     _write_jsonl(directory / "tags.jsonl", tags)
     counts["tags"] = len(tags)
+    series = [
+        {
+            "slug": one.slug,
+            "title": one.title,
+            "description": one.description,
+            "parts": [part.post.slug for part in one.parts.all()],
+        }
+        for one in Series.objects.order_by("slug").prefetch_related("parts__post")
+    ]
+    _write_jsonl(directory / "series.jsonl", series)
+    counts["series"] = len(series)
     redirects = [
         {"old_path": old, "new_path": new}
         for old, new in Redirect.objects.order_by("old_path").values_list("old_path", "new_path")
@@ -188,7 +200,7 @@ def _moment(value):
 
 @transaction.atomic
 def import_rest(directory, tally):
-    """Counterpoints (with their credits), redirects and media of an export_site folder; returns errors."""
+    """Counterpoints (with credits), series, redirects and media of an export_site folder; returns errors."""
     directory = Path(directory)
     errors = []
     posts = dict(Post.objects.values_list("slug", "pk"))
@@ -217,6 +229,21 @@ def import_rest(directory, tally):
             else:
                 Hindsight.credited.through.objects.create(hindsight_id=verdict, counterpoint=counterpoint)
         tally["counterpoints"] += 1
+    for number, row in _read_jsonl(directory / "series.jsonl", errors):
+        one, _ = Series.objects.update_or_create(
+            slug=row["slug"], defaults={"title": row["title"], "description": row.get("description", "")}
+        )
+        missing = [slug for slug in row.get("parts", []) if slug not in posts]
+        if missing:
+            errors.append(f"series.jsonl line {number}: no post {', '.join(map(repr, missing))}")
+        one.parts.all().delete()
+        SeriesPart.objects.filter(
+            post_id__in=[posts[slug] for slug in row.get("parts", []) if slug in posts]
+        ).delete()
+        SeriesPart.objects.bulk_create(
+            SeriesPart(series=one, post_id=posts[slug], position=position)
+            for position, slug in enumerate((slug for slug in row.get("parts", []) if slug in posts), start=1)
+        )
     paths = []
     for _, row in _read_jsonl(directory / "redirects.jsonl", errors):
         _, created = Redirect.objects.update_or_create(

@@ -8,7 +8,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from taggit.models import Tag
 
-from blog.models import Hindsight, Post, Verdict
+from blog.models import Hindsight, Post, Series, SeriesPart, Verdict
 from counterpoints.models import Counterpoint
 from redirects.models import Redirect
 from redirects.services import remember_redirect
@@ -78,6 +78,9 @@ def site():
     )
     final.credited.add(called_it)
     remember_redirect("/2024/01/rates/", "/posts/rates-stay-low/")
+    rates = Series.objects.create(title="Rates", slug="rates", description="The *Fed* series.")
+    SeriesPart.objects.create(series=rates, post=draft, position=1)
+    SeriesPart.objects.create(series=rates, post=judged, position=2)
     default_storage.save("uploads/chart.png", ContentFile(b"\x89PNG not really"))
     judged.cover_image = default_storage.save("covers/rates.png", ContentFile(b"\x89PNG cover"))
     judged.cover_alt = "A chart of rates."
@@ -98,6 +101,7 @@ def empty_the_database():
     Post.objects.all().delete()
     Tag.objects.all().delete()
     Redirect.objects.all().delete()
+    Series.objects.all().delete()
     default_storage.delete("uploads/chart.png")
     default_storage.delete("covers/rates.png")
     assert not Hindsight.objects.exists()
@@ -119,6 +123,7 @@ def test_export_import_export_is_byte_identical(site, tmp_path):
         "posts/draft-one.md",
         "posts/rates-stay-low.md",
         "redirects.jsonl",
+        "series.jsonl",
         "tags.jsonl",
     ]
     assert first == second
@@ -148,6 +153,9 @@ def test_the_round_trip_restores_history_credits_and_statuses(site, tmp_path, cl
     assert post.cover_image.name == "covers/rates.png"
     assert post.cover_image.read() == b"\x89PNG cover"
     assert post.cover_alt == "A chart of rates."
+    series = Series.objects.get(slug="rates")
+    assert series.description_html == "<p>The <em>Fed</em> series.</p>\n"
+    assert [part.post.slug for part in series.parts.order_by("position")] == ["draft-one", "rates-stay-low"]
 
 
 def test_posts_are_written_as_seed_files_the_loader_reads(site, tmp_path):

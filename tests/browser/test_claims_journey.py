@@ -58,7 +58,7 @@ def test_author_states_claims_reader_forecasts_author_judges_calibration_shows(
     expect(author.get_by_label("Slug:")).to_have_value("two-predictions-about-open-models")
     with author.expect_response(re.compile(r"/markdownx/markdownify/$")):
         author.locator("#id_body").fill(BODY)
-    preview = author.locator(".markdownx-preview")
+    preview = author.locator(".post-editor-preview")
     preview.locator("#claim-gpu-prices").wait_for()
     assert "70% confident" in preview.locator("#claim-gpu-prices .claim-meta").inner_text()
     assert preview.locator(".claim").count() == 2

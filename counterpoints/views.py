@@ -84,7 +84,9 @@ def submit_counterpoint(request, slug):
     else:
         # New, repeated, blocked or sent twice: the same answer (services.submit_counterpoint).
         messages.success(request, _with_status_link(AWAITS_REVIEW, counterpoint))
-    return redirect(post.get_absolute_url() + "#counterpoints")
+    # Land on the notice (top of the page), not on #counterpoints below the post,
+    # where the thank-you and its private status link would be out of sight.
+    return redirect(post.get_absolute_url() + "#messages")
 
 
 def _preview(request, post):

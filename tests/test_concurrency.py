@@ -253,7 +253,7 @@ def assert_nothing_lost(base_url, stored_bodies, log_path):
     assert len(submissions) == WRITERS * SUBMISSIONS_PER_WRITER
     refused = [r for r in submissions if r[1] != 302]
     assert refused == [], f"{len(refused)} submissions were not accepted, e.g. {refused[:3]}"
-    assert {location for _, _, (_, location), _ in submissions} == {f"/posts/{POST_SLUG}/#counterpoints"}
+    assert {location for _, _, (_, location), _ in submissions} == {f"/posts/{POST_SLUG}/#messages"}
     assert len(reads) >= READERS, "the readers never got a page in"
 
     accepted = sorted(body for _, _, (body, _), _ in submissions)

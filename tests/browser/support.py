@@ -113,6 +113,22 @@ def horizontal_overflow(page):
     return page.evaluate("() => Math.max(0, document.documentElement.scrollWidth - window.innerWidth)")
 
 
+def wait_until_scrolled_to_fragment(page):
+    """Wait for the browser to bring the URL's ``#fragment`` into view.
+
+    Chromium scrolls to the fragment some time after "load", so anything
+    about what is in view is only true once this has happened.
+    """
+    page.wait_for_function(
+        """() => {
+            const target = document.querySelector(':target');
+            if (!target) return false;
+            const atBottom = scrollY + innerHeight >= document.documentElement.scrollHeight - 1;
+            return Math.abs(target.getBoundingClientRect().top) < 1 || atBottom;
+        }"""
+    )
+
+
 def fill_counterpoint_form(page, *, stance="push_back", name="Rosa Reader", body, quote=None, website=None):
     """Fill the counterpoint form under a post as a reader would (labels, not ids)."""
     form = page.locator("#counterpoint-form")

@@ -8,7 +8,7 @@ from blog.models import Post
 from counterpoints import services
 from counterpoints.models import Counterpoint
 
-from .support import fill_counterpoint_form, log_in, make_moderator
+from .support import fill_counterpoint_form, log_in, make_moderator, wait_until_scrolled_to_fragment
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -48,7 +48,10 @@ def test_reader_sends_a_counterpoint_that_waits_for_review(page, artifacts, watc
     )
     page.get_by_role("button", name="Send for review").click()
 
-    page.wait_for_url(f"**/posts/{SEED_SLUG}/**")
+    # The reader lands on the notice: chromium scrolls to the fragment after "load",
+    # so "in view" is checked once it has, not in the moment before.
+    page.wait_for_url(f"**/posts/{SEED_SLUG}/#messages")
+    wait_until_scrolled_to_fragment(page)
     notice = page.get_by_role("status")
     expect(notice).to_contain_text("awaits review")
     expect(notice).to_be_in_viewport()

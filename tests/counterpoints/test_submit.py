@@ -16,7 +16,7 @@ def test_valid_counterpoint_redirects_back_to_the_post(client):
     post = make_post()
     response = client.post(submit_url(post), form_data(post))
     assert response.status_code == 302
-    assert response["Location"] == post.get_absolute_url() + "#counterpoints"
+    assert response["Location"] == post.get_absolute_url() + "#messages"
 
 
 def test_after_the_redirect_the_reader_is_told_it_awaits_review(client):

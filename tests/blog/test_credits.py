@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from blog.models import Hindsight, Verdict
 from counterpoints.models import Counterpoint
-from tests.counterpoints.browser_forms import form_values
-from tests.counterpoints.factories import counterpoints_section, make_counterpoint
-from tests.factories import make_hindsight, make_post, make_user
+from tests.support.admin import post_change_url
+from tests.support.factories import make_counterpoint, make_hindsight, make_post, make_user
+from tests.support.forms import form_values
+from tests.support.html import counterpoints_section
 
 pytestmark = pytest.mark.django_db
 
@@ -136,10 +137,6 @@ def test_a_new_credit_shows_on_a_cached_page_at_once(client):
 
 
 # The author credits readers in the admin
-
-
-def post_change_url(post):
-    return reverse("admin:blog_post_change", args=[post.pk])
 
 
 def new_verdict(data, **fields):

@@ -11,8 +11,7 @@ from django.utils import timezone
 
 from blog.models import Post, Verdict
 from counterpoints.models import Counterpoint
-from tests.counterpoints.factories import make_counterpoint
-from tests.factories import make_hindsight, make_post
+from tests.support.factories import make_counterpoint, make_hindsight, make_post
 
 pytestmark = pytest.mark.django_db
 

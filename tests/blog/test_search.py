@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from blog.models import Post
-from tests.factories import make_post
+from tests.support.factories import make_post
 
 pytestmark = pytest.mark.django_db
 

@@ -27,7 +27,7 @@ from PIL import Image, PngImagePlugin
 
 from blog.models import Post
 from blog.uploads import CoverImageField, ReencodedImage, process_image, validate_image_upload
-from tests.factories import make_post, make_user
+from tests.support.factories import make_post, make_user
 
 UPLOAD_URL = "/markdownx/upload/"
 PREVIEW_URL = "/markdownx/markdownify/"

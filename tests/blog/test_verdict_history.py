@@ -13,8 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from blog.models import Hindsight, Verdict, VerdictHistoryError
-from tests.counterpoints.browser_forms import form_values
-from tests.factories import make_hindsight, make_post, make_user
+from tests.support.admin import post_change_url
+from tests.support.factories import make_hindsight, make_post, make_user
+from tests.support.forms import form_values
 
 pytestmark = pytest.mark.django_db
 
@@ -36,10 +37,6 @@ def banner(html):
 def history(html):
     start = html.index('<section class="hindsight-history"')
     return html[start : html.index("</section>", start)]
-
-
-def post_change_url(post):
-    return reverse("admin:blog_post_change", args=[post.pk])
 
 
 def judged_post():

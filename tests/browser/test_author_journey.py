@@ -11,9 +11,8 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from blog.models import Post
-from tests.factories import make_post, make_user
-
-from .support import log_in
+from tests.support.browser import log_in
+from tests.support.factories import make_post, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

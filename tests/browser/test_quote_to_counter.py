@@ -4,9 +4,8 @@ import pytest
 from playwright.sync_api import expect
 
 from counterpoints.models import QUOTE_MAX_LENGTH, Counterpoint
-from tests.factories import make_post
-
-from .support import PHONE, fill_counterpoint_form
+from tests.support.browser import PHONE, fill_counterpoint_form
+from tests.support.factories import make_post
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,12 +24,6 @@ PASSAGE = "data centres wait years for a grid connection"
 
 # Longer than static/js/quote-to-counter.js waits for a selection to settle (150 ms).
 SETTLE_MS = 1_000
-
-
-@pytest.fixture(autouse=True)
-def _no_minimum_time(settings):
-    # The signed timestamp refuses forms sent back within seconds; a test types faster than anyone.
-    settings.COUNTERPOINT_MIN_SECONDS = 0
 
 
 def select_by_mouse(page, phrase):

@@ -13,14 +13,13 @@ from django.urls import reverse
 
 from blog.models import Hindsight, Post, Verdict
 from counterpoints.models import Counterpoint, OutboxMail, Unsubscribed
-from tests.counterpoints.browser_forms import form_values
-from tests.counterpoints.factories import make_counterpoint
-from tests.factories import make_post
+from tests.support.admin import REVIEW_QUEUE, counterpoint_change_url
+from tests.support.factories import make_counterpoint, make_post
+from tests.support.forms import form_values
 
 pytestmark = pytest.mark.django_db
 
 Status = Counterpoint.Status
-CHANGELIST = reverse("admin:counterpoints_counterpoint_changelist")
 SITE = "https://expectedwrong.example"
 
 
@@ -33,7 +32,7 @@ def site(settings):
 
 def approve_in_admin(admin_client, *counterpoints):
     return admin_client.post(
-        CHANGELIST + "?status=all", {"action": "approve", "_selected_action": [c.pk for c in counterpoints]}
+        REVIEW_QUEUE + "?status=all", {"action": "approve", "_selected_action": [c.pk for c in counterpoints]}
     )
 
 
@@ -91,7 +90,7 @@ def test_approval_emails_the_submitter_with_links_to_it(
 
 def test_approval_in_the_change_form_emails_too(admin_client, sent_mail, django_capture_on_commit_callbacks):
     counterpoint = make_counterpoint(make_post(), status=Status.PENDING, author_email="ada@example.com")
-    url = reverse("admin:counterpoints_counterpoint_change", args=[counterpoint.pk])
+    url = counterpoint_change_url(counterpoint)
 
     with django_capture_on_commit_callbacks(execute=True):
         admin_client.post(
@@ -118,7 +117,7 @@ def test_no_mail_without_an_address_or_for_spam(admin_client, sent_mail, django_
 
     with django_capture_on_commit_callbacks(execute=True):
         approve_in_admin(admin_client, anonymous)
-        admin_client.post(CHANGELIST, {"action": "mark_spam", "_selected_action": [spam.pk]})
+        admin_client.post(REVIEW_QUEUE, {"action": "mark_spam", "_selected_action": [spam.pk]})
 
     assert sent_mail() == []
 

@@ -6,8 +6,8 @@ import pytest
 from django.core.mail import EmailMessage
 
 from counterpoints.models import Counterpoint, OutboxMail
-from tests.counterpoints.factories import form_data, submit_url
-from tests.factories import make_post
+from tests.support.factories import make_post
+from tests.support.submissions import form_data, submit_url
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from counterpoints.models import Counterpoint
-from tests.counterpoints.factories import make_counterpoint
-from tests.factories import make_post, make_user
+from tests.support.factories import make_counterpoint, make_post, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from blog.models import Hindsight, Post, Verdict
 from counterpoints.models import Counterpoint
 from redirects.models import Redirect
 from redirects.services import remember_redirect
-from tests.factories import make_hindsight, make_post
+from tests.support.factories import make_hindsight, make_post
 
 from .support import run
 

@@ -13,6 +13,7 @@ from counterpoints import services
 from counterpoints.models import Counterpoint, Unsubscribed
 from tests.support.admin import counterpoint_change_url, make_moderator, review_form
 from tests.support.factories import make_counterpoint, make_post
+from tests.support.html import text
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +44,7 @@ def test_a_rejection_note_is_shown_on_the_status_page_and_mailed(admin_client, c
 
     html = client.get(counterpoint.get_status_url()).content.decode()
     assert "Not published" in html
-    assert "The moderator’s reason: <strong>off-topic</strong>" in html
+    assert "The moderator’s reason: off-topic" in text(html)
     assert (
         "The third paragraph misquotes the post: &lt;script&gt;alert(1)&lt;/script&gt; read it again." in html
     )

@@ -58,7 +58,7 @@ def post_with_counterpoints():
             body=f"{name} says: [source](https://example.com).",
         )
     Counterpoint.objects.update(
-        status=Counterpoint.Status.APPROVED, response=Counterpoint.Response.PARTLY_CONCEDED
+        status=Counterpoint.Status.APPROVED, response=Counterpoint.AuthorResponse.PARTLY_CONCEDED
     )
     Counterpoint.objects.filter(author_name="Ann").update(
         author_reply="Fair.", reply_html="<p>Fair, and I said so.</p>"

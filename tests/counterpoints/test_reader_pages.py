@@ -135,7 +135,7 @@ def test_moderator_note_is_never_shown(client):
 
 def test_response_is_shown_as_a_badge(client):
     post = make_post()
-    make_counterpoint(post, response=Counterpoint.Response.PARTLY_CONCEDED)
+    make_counterpoint(post, response=Counterpoint.AuthorResponse.PARTLY_CONCEDED)
     assert text(page(client, post), "article.counterpoint .response-badge") == "author: partly conceded"
 
 

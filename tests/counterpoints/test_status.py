@@ -129,7 +129,7 @@ def test_pending_counterpoint_is_waiting_for_review(client):
 
 def test_approved_counterpoint_is_published_with_a_link_to_it(client):
     post = make_post()
-    counterpoint = make_counterpoint(post, response=Counterpoint.Response.CONCEDED)
+    counterpoint = make_counterpoint(post, response=Counterpoint.AuthorResponse.CONCEDED)
 
     _, html = status_page(client, counterpoint)
 

@@ -1,4 +1,7 @@
-"""Closing the loop on predictions: check-back dates, the scorecard, verdict feeds and markup."""
+"""
+The track record (blog/scorecard.py), and what else closes the loop on a
+prediction: check-back dates, the verdict feed, ClaimReview markup.
+"""
 
 import json
 import re
@@ -158,19 +161,19 @@ def test_scorecard_never_counts_drafts(client):
 def test_scorecard_lists_most_conceded_counterpoints(client):
     post = judged(Verdict.WRONG, title="A wrong call")
     make_counterpoint(
-        post, author_name="Partial Pat", body="Partly.", response=Counterpoint.Response.PARTLY_CONCEDED
+        post, author_name="Partial Pat", body="Partly.", response=Counterpoint.AuthorResponse.PARTLY_CONCEDED
     )
     full = make_counterpoint(
-        post, author_name="Right Rita", body="You missed it.", response=Counterpoint.Response.CONCEDED
+        post, author_name="Right Rita", body="You missed it.", response=Counterpoint.AuthorResponse.CONCEDED
     )
     make_counterpoint(
-        post, author_name="Disagreed Dan", body="Nope.", response=Counterpoint.Response.DISAGREE
+        post, author_name="Disagreed Dan", body="Nope.", response=Counterpoint.AuthorResponse.DISAGREE
     )
     make_counterpoint(
         post,
         author_name="Pending Paul",
         body="Wait.",
-        response=Counterpoint.Response.CONCEDED,
+        response=Counterpoint.AuthorResponse.CONCEDED,
         status=Counterpoint.Status.PENDING,
     )
 

@@ -140,14 +140,19 @@ def most_conceded(*, tag=None, limit=10):
     """Approved counterpoints the author conceded, fully conceded first."""
     from counterpoints.models import Counterpoint
 
-    Response = Counterpoint.Response
+    AuthorResponse = Counterpoint.AuthorResponse
     conceded = (
         Counterpoint.objects.approved()
-        .filter(response__in=[Response.CONCEDED, Response.PARTLY_CONCEDED], post__in=Post.objects.published())
+        .filter(
+            response__in=[AuthorResponse.CONCEDED, AuthorResponse.PARTLY_CONCEDED],
+            post__in=Post.objects.published(),
+        )
         .select_related("post")
         .annotate(
             fully=Case(
-                When(response=Response.CONCEDED, then=Value(1)), default=Value(0), output_field=IntegerField()
+                When(response=AuthorResponse.CONCEDED, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
             )
         )
         .order_by("-fully", "-reviewed_at", "-pk")

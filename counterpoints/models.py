@@ -58,7 +58,7 @@ class Status(models.TextChoices):
     SPAM = "spam", "spam"
 
 
-class Response(models.TextChoices):
+class AuthorResponse(models.TextChoices):
     """How the author took a counterpoint; shown as a badge."""
 
     CONCEDED = "conceded", "conceded"
@@ -123,7 +123,7 @@ class CounterpointQuerySet(models.QuerySet):
 class Counterpoint(models.Model):
     Stance = Stance
     Status = Status
-    Response = Response
+    AuthorResponse = AuthorResponse
     RejectionReason = RejectionReason
 
     post = models.ForeignKey("blog.Post", on_delete=models.CASCADE, related_name="counterpoints")
@@ -152,7 +152,7 @@ class Counterpoint(models.Model):
     response = models.CharField(
         "author's response",
         max_length=20,
-        choices=Response,
+        choices=AuthorResponse,
         blank=True,
         help_text="Shown as a badge on the counterpoint.",
     )
@@ -235,7 +235,7 @@ class Counterpoint(models.Model):
             models.CheckConstraint(condition=Q(stance__in=Stance.values), name="counterpoint_stance_valid"),
             models.CheckConstraint(condition=Q(status__in=Status.values), name="counterpoint_status_valid"),
             models.CheckConstraint(
-                condition=Q(response__in=[*Response.values, ""]), name="counterpoint_response_valid"
+                condition=Q(response__in=[*AuthorResponse.values, ""]), name="counterpoint_response_valid"
             ),
             models.CheckConstraint(
                 condition=Q(rejection_reason="")

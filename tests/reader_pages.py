@@ -6,8 +6,7 @@ A new page type belongs here.
 
 from blog.models import Page, Series, SeriesPart, Verdict
 from counterpoints.models import Counterpoint
-from tests.counterpoints.factories import make_counterpoint
-from tests.factories import make_hindsight, make_post, make_user
+from tests.support.factories import make_counterpoint, make_hindsight, make_post, make_user
 
 BODY = (
     "A claim, *stated firmly*, with [a link](https://example.com/) and [a tag](/tags/ai/).\n\n"
@@ -34,7 +33,7 @@ def make_reader_site():
         quote="A claim, stated firmly",
         body="Not so: [a source](https://example.org/).",
         author_reply="Fair point.",
-        response=Counterpoint.Response.PARTLY_CONCEDED,
+        response=Counterpoint.AuthorResponse.PARTLY_CONCEDED,
     )
     series = Series.objects.create(title="A series", slug="a-series", description="In *two* parts.")
     SeriesPart.objects.create(series=series, post=unjudged, position=1)

@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from counterpoints.models import Counterpoint
-from tests.counterpoints.factories import form_data, make_counterpoint, submit_url
-from tests.factories import make_post
+from tests.support.factories import make_counterpoint, make_post
+from tests.support.submissions import form_data, submit_url
 
 pytestmark = pytest.mark.django_db
 

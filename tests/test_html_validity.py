@@ -14,8 +14,8 @@ import subprocess
 import pytest
 from django.conf import settings
 
-from tests.browser.support import missing
 from tests.reader_pages import make_reader_site
+from tests.support.browser import missing
 
 pytestmark = pytest.mark.django_db
 

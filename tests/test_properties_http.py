@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from blog.markup import COUNTERPOINT_ATTRIBUTES, COUNTERPOINT_TAGS
 from counterpoints.antispam import issue_token
 from counterpoints.models import BODY_MAX_LENGTH, Counterpoint, body_fingerprint
-from tests.factories import make_post, make_user
+from tests.support.factories import make_post, make_user
 from tests.test_properties import XSS_FRAGMENTS, assert_safe, markdown_documents
 
 pytestmark = pytest.mark.django_db

@@ -20,8 +20,8 @@ from core.ratelimit import client_bucket
 from counterpoints import antispam
 from counterpoints.models import Counterpoint
 from counterpoints.outbox import deliver_due
-from tests.counterpoints.factories import form_data, submit_url
-from tests.factories import make_post, make_user
+from tests.support.factories import make_post, make_user
+from tests.support.submissions import form_data, submit_url
 
 pytestmark = pytest.mark.django_db
 

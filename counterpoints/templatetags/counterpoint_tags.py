@@ -3,16 +3,16 @@
 from django import template
 from django.utils.translation import ngettext
 
-from ..models import Response
+from ..models import AuthorResponse
 
 register = template.Library()
 
 # How each response reads in the count: "3 counterpoints, 1 conceded".
 RESPONSE_COUNTS = {
-    Response.CONCEDED: "{n} conceded",
-    Response.PARTLY_CONCEDED: "{n} partly conceded",
-    Response.ADDRESSED: "{n} addressed in an update",
-    Response.DISAGREE: "{n} disputed",
+    AuthorResponse.CONCEDED: "{n} conceded",
+    AuthorResponse.PARTLY_CONCEDED: "{n} partly conceded",
+    AuthorResponse.ADDRESSED: "{n} addressed in an update",
+    AuthorResponse.DISAGREE: "{n} disputed",
 }
 
 

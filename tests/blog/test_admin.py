@@ -15,7 +15,7 @@ from django.utils import timezone
 from PIL import Image
 
 from blog.models import Post, Verdict
-from tests.factories import make_author, make_post, make_user
+from tests.support.factories import make_author, make_post, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from blog.markup import render_counterpoint_markdown, render_post_markdown
-from tests.factories import make_post
+from tests.support.factories import make_post
 
 FENCE = '```python\ndef forecast(year):\n    return "<bold>"  # a guess\n```\n'
 

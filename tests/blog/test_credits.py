@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from blog.models import Hindsight, Verdict
 from counterpoints.models import Counterpoint
-from tests.counterpoints.browser_forms import form_values
-from tests.counterpoints.factories import counterpoints_section, make_counterpoint
-from tests.factories import make_hindsight, make_post, make_user
+from tests.support.admin import post_change_url
+from tests.support.factories import make_counterpoint, make_hindsight, make_post, make_user
+from tests.support.forms import form_values
+from tests.support.html import one, parse, text, texts
 
 pytestmark = pytest.mark.django_db
 
@@ -26,14 +27,9 @@ def page(client, post):
     return response.content.decode()
 
 
-def banner(html):
-    start = html.index('<aside class="hindsight-banner')
-    return html[start : html.index("</aside>", start)]
-
-
-def counterpoint_article(html, counterpoint):
-    start = html.index(f'<article class="counterpoint" id="counterpoint-{counterpoint.pk}"')
-    return html[start : html.index("</article>", start)]
+def credit_line(html):
+    """The credit under the current verdict (earlier verdicts' credits are in its history)."""
+    return one(html, "aside#verdict > .hindsight-credit")
 
 
 def credit(post, *counterpoints, **overrides):
@@ -49,9 +45,11 @@ def test_verdict_credits_a_reader_with_a_link_to_their_counterpoint(client):
     credit(post, ada)
     html = page(client, post)
 
-    assert f'Credit: <a href="#counterpoint-{ada.pk}">Ada</a> saw this coming.' in banner(html)
+    line = credit_line(html)
+    assert text(line) == "Credit: Ada saw this coming."
+    assert [a["href"] for a in line.select("a")] == [f"#counterpoint-{ada.pk}"]
     # The link lands on the counterpoint itself.
-    assert f'<article class="counterpoint" id="counterpoint-{ada.pk}">' in counterpoints_section(html)
+    assert one(html, f"section#counterpoints article#counterpoint-{ada.pk}")
 
 
 def test_credited_counterpoint_is_marked_and_links_back_to_the_verdict(client):
@@ -62,11 +60,10 @@ def test_credited_counterpoint_is_marked_and_links_back_to_the_verdict(client):
     credit(post, ada)
     html = page(client, post)
 
-    assert '<a class="credit-mark" href="#verdict">credited in the verdict</a>' in counterpoint_article(
-        html, ada
-    )
-    assert "credited in the verdict" not in counterpoint_article(html, bo)
-    assert '<aside class="hindsight-banner verdict-nailed_it" id="verdict"' in html
+    mark = one(html, f"#counterpoint-{ada.pk} a.credit-mark")
+    assert (text(mark), mark["href"]) == ("credited in the verdict", "#verdict")
+    assert "credited in the verdict" not in text(html, f"#counterpoint-{bo.pk}")
+    assert "hindsight-banner" in one(html, "#verdict")["class"]
 
 
 def test_several_credits_read_as_a_sentence(client):
@@ -78,9 +75,7 @@ def test_several_credits_read_as_a_sentence(client):
     ]
 
     credit(post, *readers)
-    text = re.sub(r"<[^>]+>", "", banner(page(client, post)))
-
-    assert "Credit: Ada, Bo and Cy saw this coming." in text
+    assert text(credit_line(page(client, post))) == "Credit: Ada, Bo and Cy saw this coming."
 
 
 def test_no_credit_line_without_credits(client):
@@ -100,7 +95,7 @@ def test_a_credit_disappears_when_its_counterpoint_is_unpublished(
     post = make_post()
     ada = make_counterpoint(post, author_name="Ada", body="This will not last the year.")
     credit(post, ada)
-    assert "Ada</a> saw this coming" in page(client, post)
+    assert text(credit_line(page(client, post))) == "Credit: Ada saw this coming."
 
     with django_capture_on_commit_callbacks(execute=True):
         ada.mark_spam(by=admin_user)
@@ -116,11 +111,12 @@ def test_an_earlier_verdict_keeps_its_credit_in_the_history(client):
     credit(post, ada, decided_at=timezone.now() - timedelta(days=30))
     make_hindsight(post, verdict=Verdict.WRONG, note="It turned.")
 
-    html = banner(page(client, post))
-    history = html[html.index('<section class="hindsight-history"') :]
+    html = page(client, post)
 
-    assert f'Credit: <a href="#counterpoint-{ada.pk}">Ada</a> saw this coming.' in history
-    assert "saw this coming" not in html[: html.index('<section class="hindsight-history"')]
+    assert texts(html, "aside#verdict .hindsight-history .hindsight-credit") == [
+        "Credit: Ada saw this coming."
+    ]
+    assert parse(html).select("aside#verdict > .hindsight-credit") == []
 
 
 def test_a_new_credit_shows_on_a_cached_page_at_once(client, django_capture_on_commit_callbacks):
@@ -132,15 +128,11 @@ def test_a_new_credit_shows_on_a_cached_page_at_once(client, django_capture_on_c
     with django_capture_on_commit_callbacks(execute=True):
         verdict.credited.add(ada)
 
-    assert "Ada</a> saw this coming" in page(client, post)
+    assert text(credit_line(page(client, post))) == "Credit: Ada saw this coming."
     assert "credited in the verdict" in page(client, post)
 
 
 # The author credits readers in the admin
-
-
-def post_change_url(post):
-    return reverse("admin:blog_post_change", args=[post.pk])
 
 
 def new_verdict(data, **fields):
@@ -181,7 +173,9 @@ def test_author_credits_a_reader_in_a_new_verdict(admin_client, client):
 
     assert response.status_code == 302
     assert list(Hindsight.objects.get().credited.all()) == [ada]
-    assert f'<a href="#counterpoint-{ada.pk}">Ada</a> saw this coming' in page(client, post)
+    line = credit_line(page(client, post))
+    assert text(line) == "Credit: Ada saw this coming."
+    assert one(line, "a")["href"] == f"#counterpoint-{ada.pk}"
 
 
 @pytest.mark.parametrize("status", [Status.PENDING, Status.REJECTED])

@@ -15,8 +15,7 @@ import pytest
 from django.conf import settings
 
 from blog.models import Series, SeriesPart, Verdict
-from tests.counterpoints.factories import make_counterpoint
-from tests.factories import make_hindsight, make_post
+from tests.support.factories import make_counterpoint, make_hindsight, make_post
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 import pytest
 
 from blog.models import Verdict
-from tests.factories import make_hindsight, make_post
+from tests.support.factories import make_hindsight, make_post
 
 pytestmark = pytest.mark.django_db
 

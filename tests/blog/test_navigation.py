@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from blog.models import Page, Post
-from tests.factories import make_post, make_user
+from tests.support.factories import make_post, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from blog.models import Post
-from tests.factories import make_post
+from tests.support.factories import make_post
 
 # Real commits: the stored search documents are refreshed once a change
 # commits (core/freshness.py), as they are on a running site.

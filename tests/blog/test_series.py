@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from blog.models import Post, Series, SeriesPart
-from tests.factories import make_post
+from tests.support.factories import make_post
 
 pytestmark = pytest.mark.django_db
 

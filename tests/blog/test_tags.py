@@ -7,7 +7,7 @@ from django.urls import reverse
 from taggit.models import Tag
 
 from blog.models import Post, TagDescription
-from tests.factories import make_post
+from tests.support.factories import make_post
 
 pytestmark = pytest.mark.django_db
 

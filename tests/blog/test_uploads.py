@@ -31,7 +31,7 @@ from PIL import Image, PngImagePlugin
 from blog.forms import CoverImageField
 from blog.images import ReencodedImage, process_image, validate_image_upload
 from blog.models import Post
-from tests.factories import make_author, make_post, make_user
+from tests.support.factories import make_author, make_post, make_user
 
 UPLOAD_URL = "/markdownx/upload/"
 PREVIEW_URL = "/markdownx/markdownify/"

@@ -13,8 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from blog.models import Hindsight, Verdict, VerdictHistoryError
-from tests.counterpoints.browser_forms import form_values
-from tests.factories import make_hindsight, make_post, make_user
+from tests.support.admin import post_change_url
+from tests.support.factories import make_hindsight, make_post, make_user
+from tests.support.forms import form_values
+from tests.support.html import one, text, texts
 
 pytestmark = pytest.mark.django_db
 
@@ -28,18 +30,9 @@ def text_of(html):
     return " ".join(re.sub(r"<[^>]+>", " ", html).split()).replace(" ,", ",")
 
 
-def banner(html):
-    start = html.index('<aside class="hindsight-banner')
-    return html[start : html.index("</aside>", start)]
-
-
 def history(html):
     start = html.index('<section class="hindsight-history"')
     return html[start : html.index("</section>", start)]
-
-
-def post_change_url(post):
-    return reverse("admin:blog_post_change", args=[post.pk])
 
 
 def judged_post():
@@ -60,11 +53,12 @@ def judged_post():
 def test_banner_is_the_newest_verdict_with_its_note(client):
     post = judged_post()
 
-    html = banner(client.get(post.get_absolute_url()).content.decode())
+    shown = one(client.get(post.get_absolute_url()), "aside.hindsight-banner")
 
-    assert html.startswith('<aside class="hindsight-banner verdict-nailed_it" id="verdict"')
-    assert "hindsight — <strong>nailed it</strong>" in html
-    assert "Called it <strong>exactly</strong>." in html
+    assert shown["id"] == "verdict"
+    assert "verdict-nailed_it" in shown["class"]
+    assert text(shown, ".hindsight-label").startswith("hindsight — nailed it")
+    assert text(shown, ":scope > .hindsight-note") == "Called it exactly."
 
 
 def test_timeline_runs_oldest_to_newest_with_dates(client):
@@ -96,7 +90,7 @@ def test_a_single_verdict_has_no_timeline(client):
 
     html = client.get(post.get_absolute_url()).content.decode()
 
-    assert "hindsight — <strong>wrong</strong>" in html
+    assert text(html, ".hindsight-label").startswith("hindsight — wrong")
     assert "Verdict history" not in html
 
 
@@ -142,7 +136,7 @@ def test_post_admin_shows_saved_verdicts_read_only(admin_client):
     html = admin_client.get(post_change_url(post)).content.decode()
     fields = form_values(html, "post_form")
 
-    assert '<div class="readonly">Too early to say.</div>' in html
+    assert "Too early to say." in texts(html, "div.readonly")
     assert not [name for name in fields if re.fullmatch(r"hindsights-\d+-(verdict|note|decided_at.*)", name)]
     assert "saved ones are final: to revise, add a new verdict" in html
 
@@ -186,7 +180,7 @@ def test_revising_a_verdict_in_the_admin_adds_a_new_one_and_keeps_the_old(admin_
         ("still_open", "Too early to say."),
     ]
     page = client.get(post.get_absolute_url()).content.decode()
-    assert "hindsight — <strong>nailed it</strong>" in page
+    assert text(page, "#verdict .hindsight-label").startswith("hindsight — nailed it")
     assert text_of(history(page)).startswith(
         "Verdict history still open, 3 Feb 2025 Too early to say. → nailed it, 14 Sep 2025 (current verdict"
     )
@@ -199,8 +193,8 @@ def test_verdict_admin_opens_a_saved_verdict_read_only_and_refuses_a_change(admi
     page = admin_client.get(url).content.decode()
     response = admin_client.post(url, {"post": verdict.post_id, "verdict": "nailed_it", "note": "Rewritten"})
 
-    assert "<h1>View hindsight verdict</h1>" in page
-    assert '<div class="readonly">Missed it.</div>' in page
+    assert text(page, "h1") == "View hindsight verdict"
+    assert "Missed it." in texts(page, "div.readonly")
     assert 'name="note"' not in page
     assert response.status_code == 403
     verdict.refresh_from_db()

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from blog.models import Post, Verdict
-from tests.factories import make_hindsight, make_post, make_user
+from tests.support.factories import make_hindsight, make_post, make_user
 
 pytestmark = pytest.mark.django_db
 

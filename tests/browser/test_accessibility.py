@@ -6,9 +6,8 @@ from playwright.sync_api import expect
 
 from counterpoints import services
 from counterpoints.models import Counterpoint
-from tests.factories import make_post
-
-from .support import PHONE, describe, fill_counterpoint_form, run_axe, serious
+from tests.support.browser import PHONE, describe, fill_counterpoint_form, run_axe, serious
+from tests.support.factories import make_post
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,12 +45,6 @@ def test_reading_pages_on_a_phone_have_no_serious_accessibility_violations(new_p
         assert violations == [], f"{path} at 390 px:\n{describe(violations)}"
 
 
-@pytest.fixture
-def _no_minimum_time(settings):
-    # The signed timestamp refuses forms sent back within seconds; a test types faster than anyone.
-    settings.COUNTERPOINT_MIN_SECONDS = 0
-
-
 def post_with_counterpoints():
     post = make_post(
         title="A post with replies", body="A claim.\n\nAnother claim, *stated firmly*.", tags=["ai"]
@@ -65,7 +58,7 @@ def post_with_counterpoints():
             body=f"{name} says: [source](https://example.com).",
         )
     Counterpoint.objects.update(
-        status=Counterpoint.Status.APPROVED, response=Counterpoint.Response.PARTLY_CONCEDED
+        status=Counterpoint.Status.APPROVED, response=Counterpoint.AuthorResponse.PARTLY_CONCEDED
     )
     Counterpoint.objects.filter(author_name="Ann").update(
         author_reply="Fair.", reply_html="<p>Fair, and I said so.</p>"
@@ -73,7 +66,6 @@ def post_with_counterpoints():
     return post
 
 
-@pytest.mark.usefixtures("_no_minimum_time")
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_counterpoints_and_the_form_have_no_serious_accessibility_violations(
     new_page, axe_source, artifacts, scheme
@@ -106,7 +98,6 @@ FORM_TAB_ORDER = [
 ]
 
 
-@pytest.mark.usefixtures("_no_minimum_time")
 def test_counterpoint_form_can_be_filled_and_sent_with_the_keyboard_alone(page, watch):
     post = make_post(title="Keyboard readers welcome", body="A claim worth answering.")
     page.goto(post.get_absolute_url())

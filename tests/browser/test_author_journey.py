@@ -15,10 +15,8 @@ from playwright.sync_api import expect
 from blog.images import process_image, save_image
 from blog.models import Post
 from counterpoints.models import Counterpoint
-from tests.counterpoints.factories import make_counterpoint
-from tests.factories import make_author, make_post, make_user
-
-from .support import PHONE, horizontal_overflow, log_in
+from tests.support.browser import PHONE, horizontal_overflow, log_in
+from tests.support.factories import make_author, make_counterpoint, make_post, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -4,9 +4,8 @@ import pytest
 from playwright.sync_api import expect
 
 from counterpoints.models import Counterpoint
-from tests.factories import make_post
-
-from .support import fill_counterpoint_form
+from tests.support.browser import fill_counterpoint_form
+from tests.support.factories import make_post
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

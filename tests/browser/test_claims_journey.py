@@ -9,9 +9,16 @@ from blog.models import Post
 from claims.models import Forecast
 from counterpoints import services as counterpoint_services
 from counterpoints.models import Counterpoint
-from tests.factories import make_user
-
-from .support import PHONE, describe, fill_counterpoint_form, horizontal_overflow, log_in, run_axe, serious
+from tests.support.browser import (
+    PHONE,
+    describe,
+    fill_counterpoint_form,
+    horizontal_overflow,
+    log_in,
+    run_axe,
+    serious,
+)
+from tests.support.factories import make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -134,7 +141,7 @@ def test_author_states_claims_reader_forecasts_author_judges_calibration_shows(
 
 
 def test_countering_a_passage_of_a_claim_picks_that_claim(new_page, settings):
-    from tests.factories import make_post
+    from tests.support.factories import make_post
 
     from .test_quote_to_counter import select_by_mouse
 

@@ -6,9 +6,8 @@ from playwright.sync_api import expect
 
 from counterpoints import services
 from counterpoints.models import Counterpoint
-from tests.factories import make_post
-
-from .support import DESKTOP, PHONE, fill_counterpoint_form
+from tests.support.browser import DESKTOP, PHONE, fill_counterpoint_form
+from tests.support.factories import make_post
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

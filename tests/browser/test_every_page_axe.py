@@ -3,8 +3,7 @@
 import pytest
 
 from tests.reader_pages import make_reader_site
-
-from .support import DESKTOP, PHONE, describe, run_axe
+from tests.support.browser import DESKTOP, PHONE, describe, run_axe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,9 +10,9 @@ from playwright.sync_api import expect
 
 from counterpoints import services
 from counterpoints.models import Counterpoint
-from tests.factories import make_post
-
-from .support import fill_counterpoint_form, log_in, make_moderator
+from tests.support.admin import make_moderator
+from tests.support.browser import fill_counterpoint_form, log_in
+from tests.support.factories import make_post
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -82,7 +82,6 @@ UNSAFE_IN_COUNTERPOINTS = """() => {
 
 @pytest.fixture(autouse=True)
 def _form_limits_out_of_the_way(settings):
-    settings.COUNTERPOINT_MIN_SECONDS = 0
     settings.COUNTERPOINT_RATE_LIMIT = "100/60"
 
 

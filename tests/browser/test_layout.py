@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 
-from .support import DESKTOP, PHONE, horizontal_overflow
+from tests.support.browser import DESKTOP, PHONE, horizontal_overflow
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -64,7 +64,7 @@ def test_post_text_keeps_a_readable_measure(page):
 
 def test_each_verdict_banner_has_its_own_colour(page):
     from blog.models import Verdict
-    from tests.factories import make_post
+    from tests.support.factories import make_post
 
     colours = {}
     for verdict in Verdict.values:

@@ -12,10 +12,9 @@ from playwright.sync_api import expect
 from counterpoints import trust
 from counterpoints.models import BlockedPattern, ConfirmedAddress, Counterpoint
 from counterpoints.outbox import deliver_due
-from tests.counterpoints.factories import make_counterpoint
-from tests.factories import make_post
-
-from .support import fill_counterpoint_form, log_in, make_moderator
+from tests.support.admin import make_moderator
+from tests.support.browser import fill_counterpoint_form, log_in
+from tests.support.factories import make_counterpoint, make_post
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,7 +23,6 @@ Status = Counterpoint.Status
 
 @pytest.fixture(autouse=True)
 def _site(settings, live_server):
-    settings.COUNTERPOINT_MIN_SECONDS = 0  # a test types faster than anyone
     settings.COUNTERPOINT_RATE_LIMIT = "50/600"
     settings.SITE_URL = live_server.url
     settings.MODERATOR_EMAILS = []

@@ -4,9 +4,8 @@ import pytest
 from playwright.sync_api import expect
 
 from counterpoints.models import QUOTE_MAX_LENGTH, Counterpoint
-from tests.factories import make_post
-
-from .support import PHONE, fill_counterpoint_form
+from tests.support.browser import PHONE, fill_counterpoint_form
+from tests.support.factories import make_post
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,11 +22,8 @@ and no export rule changes that. Watch the substations, not the customs forms.
 
 PASSAGE = "data centres wait years for a grid connection"
 
-
-@pytest.fixture(autouse=True)
-def _no_minimum_time(settings):
-    # The signed timestamp refuses forms sent back within seconds; a test types faster than anyone.
-    settings.COUNTERPOINT_MIN_SECONDS = 0
+# Longer than static/js/quote-to-counter.js waits for a selection to settle (150 ms).
+SETTLE_MS = 1_000
 
 
 def select_by_mouse(page, phrase):
@@ -139,14 +135,26 @@ def test_a_long_selection_is_shortened_to_what_the_form_accepts(page):
 
 def test_only_the_post_text_can_be_countered(page):
     post = make_post(title="Power, not chips", dek="A dek that is not the argument.", body=BODY)
+    # The script measures a selection once it has settled (a timer); the page's
+    # clock is driven by the test, so "settled" is a fact rather than a guess.
+    page.clock.install()
     page.goto(post.get_absolute_url())
+    button = page.get_by_role("button", name="Counter this")
 
     page.locator(".dek").first.click(click_count=3)
     assert "not the argument" in page.evaluate("() => window.getSelection().toString()")
-    page.locator("#counterpoints h2").click(click_count=3)
+    page.clock.run_for(SETTLE_MS)
+    expect(button).to_be_hidden()
 
-    page.wait_for_timeout(400)  # longer than the script waits for a selection to settle
-    expect(page.get_by_role("button", name="Counter this")).to_be_hidden()
+    page.locator("#counterpoints h2").click(click_count=3)
+    assert "Counterpoints" in page.evaluate("() => window.getSelection().toString()")
+    page.clock.run_for(SETTLE_MS)
+    expect(button).to_be_hidden()
+
+    # The same wait does show the button for the post's own text.
+    page.locator(".post-body p").first.click(click_count=3)
+    page.clock.run_for(SETTLE_MS)
+    expect(button).to_be_visible()
 
 
 def test_escape_and_collapsing_the_selection_hide_the_button(page):

@@ -6,9 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from blog.models import Series, SeriesPart
-from tests.factories import make_post
-
-from .support import PHONE, horizontal_overflow
+from tests.support.browser import PHONE, horizontal_overflow
+from tests.support.factories import make_post
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

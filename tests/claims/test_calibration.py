@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from claims.calibration import calibration_record, score
 from claims.models import Claim, Outcome
-from tests.factories import make_post
+from tests.support.factories import make_post
 
 from .factories import body_with_claims, claim_block, judge
 

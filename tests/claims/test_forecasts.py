@@ -4,8 +4,8 @@ import pytest
 
 from claims.models import Forecast
 from counterpoints.models import Counterpoint
-from tests.counterpoints.factories import form_data, make_counterpoint, submit_url
-from tests.factories import make_post
+from tests.support.factories import make_counterpoint, make_post
+from tests.support.submissions import form_data, submit_url
 
 from .factories import body_with_claims, claim_block
 
@@ -95,7 +95,7 @@ def test_judged_claims_join_the_verdict_feed_newest_first(client, post):
     from django.utils import timezone
 
     from blog.models import Verdict
-    from tests.factories import make_hindsight
+    from tests.support.factories import make_hindsight
 
     from .factories import judge
 

@@ -3,7 +3,7 @@
 import pytest
 
 from claims.models import Claim, ClaimVerdict, ClaimVerdictHistoryError, Outcome
-from tests.factories import make_post
+from tests.support.factories import make_post
 
 from .factories import body_with_claims, claim_block, judge
 

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from blog.markup import post_parser, render_counterpoint_markdown, render_post_markdown
 from blog.models import count_words
 from claims.markup import parse_claims
-from tests.factories import make_post
+from tests.support.factories import make_post
 
 from .factories import body_with_claims, claim_block
 

@@ -9,8 +9,9 @@ from django.db import connection
 
 from counterpoints import antispam
 from counterpoints.models import Counterpoint
-from tests.counterpoints.factories import form_data, submit_url
-from tests.factories import make_post
+from tests.support.factories import make_post
+from tests.support.html import field_value, one, text
+from tests.support.submissions import form_data, submit_url
 
 pytestmark = pytest.mark.django_db
 
@@ -24,9 +25,9 @@ def test_honeypot_filled_in_is_refused(client):
 
 
 def test_honeypot_is_hidden_from_people_and_keyboards(client):
-    html = client.get(make_post().get_absolute_url()).content.decode()
-    assert '<div class="field field-hp" aria-hidden="true"><label for="id_subject">' in html
-    assert 'tabindex="-1"' in html
+    honeypot = one(client.get(make_post().get_absolute_url()), ".field-hp")
+    assert honeypot["aria-hidden"] == "true"
+    assert one(honeypot, "#id_subject")["tabindex"] == "-1"
 
 
 # The signed timestamp
@@ -41,7 +42,7 @@ def test_form_sent_back_too_fast_is_refused_with_the_text_kept(client, settings)
     assert response.status_code == 400
     html = response.content.decode()
     assert "That was quicker than anyone can write." in html
-    assert "Typed in one second flat, surely.</textarea>" in html
+    assert field_value(html, "body") == "Typed in one second flat, surely."
     assert not Counterpoint.objects.exists()
 
 
@@ -104,9 +105,9 @@ def test_expired_form_is_shown_again_with_the_text_kept(client, settings):
     assert response.status_code == 400
     html = response.content.decode()
     assert "This form had been open for a long time" in html
-    assert "An hour of careful writing that must not be lost.</textarea>" in html
-    assert "The shoestring is a story.</textarea>" in html
-    assert 'value="Patient Writer"' in html
+    assert field_value(html, "body") == "An hour of careful writing that must not be lost."
+    assert field_value(html, "quote") == "The shoestring is a story."
+    assert field_value(html, "author_name") == "Patient Writer"
     assert not Counterpoint.objects.exists()
 
 
@@ -136,7 +137,7 @@ def test_a_flood_from_one_address_gets_429_and_a_readable_page(client, settings)
     assert response.status_code == 429
     html = response.content.decode()
     assert "Too many counterpoints came from your address" in html
-    assert "The third one in a row, kept for me.</textarea>" in html
+    assert text(html, "textarea#unsent-body") == "The third one in a row, kept for me."
     assert int(response["Retry-After"]) > 0
     assert Counterpoint.objects.count() == 2
 

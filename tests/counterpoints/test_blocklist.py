@@ -5,20 +5,19 @@ submitter is told exactly what everyone else is told.
 """
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from counterpoints import services
 from counterpoints.blocklist import find_match
 from counterpoints.models import BlockedPattern, Counterpoint, OutboxMail
-from tests.counterpoints.factories import form_data, make_counterpoint, submit_url
-from tests.factories import make_post, make_user
+from tests.support.admin import REVIEW_QUEUE, make_moderator
+from tests.support.factories import make_counterpoint, make_post
+from tests.support.submissions import form_data, submit_url
 
 pytestmark = pytest.mark.django_db
 
 Kind = BlockedPattern.Kind
 Status = Counterpoint.Status
-CHANGELIST = reverse("admin:counterpoints_counterpoint_changelist")
 
 
 def block(kind, value):
@@ -130,7 +129,7 @@ def test_ban_submitter_blocks_their_address_and_ip_and_marks_spam(admin_client, 
         post, status=Status.PENDING, author_email="Troll@example.com", ip_address="203.0.113.7"
     )
     response = admin_client.post(
-        CHANGELIST, {"action": "ban_and_mark_spam", "_selected_action": [troll.pk]}, follow=True
+        REVIEW_QUEUE, {"action": "ban_and_mark_spam", "_selected_action": [troll.pk]}, follow=True
     )
     assert "1 counterpoint was marked as spam; 2 blocklist entries added." in response.content.decode()
     troll.refresh_from_db()
@@ -154,8 +153,7 @@ def test_ban_submitter_blocks_their_address_and_ip_and_marks_spam(admin_client, 
 
 
 def test_moderators_keep_the_blocklist(client):
-    moderator = make_user(staff=True)
-    moderator.groups.add(Group.objects.get(name="Moderators"))
+    moderator = make_moderator()
     client.force_login(moderator)
     response = client.post(
         reverse("admin:counterpoints_blockedpattern_add"),

@@ -17,8 +17,8 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.db import DatabaseError, IntegrityError, OperationalError
 
 from counterpoints.models import Counterpoint, OutboxMail
-from tests.counterpoints.factories import form_data, submit_url
-from tests.factories import make_post
+from tests.support.factories import make_post
+from tests.support.submissions import form_data, submit_url
 
 pytestmark = pytest.mark.django_db
 

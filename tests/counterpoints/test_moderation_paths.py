@@ -12,13 +12,12 @@ from django.urls import reverse
 from counterpoints import services
 from counterpoints.models import Counterpoint
 from counterpoints.signals import counterpoints_changed
-from tests.counterpoints.factories import make_counterpoint
-from tests.factories import make_post
+from tests.support.admin import REVIEW_QUEUE, counterpoint_change_url
+from tests.support.factories import make_counterpoint, make_post
 
 pytestmark = pytest.mark.django_db
 
 Status = Counterpoint.Status
-CHANGELIST = reverse("admin:counterpoints_counterpoint_changelist")
 
 
 def by_service(client, user, counterpoint, status, reason):
@@ -36,12 +35,12 @@ def by_admin_action(client, user, counterpoint, status, reason):
     action = {Status.APPROVED: "approve", Status.REJECTED: "reject", Status.SPAM: "mark_spam"}[status]
     if reason:
         action = f"reject_{reason}"  # one action per reason
-    response = client.post(CHANGELIST, {"action": action, "_selected_action": [counterpoint.pk]})
+    response = client.post(REVIEW_QUEUE, {"action": action, "_selected_action": [counterpoint.pk]})
     assert response.status_code == 302
 
 
 def by_change_form(client, user, counterpoint, status, reason):
-    url = reverse("admin:counterpoints_counterpoint_change", args=[counterpoint.pk])
+    url = counterpoint_change_url(counterpoint)
     data = {"status": status, "rejection_reason": reason or "", "moderator_note": ""}
     response = client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
@@ -116,7 +115,7 @@ def test_every_path_is_the_same_act(
 
 def test_the_history_page_names_the_moderator(admin_client, admin_user):
     counterpoint = make_counterpoint(make_post(), status=Status.PENDING)
-    admin_client.post(CHANGELIST, {"action": "mark_spam", "_selected_action": [counterpoint.pk]})
+    admin_client.post(REVIEW_QUEUE, {"action": "mark_spam", "_selected_action": [counterpoint.pk]})
     url = reverse("admin:counterpoints_counterpoint_history", args=[counterpoint.pk])
     html = admin_client.get(url).content.decode()
     assert "Marked as spam." in html
@@ -125,7 +124,7 @@ def test_the_history_page_names_the_moderator(admin_client, admin_user):
 
 def test_editing_the_note_only_logs_the_note_and_changes_no_status(admin_client, admin_user):
     counterpoint = make_counterpoint(make_post(), status=Status.PENDING)
-    url = reverse("admin:counterpoints_counterpoint_change", args=[counterpoint.pk])
+    url = counterpoint_change_url(counterpoint)
     admin_client.post(url, {"status": "pending", "rejection_reason": "", "moderator_note": "Later."})
     counterpoint.refresh_from_db()
     assert counterpoint.reviewed_by is None

@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from counterpoints.models import Counterpoint, OutboxMail
 from counterpoints.outbox import deliver_due, queue_mail, retry_delay
-from tests.counterpoints.factories import form_data, submit_url
-from tests.factories import make_post
+from tests.support.factories import make_post
+from tests.support.submissions import form_data, submit_url
 
 pytestmark = pytest.mark.django_db
 

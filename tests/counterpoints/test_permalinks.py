@@ -8,8 +8,7 @@ from django.conf import settings
 
 from blog.models import Post
 from counterpoints.models import Counterpoint
-from tests.counterpoints.factories import make_counterpoint
-from tests.factories import make_post
+from tests.support.factories import make_counterpoint, make_post
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +25,7 @@ def test_an_approved_counterpoint_has_a_page_with_quote_reply_canonical_and_way_
         quote="Costs will fall.",
         body="They did not, *as* the [data](/tags/ai/) shows.",
         author_reply="Fair, I concede it.",
-        response=Counterpoint.Response.CONCEDED,
+        response=Counterpoint.AuthorResponse.CONCEDED,
     )
 
     response = client.get(detail_url(counterpoint))

@@ -12,14 +12,15 @@ from django.urls import reverse
 
 from counterpoints import services
 from counterpoints.models import Counterpoint
-from tests.counterpoints.browser_forms import form_values
-from tests.counterpoints.factories import form_data, make_counterpoint, submit_url
-from tests.factories import make_hindsight, make_post, make_user
+from tests.support.admin import REVIEW_QUEUE, counterpoint_change_url
+from tests.support.factories import make_counterpoint, make_hindsight, make_post, make_user
+from tests.support.forms import form_values
+from tests.support.html import field_value
+from tests.support.submissions import form_data, submit_url
 
 pytestmark = pytest.mark.django_db
 
 Status = Counterpoint.Status
-CHANGELIST = reverse("admin:counterpoints_counterpoint_changelist")
 MARKDOWN = "The **cloud-rate** is `wrong` and [the source](https://example.org/r) says _so_, twice over."
 PLAIN = "The cloud-rate is wrong and the source says so, twice over."
 MARKERS = re.compile(r"\*\*|`|\]\(|\b_so_\b")
@@ -32,9 +33,7 @@ def test_the_change_form_shows_the_rendered_body_and_the_quote_safely(admin_clie
         body="It is **wrong**. <script>alert(1)</script> [x](javascript:alert(2))",
         quote="Stories <b>spread</b> faster.",
     )
-    html = admin_client.get(
-        reverse("admin:counterpoints_counterpoint_change", args=[counterpoint.pk])
-    ).content
+    html = admin_client.get(counterpoint_change_url(counterpoint)).content
     html = html.decode()
     assert "<p>It is <strong>wrong</strong>." in html
     assert "<script>alert(1)" not in html
@@ -51,7 +50,7 @@ def test_the_by_post_filter_lists_only_posts_with_pending_counterpoints(admin_cl
     make_counterpoint(busy, status=Status.PENDING)
     make_counterpoint(busy, status=Status.PENDING)
     make_counterpoint(judged, status=Status.APPROVED)
-    html = admin_client.get(CHANGELIST).content.decode()
+    html = admin_client.get(REVIEW_QUEUE).content.decode()
     assert "Busy post (2)" in html
     assert "Quiet post" not in html
     assert "Done post" not in html
@@ -63,7 +62,7 @@ def test_the_status_filter_counts_each_status(admin_client):
     for status, n in [(Status.PENDING, 3), (Status.APPROVED, 2), (Status.SPAM, 1)]:
         for _ in range(n):
             make_counterpoint(post, status=status)
-    html = admin_client.get(CHANGELIST).content.decode()
+    html = admin_client.get(REVIEW_QUEUE).content.decode()
     for label in ["pending (3)", "approved (2)", "rejected (0)", "spam (1)", "All (6)"]:
         assert label in html
 
@@ -98,7 +97,7 @@ def test_no_markdown_markers_where_an_excerpt_is_shown(client, admin_client, sen
         make_hindsight(post, verdict="wrong")
         text = "\n".join(excerpt_of(client.get(reverse("blog:hindsight")).content.decode()))
     elif surface == "review queue":
-        text = "\n".join(excerpt_of(admin_client.get(CHANGELIST, {"status": "all"}).content.decode()))
+        text = "\n".join(excerpt_of(admin_client.get(REVIEW_QUEUE, {"status": "all"}).content.decode()))
     elif surface == "post's admin page":
         text = "\n".join(
             excerpt_of(admin_client.get(reverse("admin:blog_post_change", args=[post.pk])).content.decode())
@@ -160,4 +159,4 @@ def test_preview_of_an_invalid_form_shows_the_errors_and_keeps_the_text(client):
     assert response.status_code == 400
     html = response.content.decode()
     assert "Preview: not sent yet" not in html
-    assert "Kept even so.</textarea>" in html
+    assert field_value(html, "body") == "Kept even so."

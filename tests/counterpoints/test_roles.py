@@ -11,29 +11,19 @@ from django.urls import reverse
 
 from counterpoints import notifications, services
 from counterpoints.models import Counterpoint
-from tests.counterpoints.browser_forms import form_values
-from tests.counterpoints.factories import make_counterpoint
-from tests.factories import make_post, make_user
+from tests.support.admin import counterpoint_change_url, make_moderator
+from tests.support.factories import make_counterpoint, make_post, make_user
+from tests.support.forms import form_values
 
 pytestmark = pytest.mark.django_db
 
 Status = Counterpoint.Status
 
 
-def moderator(**fields):
-    user = make_user(staff=True, **fields)
-    user.groups.add(Group.objects.get(name="Moderators"))
-    return user
-
-
-def change_url(counterpoint):
-    return reverse("admin:counterpoints_counterpoint_change", args=[counterpoint.pk])
-
-
 def answer_as(client, user, counterpoint):
     client.force_login(user)
     return client.post(
-        change_url(counterpoint),
+        counterpoint_change_url(counterpoint),
         {
             "status": counterpoint.status,
             "rejection_reason": "",
@@ -52,9 +42,9 @@ def test_the_moderators_group_does_not_speak_for_the_author():
 
 def test_a_moderator_sees_the_authors_fields_read_only_and_cannot_post_them(client):
     counterpoint = make_counterpoint(make_post())
-    mod = moderator()
+    mod = make_moderator()
     client.force_login(mod)
-    html = client.get(change_url(counterpoint)).content.decode()
+    html = client.get(counterpoint_change_url(counterpoint)).content.decode()
     assert 'name="moderator_note"' in html
     assert 'name="author_reply"' not in html
     assert 'name="response"' not in html
@@ -65,7 +55,7 @@ def test_a_moderator_sees_the_authors_fields_read_only_and_cannot_post_them(clie
 
 
 def test_the_posts_author_answers_in_the_queue(client):
-    author = moderator()  # an author who also moderates: the post is theirs
+    author = make_moderator()  # an author who also moderates: the post is theirs
     counterpoint = make_counterpoint(make_post(author=author))
     assert answer_as(client, author, counterpoint).status_code == 302
     counterpoint.refresh_from_db()
@@ -74,7 +64,7 @@ def test_the_posts_author_answers_in_the_queue(client):
 
 
 def test_another_authors_post_is_not_theirs_to_answer(client):
-    author = moderator()
+    author = make_moderator()
     counterpoint = make_counterpoint(make_post(author=make_user(staff=True)))
     answer_as(client, author, counterpoint)
     counterpoint.refresh_from_db()
@@ -82,7 +72,7 @@ def test_another_authors_post_is_not_theirs_to_answer(client):
 
 
 def test_the_explicit_permission_lets_a_moderator_answer_for_the_author(client):
-    editor = moderator()
+    editor = make_moderator()
     editor.user_permissions.add(Permission.objects.get(codename="respond_as_author"))
     counterpoint = make_counterpoint(make_post())
     answer_as(client, editor, counterpoint)
@@ -156,10 +146,10 @@ def test_the_verdicts_admin_refuses_credits_from_someone_not_the_author(client):
 
 def test_moderator_mail_goes_to_the_groups_active_staff_and_the_setting(settings):
     settings.MODERATOR_EMAILS = ["Desk@example.com"]
-    moderator(email="mod@example.com")
-    moderator(email="desk@example.com")  # the same mailbox as the setting: once
-    moderator(email="gone@example.com", is_active=False)
-    moderator(email="")
+    make_moderator(email="mod@example.com")
+    make_moderator(email="desk@example.com")  # the same mailbox as the setting: once
+    make_moderator(email="gone@example.com", is_active=False)
+    make_moderator(email="")
     make_user(staff=True, email="staff-not-moderator@example.com")
     not_staff = make_user(email="not-staff@example.com")
     not_staff.groups.add(Group.objects.get(name="Moderators"))
@@ -168,7 +158,7 @@ def test_moderator_mail_goes_to_the_groups_active_staff_and_the_setting(settings
 
 def test_a_new_counterpoint_mails_a_group_moderator(settings, sent_mail, django_capture_on_commit_callbacks):
     settings.MODERATOR_EMAILS = []
-    moderator(email="mod@example.com")
+    make_moderator(email="mod@example.com")
     with django_capture_on_commit_callbacks(execute=True):
         services.submit_counterpoint(
             post=make_post(), stance="extend", author_name="Ada", body="A point long enough to hold."

@@ -3,8 +3,9 @@
 import pytest
 
 from counterpoints.models import Counterpoint
-from tests.counterpoints.factories import counterpoints_section, form_data, make_counterpoint, submit_url
-from tests.factories import make_post
+from tests.support.factories import make_counterpoint, make_post
+from tests.support.html import counterpoints_section
+from tests.support.submissions import form_data, submit_url
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,7 @@ from django.db import IntegrityError, transaction
 from counterpoints import services
 from counterpoints.models import Counterpoint
 from counterpoints.signals import counterpoints_changed
-from tests.counterpoints.factories import make_counterpoint
-from tests.factories import make_post, make_user
+from tests.support.factories import make_counterpoint, make_post, make_user
 
 pytestmark = pytest.mark.django_db
 

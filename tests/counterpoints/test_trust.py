@@ -7,16 +7,15 @@ on, listed for review after the fact, and one action revokes the trust.
 import re
 
 import pytest
-from django.urls import reverse
 
 from counterpoints.models import ConfirmedAddress, Counterpoint
-from tests.counterpoints.factories import form_data, make_counterpoint, submit_url
-from tests.factories import make_post
+from tests.support.admin import REVIEW_QUEUE
+from tests.support.factories import make_counterpoint, make_post
+from tests.support.submissions import form_data, submit_url
 
 pytestmark = pytest.mark.django_db
 
 Status = Counterpoint.Status
-CHANGELIST = reverse("admin:counterpoints_counterpoint_changelist")
 SITE = "https://expectedwrong.example"
 
 
@@ -34,7 +33,7 @@ def confirm_path(mail):
 
 def test_the_approval_mail_carries_a_link_that_confirms_the_address(admin_client, client, sent_mail):
     first = make_counterpoint(make_post(), status=Status.PENDING, author_email="Ada@Example.com")
-    admin_client.post(CHANGELIST, {"action": "approve", "_selected_action": [first.pk]})
+    admin_client.post(REVIEW_QUEUE, {"action": "approve", "_selected_action": [first.pk]})
     (mail,) = sent_mail()
     path = confirm_path(mail)
 
@@ -48,7 +47,7 @@ def test_the_approval_mail_carries_a_link_that_confirms_the_address(admin_client
     assert ConfirmedAddress.objects.get().email == "ada@example.com"
 
     second = make_counterpoint(make_post(), status=Status.PENDING, author_email="ada@example.com")
-    admin_client.post(CHANGELIST, {"action": "approve", "_selected_action": [second.pk]})
+    admin_client.post(REVIEW_QUEUE, {"action": "approve", "_selected_action": [second.pk]})
     assert "/counterpoints/confirm/" not in sent_mail()[1].body
 
 
@@ -85,7 +84,9 @@ def test_a_trusted_readers_fourth_counterpoint_is_published_at_once(client, admi
     fourth = Counterpoint.objects.get(body="My fourth point, on the numbers.")
     assert (fourth.status, fourth.published_without_review) == (Status.APPROVED, True)
     # Listed for review after the fact, and the moderators are told.
-    assert list(admin_client.get(CHANGELIST, {"status": "unreviewed"}).context["cl"].result_list) == [fourth]
+    assert list(admin_client.get(REVIEW_QUEUE, {"status": "unreviewed"}).context["cl"].result_list) == [
+        fourth
+    ]
     (mail,) = sent_mail()
     assert "It is published already: its sender is a trusted returning submitter." in mail.body
 
@@ -118,7 +119,7 @@ def test_one_click_revokes_the_trust(client, admin_client):
     send(client, post)
     fourth = Counterpoint.objects.get(body="My fourth point, on the numbers.")
     response = admin_client.post(
-        CHANGELIST + "?status=unreviewed",
+        REVIEW_QUEUE + "?status=unreviewed",
         {"action": "revoke_trust", "_selected_action": [fourth.pk]},
         follow=True,
     )

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from redirects.models import Redirect
 from tests.blog.test_admin import post_form
-from tests.factories import make_post
+from tests.support.factories import make_post
 
 pytestmark = pytest.mark.django_db
 

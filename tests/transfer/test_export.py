@@ -12,7 +12,7 @@ from blog.models import Hindsight, Post, Series, SeriesPart, Verdict
 from counterpoints.models import Counterpoint
 from redirects.models import Redirect
 from redirects.services import remember_redirect
-from tests.factories import make_hindsight, make_post
+from tests.support.factories import make_hindsight, make_post
 
 from .support import run
 
@@ -54,7 +54,7 @@ def site():
         author_website="https://reader.example",
         quote="Inflation is flat.",
         status=Counterpoint.Status.APPROVED,
-        response=Counterpoint.Response.CONCEDED,
+        response=Counterpoint.AuthorResponse.CONCEDED,
         author_reply="You were right.",
         reviewed_at=datetime.datetime(2024, 3, 2, tzinfo=UTC),
         moderator_note="Regular reader.",
@@ -143,7 +143,7 @@ def test_the_round_trip_restores_history_credits_and_statuses(site, tmp_path, cl
     assert post.current_verdict == Verdict.WRONG
     credited = post.hindsights.get(verdict=Verdict.WRONG).credited.get()
     assert credited.author_email == "reader@example.com"
-    assert credited.response == Counterpoint.Response.CONCEDED
+    assert credited.response == Counterpoint.AuthorResponse.CONCEDED
     assert Counterpoint.objects.get(status="rejected").rejection_reason == "advertising"
     assert Post.objects.get(slug="draft-one").status == Post.Status.DRAFT
     assert not Post.objects.get(slug="draft-one").counterpoints_open

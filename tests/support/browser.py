@@ -1,6 +1,5 @@
 """Plain helpers for the browser tests: logging in, watching a page, running axe."""
 
-import importlib
 import json
 import os
 from pathlib import Path
@@ -27,7 +26,7 @@ CHROMIUM_ARGS = [
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
-# The password tests.factories.make_user gives every user unless told otherwise.
+# The password tests.support.factories.make_user gives every user unless told otherwise.
 PASSWORD = "correct horse battery staple"
 
 
@@ -113,6 +112,22 @@ def horizontal_overflow(page):
     return page.evaluate("() => Math.max(0, document.documentElement.scrollWidth - window.innerWidth)")
 
 
+def wait_until_scrolled_to_fragment(page):
+    """Wait for the browser to bring the URL's ``#fragment`` into view.
+
+    Chromium scrolls to the fragment some time after "load", so anything
+    about what is in view is only true once this has happened.
+    """
+    page.wait_for_function(
+        """() => {
+            const target = document.querySelector(':target');
+            if (!target) return false;
+            const atBottom = scrollY + innerHeight >= document.documentElement.scrollHeight - 1;
+            return Math.abs(target.getBoundingClientRect().top) < 1 || atBottom;
+        }"""
+    )
+
+
 def fill_counterpoint_form(page, *, stance="push_back", name="Rosa Reader", body, quote=None, website=None):
     """Fill the counterpoint form under a post as a reader would (labels, not ids)."""
     form = page.locator("#counterpoint-form")
@@ -124,22 +139,3 @@ def fill_counterpoint_form(page, *, stance="push_back", name="Rosa Reader", body
         form.get_by_label("Quoted passage (optional)", exact=True).fill(quote)
     form.get_by_label("Counterpoint", exact=True).fill(body)
     return form
-
-
-def make_moderator(**overrides):
-    """A staff member in the Moderators group, as the data migration defines the group.
-
-    Browser tests run with transactional_db, which empties every table
-    between tests, data migrations' rows included: the group is rebuilt here
-    by the migration's own function.
-    """
-    from django.apps import apps
-    from django.contrib.auth.models import Group
-
-    from tests.factories import make_user
-
-    migration = importlib.import_module("counterpoints.migrations.0002_moderators_group")
-    migration.create_moderators(apps, None)
-    moderator = make_user(staff=True, **overrides)
-    moderator.groups.add(Group.objects.get(name=migration.GROUP))
-    return moderator

@@ -1,4 +1,7 @@
-"""Closing the loop on predictions: check-back dates, the scorecard, verdict feeds and markup."""
+"""
+The track record (blog/scorecard.py), and what else closes the loop on a
+prediction: check-back dates, the verdict feed, ClaimReview markup.
+"""
 
 import json
 import re
@@ -11,8 +14,8 @@ from django.utils import timezone
 
 from blog.models import Post, Verdict
 from counterpoints.models import Counterpoint
-from tests.counterpoints.factories import make_counterpoint
-from tests.factories import make_hindsight, make_post
+from tests.support.factories import make_counterpoint, make_hindsight, make_post
+from tests.support.html import parse, text
 
 pytestmark = pytest.mark.django_db
 
@@ -26,20 +29,24 @@ NEXT_MONTH = date.today() + timedelta(days=30)
 def test_post_page_shows_when_a_verdict_is_due(client):
     post = make_post(check_back_by=NEXT_MONTH)
 
-    page = client.get(post.get_absolute_url()).content.decode()
+    page = parse(client.get(post.get_absolute_url()))
 
     human = f"{NEXT_MONTH.day} {NEXT_MONTH:%b %Y}"
-    assert f'Verdict due <time datetime="{NEXT_MONTH:%Y-%m-%d}">{human}</time>' in page
-    assert "overdue" not in page
+    due = page.find("time", string=human)
+    assert due["datetime"] == f"{NEXT_MONTH:%Y-%m-%d}"
+    assert f"Verdict due {human}" in text(page)
+    assert "overdue" not in text(page)
 
 
 def test_a_check_back_date_gone_by_without_a_verdict_says_overdue(client):
     post = make_post(check_back_by=YESTERDAY)
 
-    page = client.get(post.get_absolute_url()).content.decode()
+    page = parse(client.get(post.get_absolute_url()))
 
     human = f"{YESTERDAY.day} {YESTERDAY:%b %Y}"
-    assert f'Verdict overdue: due <time datetime="{YESTERDAY:%Y-%m-%d}">{human}</time>' in page
+    due = page.find("time", string=human)
+    assert due["datetime"] == f"{YESTERDAY:%Y-%m-%d}"
+    assert f"Verdict overdue: due {human}" in text(page)
 
 
 def test_due_date_gives_way_to_the_verdict(client):
@@ -112,7 +119,7 @@ def test_scorecard_counts_with_honest_denominators(client):
         1,
         2,
     )
-    assert "<strong>Right 60%</strong> of the time: 3 nailed it out of 5 settled verdicts" in page
+    assert "Right 60% of the time: 3 nailed it out of 5 settled verdicts" in text(page)
     assert "(70% counting “partly right” as half)" in page
     assert "8 published posts: 5 settled, 1 still open, 2 not judged yet." in page
 
@@ -139,8 +146,8 @@ def test_scorecard_breaks_down_by_year_and_tag(client):
     tags = {tally.label: tally for tally in response.context["by_tag"]}
     assert tags["ai"].right_share == 0.5
     assert tags["markets"].counts[Verdict.WRONG] == 2
-    page = response.content.decode()
-    assert '<a href="/hindsight/?tag=markets">markets</a>' in page
+    links = {a["href"]: text(a) for a in parse(response).select("a[href]")}
+    assert links["/hindsight/?tag=markets"] == "markets"
 
 
 def test_scorecard_filters_by_tag(client):
@@ -170,19 +177,19 @@ def test_scorecard_never_counts_drafts(client):
 def test_scorecard_lists_most_conceded_counterpoints(client):
     post = judged(Verdict.WRONG, title="A wrong call")
     make_counterpoint(
-        post, author_name="Partial Pat", body="Partly.", response=Counterpoint.Response.PARTLY_CONCEDED
+        post, author_name="Partial Pat", body="Partly.", response=Counterpoint.AuthorResponse.PARTLY_CONCEDED
     )
     full = make_counterpoint(
-        post, author_name="Right Rita", body="You missed it.", response=Counterpoint.Response.CONCEDED
+        post, author_name="Right Rita", body="You missed it.", response=Counterpoint.AuthorResponse.CONCEDED
     )
     make_counterpoint(
-        post, author_name="Disagreed Dan", body="Nope.", response=Counterpoint.Response.DISAGREE
+        post, author_name="Disagreed Dan", body="Nope.", response=Counterpoint.AuthorResponse.DISAGREE
     )
     make_counterpoint(
         post,
         author_name="Pending Paul",
         body="Wait.",
-        response=Counterpoint.Response.CONCEDED,
+        response=Counterpoint.AuthorResponse.CONCEDED,
         status=Counterpoint.Status.PENDING,
     )
 
@@ -241,7 +248,8 @@ def test_search_offers_a_verdict_facet(client, django_capture_on_commit_callback
     wrong_only = client.get(reverse("blog:search"), {"q": "chips", "verdict": "wrong"})
 
     assert everything.context["facets"] == [("nailed_it", "nailed it", 1), ("wrong", "wrong", 2)]
-    assert 'href="?q=chips&amp;verdict=wrong">wrong (2)</a>' in everything.content.decode()
+    facets = {a["href"]: text(a) for a in parse(everything).select("a[href]")}
+    assert facets["?q=chips&verdict=wrong"] == "wrong (2)"
     assert sorted(post.title for post in wrong_only.context["page_obj"]) == ["Chips three", "Chips two"]
     assert client.get(reverse("blog:search"), {"q": "chips", "verdict": "bogus"}).status_code == 200
 

@@ -1,4 +1,4 @@
-"""Plain helpers that make rows for tests: ``make_post(**overrides)``."""
+"""Plain helpers that make rows for tests: ``make_post(**overrides)``, ``make_counterpoint(post)``."""
 
 import itertools
 from datetime import timedelta
@@ -8,6 +8,7 @@ from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from blog.models import Hindsight, Post, Verdict
+from counterpoints.models import Counterpoint
 
 _numbers = itertools.count(1)
 
@@ -55,3 +56,16 @@ def make_post(*, tags=(), verdict=None, **overrides):
 def make_hindsight(post, *, verdict=Verdict.NAILED_IT, **overrides):
     fields = {"note": f"Judged: {Verdict(verdict).label}.", "decided_at": timezone.now(), **overrides}
     return Hindsight.objects.create(post=post, verdict=verdict, **fields)
+
+
+def make_counterpoint(post, *, status=Counterpoint.Status.APPROVED, **overrides):
+    n = next(_numbers)
+    fields = {
+        "stance": Counterpoint.Stance.PUSH_BACK,
+        "author_name": f"Reader {n}",
+        "body": f"Counterpoint number {n}: the argument does not hold.",
+        "status": status,
+        "submitted_at": timezone.now() - timedelta(hours=1, minutes=n),
+        **overrides,
+    }
+    return Counterpoint.objects.create(post=post, **fields)

@@ -13,6 +13,7 @@ from markdownx.admin import MarkdownxModelAdmin
 from taggit.models import Tag
 
 from claims.admin import ClaimInline
+from core.admin import DueForVerdictFilter
 from counterpoints import services as counterpoint_services
 from counterpoints.admin import CounterpointInline
 from counterpoints.models import Counterpoint, can_respond_as_author
@@ -86,19 +87,6 @@ class HindsightInline(admin.StackedInline):
                 else Counterpoint.objects.none()
             )
         return formset
-
-
-class DueForVerdictFilter(admin.SimpleListFilter):
-    title = "verdict due"
-    parameter_name = "due"
-
-    def lookups(self, request, model_admin):
-        return [("yes", "Due for a verdict")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.filter(pk__in=Post.objects.due_for_verdict().values("pk"))
-        return queryset
 
 
 class StateFilter(admin.SimpleListFilter):

@@ -7,6 +7,8 @@ inline, and like a post's verdicts a saved one is final.
 from django.contrib import admin
 from django.utils.html import format_html
 
+from core.admin import DueForVerdictFilter
+
 from . import services
 from .models import Claim, ClaimVerdict, Forecast
 
@@ -38,23 +40,10 @@ class ForecastInline(admin.TabularInline):
         return False
 
 
-class DueFilter(admin.SimpleListFilter):
-    title = "verdict due"
-    parameter_name = "due"
-
-    def lookups(self, request, model_admin):
-        return [("yes", "Due for a verdict")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.filter(pk__in=Claim.objects.due_for_verdict().values("pk"))
-        return queryset
-
-
 @admin.register(Claim)
 class ClaimAdmin(admin.ModelAdmin):
     list_display = ["text_start", "confidence", "current_verdict", "check_back_by", "post", "withdrawn"]
-    list_filter = [DueFilter, "current_verdict", "withdrawn"]
+    list_filter = [DueForVerdictFilter, "current_verdict", "withdrawn"]
     list_select_related = ["post"]
     search_fields = ["text", "key", "post__title"]
     readonly_fields = [

@@ -15,7 +15,7 @@ from django.utils import timezone
 from blog.models import Post, Verdict
 from counterpoints.models import Counterpoint
 from tests.support.factories import make_counterpoint, make_hindsight, make_post
-from tests.support.html import parse, text
+from tests.support.html import one, parse, text
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def test_post_page_shows_when_a_verdict_is_due(client):
     page = parse(client.get(post.get_absolute_url()))
 
     human = f"{NEXT_MONTH.day} {NEXT_MONTH:%b %Y}"
-    due = page.find("time", string=human)
+    due = one(page, ".verdict-due time")
     assert due["datetime"] == f"{NEXT_MONTH:%Y-%m-%d}"
     assert f"Verdict due {human}" in text(page)
     assert "overdue" not in text(page)
@@ -44,7 +44,7 @@ def test_a_check_back_date_gone_by_without_a_verdict_says_overdue(client):
     page = parse(client.get(post.get_absolute_url()))
 
     human = f"{YESTERDAY.day} {YESTERDAY:%b %Y}"
-    due = page.find("time", string=human)
+    due = one(page, ".verdict-due time")
     assert due["datetime"] == f"{YESTERDAY:%Y-%m-%d}"
     assert f"Verdict overdue: due {human}" in text(page)
 

@@ -1,0 +1,16 @@
+from django.contrib import admin
+
+
+class DueForVerdictFilter(admin.SimpleListFilter):
+    """For any model whose QuerySet has ``due_for_verdict()``: posts and claims past their check-back date."""
+
+    title = "verdict due"
+    parameter_name = "due"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Due for a verdict")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(pk__in=queryset.model.objects.due_for_verdict().values("pk"))
+        return queryset

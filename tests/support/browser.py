@@ -123,7 +123,9 @@ def wait_until_scrolled_to_fragment(page):
             const target = document.querySelector(':target');
             if (!target) return false;
             const atBottom = scrollY + innerHeight >= document.documentElement.scrollHeight - 1;
-            return Math.abs(target.getBoundingClientRect().top) < 1 || atBottom;
+            // Scrolled to: its top at the viewport's, less any scroll-margin it asks for.
+            const margin = parseFloat(getComputedStyle(target).scrollMarginTop) || 0;
+            return Math.abs(target.getBoundingClientRect().top - margin) < 1 || atBottom;
         }"""
     )
 

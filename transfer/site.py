@@ -21,6 +21,7 @@ from pathlib import Path
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Q
 from taggit.models import Tag
 
 from blog.models import Hindsight, Post, Series, SeriesPart
@@ -189,7 +190,8 @@ def import_tags(directory):
     """Tags first, so posts reuse them with their exported slugs."""
     errors = []
     for _, row in _read_jsonl(Path(directory) / "tags.jsonl", errors):
-        if not Tag.objects.filter(name__iexact=row["name"]).exists():
+        taken = Tag.objects.filter(Q(name__iexact=row.get("name")) | Q(slug=row.get("slug")))
+        if row.get("name") and row.get("slug") and not taken.exists():
             Tag.objects.create(name=row["name"], slug=row["slug"])
     return errors
 

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from ..calibration import calibration_record
+from ..calibration import ReadersRecord, calibration_record, readers_record
 from ..models import Claim, Outcome
 
 register = template.Library()
@@ -103,5 +103,7 @@ def calibration(tag=None, year=None):
         "ticks": ticks,
         "plot": {"left": LEFT, "top": TOP, "right": LEFT + SIZE, "bottom": TOP + SIZE},
         "years": years,
+        # No resolved claim, no forecast to score: spare the query.
+        "readers": readers_record(tag=tag, year=year) if record.count else ReadersRecord(),
         "year": year,
     }

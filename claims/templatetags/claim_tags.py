@@ -1,3 +1,4 @@
+import datetime
 import json
 import math
 from collections import Counter
@@ -88,6 +89,8 @@ def calibration(tag=None, year=None):
         year = int(year) if year else None
     except (TypeError, ValueError):
         year = None
+    if year is not None and not datetime.MINYEAR <= year <= datetime.MAXYEAR:
+        year = None  # not a year a date can have: the whole record
     record, years = calibration_record(tag=tag, year=year)
     largest = max((bucket.count for bucket in record.buckets), default=0) or 1
     points = []

@@ -169,3 +169,21 @@ def test_readers_probabilities_are_scored_against_the_authors_on_the_same_claims
     assert "Readers stated their own probability 2 times on these claims" in page
     assert "their Brier score 0.185 against the author’s 0.125 on the same claims" in page
     assert "readers beat the author on 1 of 2." in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("year", ["abc", "99999", "0", "-1", "2024.5"])
+def test_a_nonsense_year_is_the_whole_record_not_an_error(client, year):
+    make_claims(1, 2)
+    response = client.get(f"/hindsight/?year={year}")
+    assert response.status_code == 200
+    assert "over 2 resolved claims" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("year", ["1", "9999"])
+def test_a_year_without_claims_says_so(client, year):
+    make_claims(1, 2)
+    response = client.get(f"/hindsight/?year={year}")
+    assert response.status_code == 200
+    assert "No claim has a scored verdict yet here" in response.content.decode()

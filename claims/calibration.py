@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Max, Min, Q
 from django.utils.timezone import localtime
 
-from .models import OUTCOME_VALUES, Claim
+from .models import OUTCOME_VALUES, Claim, Forecast
 
 BUCKET_WIDTH = 10
 MIN_FOR_CALIBRATION = 10  # fewer resolved claims than this are too few to judge calibration
@@ -124,3 +124,43 @@ def calibration_record(*, tag=None, year=None):
         first, last = min(row["first"] for row in rows), max(row["last"] for row in rows)
         years = list(range(localtime(last).year, localtime(first).year - 1, -1))
     return score((row["confidence"], row["current_verdict"], row["n"]) for row in rows), years
+
+
+@dataclass
+class ReadersRecord:
+    """Readers' probabilities (on approved counterpoints) against the author's, on the same claims."""
+
+    forecasts: int = 0
+    reader_brier: float | None = None
+    author_brier: float | None = None
+    readers_better: int = 0  # forecasts closer to what happened than the author's confidence
+
+
+def readers_record(*, tag=None, year=None):
+    """
+    One grouped query over the public forecasts (approved counterpoints) on
+    resolved claims: per stated confidence, verdict and reader probability.
+    """
+    from counterpoints.models import Counterpoint
+
+    forecasts = Forecast.objects.filter(
+        probability__isnull=False,
+        claim__in=resolved_claims(tag=tag),
+        counterpoint__status=Counterpoint.Status.APPROVED,
+    )
+    if year is not None:
+        forecasts = forecasts.filter(claim__post__published_at__year=year)
+    rows = forecasts.order_by().values("claim__confidence", "claim__current_verdict", "probability")
+    record, reader_total, author_total = ReadersRecord(), 0.0, 0.0
+    for row in rows.annotate(n=Count("pk")):
+        outcome, n = OUTCOME_VALUES[row["claim__current_verdict"]], row["n"]
+        reader_error = (row["probability"] / 100 - outcome) ** 2
+        author_error = (row["claim__confidence"] / 100 - outcome) ** 2
+        record.forecasts += n
+        reader_total += reader_error * n
+        author_total += author_error * n
+        record.readers_better += n if reader_error < author_error else 0
+    if record.forecasts:
+        record.reader_brier = reader_total / record.forecasts
+        record.author_brier = author_total / record.forecasts
+    return record

@@ -100,6 +100,7 @@ def _annotate(state):
     """Core rule: give every claim container its parsed head or its error, in document order."""
     depth = 0
     keys = set()
+    number = 0  # the n-th well-formed claim in the text is the n-th stored one
     for token in state.tokens:
         if token.type == "container_claim_close":
             depth -= 1
@@ -119,6 +120,8 @@ def _annotate(state):
             if key and key in keys:
                 raise ClaimSyntaxError(line, f"the id “{key}” is used by two claims in this post.")
             keys.add(key)
+            token.meta["number"] = number
+            number += 1
         except ClaimSyntaxError as error:
             token.meta = {"line": line, "error": error}
 
@@ -135,8 +138,7 @@ def _render(renderer, tokens, idx, options, env):
         return "<div>\n"
     if "error" in token.meta:
         return '<div class="claim claim-malformed">\n'
-    # The n-th well-formed claim in the text is the n-th stored one.
-    number = sum(1 for t in tokens[:idx] if t.type == "container_claim_open" and "head" in t.meta)
+    number = token.meta["number"]
     confidence, check_back_by, key = token.meta["head"]
     stored = env.get("claims") or []
     record = stored[number] if number < len(stored) else {}
@@ -174,12 +176,11 @@ def parse_claims(md, text):
         if "error" in token.meta:
             errors.append(token.meta["error"])
             continue
-        inner, depth = [], 0
-        for inner_token in tokens[index + 1 :]:
-            if inner_token.type == "container_claim_close" and depth == 0:
-                break
-            depth += inner_token.nesting if inner_token.type.startswith("container_claim") else 0
-            inner.append(inner_token)
+        end, depth = index + 1, 0
+        while end < len(tokens) and not (tokens[end].type == "container_claim_close" and depth == 0):
+            depth += tokens[end].nesting if tokens[end].type.startswith("container_claim") else 0
+            end += 1
+        inner = tokens[index + 1 : end]
         rendered = md.renderer.render(inner, md.options, {"plain": True})
         words = " ".join(html.unescape(nh3.clean(rendered, tags=set())).split())
         confidence, check_back_by, key = token.meta["head"]

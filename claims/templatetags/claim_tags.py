@@ -1,3 +1,4 @@
+import datetime
 import json
 import math
 from collections import Counter
@@ -7,7 +8,7 @@ from django.conf import settings
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from ..calibration import calibration_record
+from ..calibration import ReadersRecord, calibration_record, readers_record
 from ..models import Claim, Outcome
 
 register = template.Library()
@@ -88,6 +89,8 @@ def calibration(tag=None, year=None):
         year = int(year) if year else None
     except (TypeError, ValueError):
         year = None
+    if year is not None and not datetime.MINYEAR <= year <= datetime.MAXYEAR:
+        year = None  # not a year a date can have: the whole record
     record, years = calibration_record(tag=tag, year=year)
     largest = max((bucket.count for bucket in record.buckets), default=0) or 1
     points = []
@@ -103,5 +106,7 @@ def calibration(tag=None, year=None):
         "ticks": ticks,
         "plot": {"left": LEFT, "top": TOP, "right": LEFT + SIZE, "bottom": TOP + SIZE},
         "years": years,
+        # No resolved claim, no forecast to score: spare the query.
+        "readers": readers_record(tag=tag, year=year) if record.count else ReadersRecord(),
         "year": year,
     }

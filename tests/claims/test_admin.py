@@ -97,3 +97,30 @@ def test_the_admin_index_counts_claims_due_for_a_verdict(admin_client):
     judge(post.claims.get(text="Also due."), "true")
     page = admin_client.get(reverse("admin:index")).content.decode()
     assert "1 claim due for a verdict" in page
+
+
+def test_editing_claims_out_of_the_body_in_the_admin(admin_client):
+    post = make_post(
+        body=body_with_claims(
+            claim_block("Judged one.", key="judged"), claim_block("Unjudged one.", key="open")
+        )
+    )
+    judge(post.claims.get(key="judged"), "true")
+    url = reverse("admin:blog_post_change", args=[post.pk])
+    page = admin_client.get(url).content.decode()
+    data = dict(
+        re.findall(r'name="([\w-]+-(?:TOTAL|INITIAL|MIN_NUM|MAX_NUM)_FORMS)"[^>]*value="(\d*)"', page)
+    )
+    data.update(
+        {
+            f"claims-{n}-id": str(pk)
+            for n, pk in enumerate(post.claims.order_by("order").values_list("pk", flat=True))
+        }
+    )
+    data.update({f"claims-{n}-post": str(post.pk) for n in range(2)})
+    form = post_form(admin_client, body=body_with_claims(claim_block("A new one.", key="new")))
+    form.update(data)
+    form.update({"title": post.title, "slug": post.slug, "hindsights-TOTAL_FORMS": "0"})
+    response = admin_client.post(url, form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert sorted(post.claims.values_list("key", "withdrawn")) == [("judged", True), ("new", False)]

@@ -143,3 +143,47 @@ def test_post_page_costs_the_same_with_1_or_40_claims(client):
     )
     page = client.get(many_post.get_absolute_url()).content.decode()
     assert page.count('class="claim-item') == 40
+
+
+@pytest.mark.django_db
+def test_readers_probabilities_are_scored_against_the_authors_on_the_same_claims(client):
+    from claims.models import Forecast
+    from counterpoints.models import Counterpoint
+    from tests.support.factories import make_counterpoint
+
+    post = make_post(
+        body=body_with_claims(claim_block("One.", 70), claim_block("Two.", 40), claim_block("Three.", 80))
+    )
+    one, two, three = post.claims.order_by("order")
+    judge(one, Outcome.TRUE)
+    judge(two, Outcome.FALSE)
+    Forecast.objects.create(counterpoint=make_counterpoint(post), claim=one, probability=90)
+    Forecast.objects.create(counterpoint=make_counterpoint(post), claim=two, probability=60)
+    # Not counted: a pending counterpoint, no probability, an unjudged claim.
+    pending = make_counterpoint(post, status=Counterpoint.Status.PENDING)
+    Forecast.objects.create(counterpoint=pending, claim=one, probability=10)
+    Forecast.objects.create(counterpoint=make_counterpoint(post), claim=one, probability=None)
+    Forecast.objects.create(counterpoint=make_counterpoint(post), claim=three, probability=20)
+    page = client.get("/hindsight/").content.decode()
+    # Readers: ((0.9-1)² + (0.6-0)²) / 2 = 0.185; the author on the same: ((0.7-1)² + (0.4-0)²) / 2 = 0.125.
+    assert "Readers stated their own probability 2 times on these claims" in page
+    assert "their Brier score 0.185 against the author’s 0.125 on the same claims" in page
+    assert "readers beat the author on 1 of 2." in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("year", ["abc", "99999", "0", "-1", "2024.5"])
+def test_a_nonsense_year_is_the_whole_record_not_an_error(client, year):
+    make_claims(1, 2)
+    response = client.get(f"/hindsight/?year={year}")
+    assert response.status_code == 200
+    assert "over 2 resolved claims" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("year", ["1", "9999"])
+def test_a_year_without_claims_says_so(client, year):
+    make_claims(1, 2)
+    response = client.get(f"/hindsight/?year={year}")
+    assert response.status_code == 200
+    assert "No claim has a scored verdict yet here" in response.content.decode()

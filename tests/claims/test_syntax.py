@@ -126,3 +126,20 @@ def test_claim_fences_are_not_counted_as_words():
         count_words(body_with_claims(claim_block("Four words right here.", by="2027-01-01", key="k")))
         == 4 + 4
     )
+
+
+def test_many_claims_render_in_linear_time():
+    import time
+
+    def cost(n):
+        text = claim_block("A claim.", 60) * n
+        best = float("inf")
+        for _ in range(3):
+            started = time.perf_counter()
+            render_post_markdown(text)
+            parse_claims(post_parser, text)
+            best = min(best, time.perf_counter() - started)
+        return best
+
+    # Four times the claims: about four times the work (quadratic would be sixteen).
+    assert cost(2000) < 8 * cost(500)

@@ -98,6 +98,9 @@ def split_front_matter(text):
     """The TOML front matter of a seed file as a dict, and the text after it."""
     if text.startswith("\ufeff"):
         text = text[1:]
+    if "\x00" in text:
+        # Not text, and PostgreSQL refuses it in a text column.
+        raise SeedError("the file contains a NUL character")
     lines = text.splitlines()
     if not lines or lines[0].strip() != "+++":
         raise SeedError("front matter missing: the file must start with a line '+++'")
@@ -119,6 +122,8 @@ def seed_from_meta(meta, body):
     Check front matter already read into a dict (TOML here, YAML or a foreign
     export in transfer/) and the body, and make the Seed, or raise SeedError.
     """
+    if "\x00" in body:
+        raise SeedError("the body contains a NUL character")
     missing = [key for key in REQUIRED if key not in meta]
     if missing:
         raise SeedError(f"front matter lacks {', '.join(missing)}")

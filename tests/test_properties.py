@@ -260,6 +260,7 @@ def test_a_parsed_seed_fits_the_post_columns(fields):
 @settings(max_examples=60, deadline=None)
 @given(seed_text)
 @example("+++\ntitle = 'T'\ndate = 2025-01-01\ntags = ['ai', 'AI']\n+++\nBody.")
+@example('+++\rtitle="0"\rdate=0001-01-01\r+++\r\x00')
 def test_load_seeds_loads_a_file_or_names_it_and_loads_nothing_from_it(text):
     # The command reads with universal newlines; predict from what it will read.
     try:

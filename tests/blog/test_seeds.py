@@ -130,6 +130,8 @@ def test_dry_run_writes_nothing(tmp_path):
             'unknown verdict "meh"',
         ),
         ("+++\ntitle = 'x'\ndate = 2025-01-01\n+++\n\n", "the body is empty"),
+        # Found by the property test on PostgreSQL, which refuses NUL in text columns.
+        ('+++\rtitle="0"\rdate=0001-01-01\r+++\r\x00', "contains a NUL character"),
     ],
 )
 def test_malformed_file_is_named_with_its_problem_and_loads_nothing(tmp_path, text, problem):

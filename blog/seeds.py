@@ -82,6 +82,8 @@ def _string(meta, key, default=""):
     value = meta.get(key, default)
     if not isinstance(value, str):
         raise SeedError(f"{key} must be a string, not {value!r}")
+    if "\x00" in value:
+        raise SeedError(f"{key} contains a NUL character")
     return value.strip()
 
 

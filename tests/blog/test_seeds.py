@@ -1,5 +1,6 @@
 """`manage.py load_seeds`: the shipped seeds, idempotency, honest errors."""
 
+from datetime import UTC, datetime
 from io import StringIO
 
 import pytest
@@ -8,6 +9,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from blog.models import Hindsight, Post, Verdict
+from blog.seeds import SeedError, seed_from_meta
 from tests.support.html import parse, text
 
 pytestmark = pytest.mark.django_db
@@ -189,3 +191,11 @@ def test_oversized_or_pathological_front_matter_is_a_clear_error(tmp_path, front
 
     assert f"odd.md: {problem}" in err.getvalue()
     assert not Post.objects.exists()
+
+
+@pytest.mark.parametrize("key", ["title", "dek"])
+def test_a_nul_character_in_a_field_from_any_importer_is_named(key):
+    """Importers hand over front matter they read themselves (YAML, Ghost's JSON): NUL is refused."""
+    meta = {"title": "A title", "date": datetime(2025, 1, 1, tzinfo=UTC), key: "before\x00after"}
+    with pytest.raises(SeedError, match=f"{key} contains a NUL character"):
+        seed_from_meta(meta, "The body.")

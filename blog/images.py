@@ -43,6 +43,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models.fields.files import FieldFile
+from django.utils import formats
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
@@ -108,13 +109,14 @@ class CleanImage:
 def _megabytes(size):
     if size < 1024 * 1024:
         return f"{math.ceil(size / 1024)} kB"
-    return f"{size / (1024 * 1024):.1f} MB"
+    return f"{formats.number_format(size / (1024 * 1024), 1)} MB"
 
 
 def _megapixels(pixels):
     if pixels < 100_000:
-        return ngettext("%(count)s pixel", "%(count)s pixels", pixels) % {"count": f"{pixels:,}"}
-    return gettext("%(count).1f megapixels") % {"count": pixels / 1_000_000}
+        count = formats.number_format(pixels, force_grouping=True)
+        return ngettext("%(count)s pixel", "%(count)s pixels", pixels) % {"count": count}
+    return gettext("%(count)s megapixels") % {"count": formats.number_format(pixels / 1_000_000, 1)}
 
 
 def _read(upload):
@@ -209,7 +211,7 @@ def _count_frames(image):
         return frames
     raise ValidationError(
         gettext("The animation has more than %(limit)s frames; the limit is %(limit)s.")
-        % {"limit": f"{limit:,}"},
+        % {"limit": formats.number_format(limit, force_grouping=True)},
         code="too_many_frames",
     )
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
-from django.utils import translation
+from django.utils import timezone, translation
 
 from blog.models import Verdict
 from counterpoints import notifications
@@ -209,7 +209,9 @@ def test_mail_is_written_in_the_sites_language_whatever_language_is_active(setti
 @pytest.mark.usefixtures("german")
 def test_the_moderators_digest_is_german(settings, mailoutbox):
     settings.MODERATOR_DIGEST = True
-    make_counterpoint(make_post(title="Titel"), status=Status.PENDING, author_name="Ada")
+    make_counterpoint(
+        make_post(title="Titel"), status=Status.PENDING, author_name="Ada", submitted_at=timezone.now()
+    )
 
     call_command("send_moderator_digest", stdout=StringIO())
     send_outbox()

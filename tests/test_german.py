@@ -15,11 +15,13 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone, translation
 
-from blog.models import Verdict
+from blog.models import Post, Verdict
 from counterpoints import notifications
 from counterpoints.models import Counterpoint, OutboxMail
+from tests.blog.test_admin import post_form
 from tests.support.admin import REVIEW_QUEUE, post_change_url
 from tests.support.factories import make_counterpoint, make_post
 from tests.support.html import field_value, one, parse, text, texts
@@ -258,6 +260,31 @@ def test_an_admin_action_reports_in_german(admin_client):
     response = approve_in_admin(admin_client, *counterpoints)
 
     assert "2 Gegenargumente wurden freigegeben." in texts(response, ".messagelist li")
+
+
+@pytest.mark.usefixtures("german")
+def test_claim_syntax_errors_are_german_and_the_text_is_kept(admin_client):
+    body = "Intro.\n\n::: claim 70% by 2027-13-01\nPrices halve.\n:::\n"
+
+    response = admin_client.post(reverse("admin:blog_post_add"), post_form(admin_client, body=body))
+
+    assert response.status_code == 200
+    page = parse(response)
+    assert "Syntax der Behauptung: Zeile 3: „2027-13-01“ ist kein Datum" in text(
+        page, ".field-body .errorlist"
+    )
+    assert field_value(page, "body") == body
+    assert not Post.objects.exists()
+
+
+@pytest.mark.usefixtures("german")
+def test_the_claim_box_readers_see_is_german(client):
+    post = make_post(body="Intro.\n\n::: claim 70% by 2027-06-30 {#prices}\nPrices halve.\n:::\n")
+
+    page = parse(client.get(post.get_absolute_url()))
+
+    assert text(page, "#claim-prices .claim-confidence") == "70 % Zuversicht"
+    assert text(page, "#claim-prices .claim-due") == "Wiedervorlage am 2027-06-30"
 
 
 # English, as it always was

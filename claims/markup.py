@@ -158,8 +158,9 @@ def _render(renderer, tokens, idx, options, env):
     record = stored[number] if number < len(stored) else {}
     key = record.get("key") or key or f"{number + 1}"
     state = record.get("verdict") or "open"
+    label = gettext("Claim")  # outside the f-string, where makemessages finds it
     parts = [
-        f'<a class="claim-anchor" href="#claim-{html.escape(key)}">{html.escape(gettext("Claim"))}</a>',
+        f'<a class="claim-anchor" href="#claim-{html.escape(key)}">{html.escape(label)}</a>',
         '<span class="claim-confidence">{}</span>'.format(
             html.escape(gettext("%(confidence)d%% confident") % {"confidence": confidence})
         ),

@@ -158,12 +158,12 @@ def _render(renderer, tokens, idx, options, env):
     record = stored[number] if number < len(stored) else {}
     key = record.get("key") or key or f"{number + 1}"
     state = record.get("verdict") or "open"
-    label = gettext("Claim")  # outside the f-string, where makemessages finds it
+    # Translated outside the f-strings, where makemessages can find them.
+    label = gettext("Claim")
+    confident = gettext("%(confidence)d%% confident") % {"confidence": confidence}
     parts = [
         f'<a class="claim-anchor" href="#claim-{html.escape(key)}">{html.escape(label)}</a>',
-        '<span class="claim-confidence">{}</span>'.format(
-            html.escape(gettext("%(confidence)d%% confident") % {"confidence": confidence})
-        ),
+        f'<span class="claim-confidence">{html.escape(confident)}</span>',
     ]
     if check_back_by:
         due = gettext("check back by %(date)s") % {"date": check_back_by.isoformat()}

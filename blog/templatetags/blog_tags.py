@@ -28,7 +28,7 @@ def verdict_label(value):
 # One human form for every date a reader sees (issue 15: the meta line said
 # "28 Jan 2025" and the banner "2025-09-14").
 # A date format as Django's date filter reads it, so that a translation can
-# give its language's order ("28. Jan. 2025").
+# give its language's order ("28. Jan 2025").
 HUMAN_DATE = pgettext_lazy("a date readers read, in Django's date format", "j M Y")
 
 

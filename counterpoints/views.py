@@ -33,7 +33,7 @@ FORM_SPENT = _(
 PUBLISHED_AT_ONCE = _("Thank you: your counterpoint is published (you are a trusted returning reader).")
 KEEP_THE_LINK = _(
     "Keep this private link to see what happens to it (it is the only way back, "
-    'and it is yours alone): <a class="status-link" href="{}">{}</a>'
+    'and it is yours alone): <a class="status-link" href="{url}">{url}</a>'
 )
 WILL_EMAIL = _("We will e-mail you when it is published.")
 
@@ -116,7 +116,7 @@ def _preview(request, post):
 
 def _with_status_link(text, counterpoint):
     url = settings.SITE_URL + counterpoint.get_status_url()
-    message = format_html("{} {}", text, format_html(KEEP_THE_LINK, url, url))
+    message = format_html("{} {}", text, format_html(KEEP_THE_LINK, url=url))
     if (
         not counterpoint.published_without_review
         and counterpoint.author_email

@@ -347,7 +347,7 @@ def _unquote(quoted):
     return re.sub(r"\\(.)", lambda match: ESCAPES[match[1]], quoted.strip()[1:-1])
 
 
-PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|\{\}")
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|\{(\w*)\}")
 
 
 @pytest.mark.parametrize("app", APPS)

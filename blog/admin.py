@@ -4,11 +4,12 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.db import models
 from django.db.models import Count
-from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from markdownx.admin import MarkdownxModelAdmin
 from taggit.models import Tag
 
@@ -38,9 +39,13 @@ class HindsightForm(forms.ModelForm):
         post = cleaned.get("post") or getattr(self.instance, "post", None)
         strangers = [c for c in cleaned.get("credited") or [] if c.post_id != getattr(post, "pk", None)]
         if strangers:
-            self.add_error("credited", "Only counterpoints on this post can be credited in its verdict.")
+            self.add_error(
+                "credited", gettext("Only counterpoints on this post can be credited in its verdict.")
+            )
         elif cleaned.get("credited") and self.user and not can_respond_as_author(self.user, post):
-            self.add_error("credited", "Only the post's author credits counterpoints in its verdict.")
+            self.add_error(
+                "credited", gettext("Only the post's author credits counterpoints in its verdict.")
+            )
         return cleaned
 
 
@@ -56,7 +61,7 @@ class HindsightInline(admin.StackedInline):
     extra = 0
     fields = ["verdict", "decided_at", "note", "credited"]
     ordering = ["-decided_at", "-pk"]
-    verbose_name_plural = "hindsight verdicts (saved ones are final: to revise, add a new verdict)"
+    verbose_name_plural = _("hindsight verdicts (saved ones are final: to revise, add a new verdict)")
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -92,7 +97,7 @@ class HindsightInline(admin.StackedInline):
 class StateFilter(admin.SimpleListFilter):
     """Draft / Scheduled / Published: the status alone calls a scheduled post "published"."""
 
-    title = "state"
+    title = _("state")
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
@@ -135,12 +140,12 @@ class PostAdmin(MarkdownxModelAdmin):
     fieldsets = [
         (None, {"fields": ["title", "dek", "body", "tags"]}),
         (
-            "Publishing",
+            _("Publishing"),
             {"fields": ["publication_state", "status", "published_at", "author", "check_back_by"]},
         ),
-        ("Cover image", {"fields": ["cover_image", "cover_alt"], "classes": ["collapse"]}),
-        ("Address and counterpoints", {"fields": ["slug", "counterpoints_open"], "classes": ["collapse"]}),
-        ("Derived", {"fields": derived_fields, "classes": ["collapse"]}),
+        (_("Cover image"), {"fields": ["cover_image", "cover_alt"], "classes": ["collapse"]}),
+        (_("Address and counterpoints"), {"fields": ["slug", "counterpoints_open"], "classes": ["collapse"]}),
+        (_("Derived"), {"fields": derived_fields, "classes": ["collapse"]}),
     ]
 
     class Media:
@@ -168,39 +173,53 @@ class PostAdmin(MarkdownxModelAdmin):
         if undescribed:
             self.message_user(
                 request,
-                f"{len(undescribed)} image{pluralize(len(undescribed))} in the body "
-                f"{pluralize(len(undescribed), 'has,have')} no description (alt text) yet: "
-                f"{', '.join(undescribed)}. Readers who cannot see it get nothing.",
+                ngettext(
+                    "%(count)d image in the body has no description (alt text) yet: %(names)s. "
+                    "Readers who cannot see it get nothing.",
+                    "%(count)d images in the body have no description (alt text) yet: %(names)s. "
+                    "Readers who cannot see it get nothing.",
+                    len(undescribed),
+                )
+                % {"count": len(undescribed), "names": ", ".join(undescribed)},
                 messages.WARNING,
             )
 
     def get_changeform_initial_data(self, request):
         return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
 
-    @admin.display(description="tags")
+    @admin.display(description=_("tags"))
     def tag_list(self, post):
         return ", ".join(tag.name for tag in post.tags.all())
 
-    @admin.display(description="state", ordering="status")
+    @admin.display(description=_("state"), ordering="status")
     def state(self, post):
         return post.state.label
 
-    @admin.display(description="state")
+    @admin.display(description=_("state"))
     def publication_state(self, post):
         if post is None or post.pk is None:
-            return "Draft (not saved yet). Leave the date empty to stamp it when you publish."
+            return gettext("Draft (not saved yet). Leave the date empty to stamp it when you publish.")
         if post.state == Post.State.SCHEDULED:
-            return f"Scheduled: goes live {formats.localize(timezone.localtime(post.published_at))}."
+            return gettext("Scheduled: goes live %(when)s.") % {
+                "when": formats.localize(timezone.localtime(post.published_at))
+            }
         if post.state == Post.State.PUBLISHED:
-            return f"Published {formats.localize(timezone.localtime(post.published_at))}."
-        return "Draft: readers cannot see it."
+            return gettext("Published %(when)s.") % {
+                "when": formats.localize(timezone.localtime(post.published_at))
+            }
+        return gettext("Draft: readers cannot see it.")
 
-    @admin.action(description="Publish selected posts now", permissions=["change"])
+    @admin.action(description=_("Publish selected posts now"), permissions=["change"])
     def publish_now(self, request, queryset):
         posts = list(queryset.exclude(pk__in=queryset.in_state(Post.State.PUBLISHED).values("pk")))
         for post in posts:
             post.publish()
-        self.message_user(request, f"Published {len(posts)} post{pluralize(len(posts))}.", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("Published %(count)d post.", "Published %(count)d posts.", len(posts))
+            % {"count": len(posts)},
+            messages.SUCCESS,
+        )
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
@@ -267,7 +286,7 @@ class SeriesAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(part_count=models.Count("parts"))
 
-    @admin.display(description="parts", ordering="part_count")
+    @admin.display(description=_("parts"), ordering="part_count")
     def part_count(self, series):
         return series.part_count
 
@@ -276,7 +295,7 @@ class TagActionForm(ActionForm):
     """The changelist's action bar, with the tag a merge keeps."""
 
     into = forms.ModelChoiceField(
-        Tag.objects.order_by("name"), required=False, label="into", empty_label="(the tag to keep)"
+        Tag.objects.order_by("name"), required=False, label=_("into"), empty_label=_("(the tag to keep)")
     )
 
 
@@ -284,7 +303,7 @@ class TagDescriptionInline(admin.StackedInline):
     model = TagDescription
     can_delete = False
     max_num = 1
-    verbose_name_plural = "description"
+    verbose_name_plural = _("description")
 
 
 # taggit's TagAdmin offers a merge that only rewrites taggit's own
@@ -308,7 +327,7 @@ class TagAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(post_count=Count("blog_taggedpost_items"))
 
-    @admin.display(description="posts", ordering="post_count")
+    @admin.display(description=_("posts"), ordering="post_count")
     def post_count(self, tag):
         return tag.post_count
 
@@ -319,21 +338,25 @@ class TagAdmin(admin.ModelAdmin):
             remember_tag_move(old_slug, obj.slug)
 
     @admin.action(
-        description="Merge selected tags into the tag chosen beside the action", permissions=["change"]
+        description=_("Merge selected tags into the tag chosen beside the action"), permissions=["change"]
     )
     def merge_selected(self, request, queryset):
         into = TagActionForm(request.POST).fields["into"].clean(request.POST.get("into"))
         if into is None:
             self.message_user(
-                request, "Choose the tag to keep beside the action, then merge.", messages.ERROR
+                request, gettext("Choose the tag to keep beside the action, then merge."), messages.ERROR
             )
             return
         merged = [tag for tag in queryset if tag.pk != into.pk]
         moved = merge_tags(tags=merged, into=into)
-        names = ", ".join(tag.name for tag in merged) or "nothing"
+        names = ", ".join(tag.name for tag in merged) or gettext("nothing")
         self.message_user(
             request,
-            f"Merged {names} into {into.name}: {moved} post{pluralize(moved)} moved; "
-            "the old addresses redirect.",
+            ngettext(
+                "Merged %(names)s into %(into)s: %(count)d post moved; the old addresses redirect.",
+                "Merged %(names)s into %(into)s: %(count)d posts moved; the old addresses redirect.",
+                moved,
+            )
+            % {"names": names, "into": into.name, "count": moved},
             messages.SUCCESS,
         )

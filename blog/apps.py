@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 def next_scheduled_publication():
@@ -19,6 +20,7 @@ def refresh_search_documents(post_ids):
 
 class BlogConfig(AppConfig):
     name = "blog"
+    verbose_name = _("Blog")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):

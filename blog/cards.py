@@ -11,6 +11,7 @@ import io
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from PIL import Image, ImageDraw, ImageFont
 
 from core.caching import cache_for_anonymous
@@ -85,7 +86,7 @@ def render_card(post):
         y += 42
 
     if post.current_verdict:
-        label = f"hindsight: {post.get_current_verdict_display()}"
+        label = gettext("hindsight: %(verdict)s") % {"verdict": post.get_current_verdict_display()}
         font = _font(36)
         box = draw.textbbox((0, 0), label, font=font)
         x, bottom = MARGIN, HEIGHT - MARGIN + 20

@@ -1,6 +1,7 @@
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
-SITE_DESCRIPTION = "Opinions and predictions, held to account."
+SITE_DESCRIPTION = _("Opinions and predictions, held to account.")
 
 
 def site(request):

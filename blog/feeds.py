@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from core.site import SiteFeed
 
@@ -18,10 +19,12 @@ class PostsFeed(SiteFeed):
     description_template = None
 
     def title(self, tag=None):
-        return f"{settings.SITE_NAME}: #{tag.name}" if tag else settings.SITE_NAME
+        if tag:
+            return gettext("%(site)s: #%(tag)s") % {"site": settings.SITE_NAME, "tag": tag.name}
+        return settings.SITE_NAME
 
     def description(self, tag=None):
-        return "Opinions and predictions, held to account."
+        return gettext("Opinions and predictions, held to account.")
 
     def link(self, tag=None):
         return reverse("blog:tag-detail", args=[tag.slug]) if tag else reverse("blog:post-list")
@@ -66,7 +69,9 @@ class PostsFeed(SiteFeed):
     def item_categories(self, post):
         categories = [tag.name for tag in post.tags.all()]
         if post.current_verdict:
-            categories.append(f"hindsight: {post.get_current_verdict_display()}")
+            categories.append(
+                gettext("hindsight: %(verdict)s") % {"verdict": post.get_current_verdict_display()}
+            )
         return categories
 
     def item_pubdate(self, post):
@@ -88,10 +93,10 @@ class VerdictsFeed(SiteFeed):
     """What I got right and wrong: every verdict on a published post, newest first."""
 
     def title(self):
-        return f"{settings.SITE_NAME}: verdicts"
+        return gettext("%(site)s: verdicts") % {"site": settings.SITE_NAME}
 
     def description(self):
-        return "What I got right and wrong, as each verdict comes in."
+        return gettext("What I got right and wrong, as each verdict comes in.")
 
     def link(self):
         return reverse("blog:hindsight")
@@ -104,7 +109,10 @@ class VerdictsFeed(SiteFeed):
         )
 
     def item_title(self, hindsight):
-        return f"{hindsight.get_verdict_display()}: {hindsight.post.title}"
+        return gettext("%(verdict)s: %(title)s") % {
+            "verdict": hindsight.get_verdict_display(),
+            "title": hindsight.post.title,
+        }
 
     def item_link(self, hindsight):
         return hindsight.post.get_absolute_url() + f"#verdict-{hindsight.pk}"
@@ -124,7 +132,7 @@ class VerdictsFeed(SiteFeed):
         return settings.SITE_AUTHOR
 
     def item_categories(self, hindsight):
-        return [f"hindsight: {hindsight.get_verdict_display()}"]
+        return [gettext("hindsight: %(verdict)s") % {"verdict": hindsight.get_verdict_display()}]
 
     def item_pubdate(self, hindsight):
         return hindsight.decided_at

@@ -1,6 +1,7 @@
 """Forms the admin's editor uses: an image dropped into the body, a cover image."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .images import ReencodedImage, named_with_size, process_image
 
@@ -8,7 +9,7 @@ from .images import ReencodedImage, named_with_size, process_image
 class ImageUploadForm(forms.Form):
     """What markdownx's editor posts: one file in the field ``image``."""
 
-    image = forms.FileField(error_messages={"required": "Choose an image to upload."})
+    image = forms.FileField(error_messages={"required": _("Choose an image to upload.")})
 
     def clean_image(self):
         return process_image(self.cleaned_data["image"])

@@ -43,8 +43,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models.fields.files import FieldFile
+from django.utils import formats
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
 from PIL import Image, ImageOps, ImageSequence
 
 logger = logging.getLogger(__name__)
@@ -107,13 +109,14 @@ class CleanImage:
 def _megabytes(size):
     if size < 1024 * 1024:
         return f"{math.ceil(size / 1024)} kB"
-    return f"{size / (1024 * 1024):.1f} MB"
+    return f"{formats.number_format(size / (1024 * 1024), 1)} MB"
 
 
 def _megapixels(pixels):
     if pixels < 100_000:
-        return f"{pixels:,} pixels"
-    return f"{pixels / 1_000_000:.1f} megapixels"
+        count = formats.number_format(pixels, force_grouping=True)
+        return ngettext("%(count)s pixel", "%(count)s pixels", pixels) % {"count": count}
+    return gettext("%(count)s megapixels") % {"count": formats.number_format(pixels / 1_000_000, 1)}
 
 
 def _read(upload):
@@ -122,16 +125,19 @@ def _read(upload):
     size = getattr(upload, "size", None)
     if size is not None and size > limit:
         raise ValidationError(
-            f"The file is {_megabytes(size)}; images are limited to {_megabytes(limit)}.",
+            gettext("The file is %(size)s; images are limited to %(limit)s.")
+            % {"size": _megabytes(size), "limit": _megabytes(limit)},
             code="too_large",
         )
     upload.seek(0)
     data = upload.read(limit + 1)
     upload.seek(0)
     if len(data) > limit:
-        raise ValidationError(f"The file is larger than {_megabytes(limit)}.", code="too_large")
+        raise ValidationError(
+            gettext("The file is larger than %(limit)s.") % {"limit": _megabytes(limit)}, code="too_large"
+        )
     if not data:
-        raise ValidationError("The file is empty.", code="empty")
+        raise ValidationError(gettext("The file is empty."), code="empty")
     return data
 
 
@@ -140,16 +146,22 @@ def _check_declared_type(upload, fmt):
     declared = (getattr(upload, "content_type", None) or "").split(";")[0].strip().lower()
     if declared not in UNKNOWN_CONTENT_TYPES and declared not in fmt.content_types:
         raise ValidationError(
-            f"The file's contents are a {fmt.name} image but it was sent as {declared}. "
-            "Save it with the right extension and try again.",
+            gettext(
+                "The file's contents are a %(format)s image but it was sent as %(declared)s. "
+                "Save it with the right extension and try again."
+            )
+            % {"format": fmt.name, "declared": declared},
             code="type_mismatch",
         )
     extension = PurePath(getattr(upload, "name", "") or "").suffix.lower().lstrip(".")
     named = next((other for other in FORMATS.values() if extension in other.extensions), None)
     if named is not None and named is not fmt:
         raise ValidationError(
-            f"The file's contents are a {fmt.name} image but its name ends in .{extension}. "
-            "Save it with the right extension and try again.",
+            gettext(
+                "The file's contents are a %(format)s image but its name ends in .%(extension)s. "
+                "Save it with the right extension and try again."
+            )
+            % {"format": fmt.name, "extension": extension},
             code="type_mismatch",
         )
 
@@ -157,15 +169,27 @@ def _check_declared_type(upload, fmt):
 def _refuse_unreadable(error):
     logger.info("Refused an image upload that Pillow could not read: %r", error)
     return ValidationError(
-        "The image is damaged or incomplete (truncated?) and could not be read.", code="corrupt"
+        gettext("The image is damaged or incomplete (truncated?) and could not be read."), code="corrupt"
     )
 
 
 def _pixel_limit_error(width, height, frames, limit):
-    across = f" across {frames} frames" if frames > 1 else ""
+    values = {
+        "width": width,
+        "height": height,
+        "frames": frames,
+        "total": _megapixels(width * height * frames),
+        "limit": _megapixels(limit),
+    }
+    if frames > 1:
+        message = gettext(
+            "The image is %(width)d×%(height)d pixels across %(frames)d frames (%(total)s); "
+            "the limit is %(limit)s."
+        )
+    else:
+        message = gettext("The image is %(width)d×%(height)d pixels (%(total)s); the limit is %(limit)s.")
     return ValidationError(
-        f"The image is {width}×{height} pixels{across} "
-        f"({_megapixels(width * height * frames)}); the limit is {_megapixels(limit)}.",
+        message % values,
         code="too_many_pixels",
     )
 
@@ -186,7 +210,9 @@ def _count_frames(image):
         image.seek(0)
         return frames
     raise ValidationError(
-        f"The animation has more than {limit:,} frames; the limit is {limit:,}.", code="too_many_frames"
+        gettext("The animation has more than %(limit)s frames; the limit is %(limit)s.")
+        % {"limit": formats.number_format(limit, force_grouping=True)},
+        code="too_many_frames",
     )
 
 
@@ -209,14 +235,18 @@ def check_image(upload):
         image = Image.open(io.BytesIO(data), formats=list(FORMATS))
     except Image.UnidentifiedImageError:
         raise ValidationError(
-            f"This file is not a {ACCEPTED} image. (SVG and other formats are not accepted.)",
+            gettext("This file is not a %(accepted)s image. (SVG and other formats are not accepted.)")
+            % {"accepted": ACCEPTED},
             code="unsupported_type",
         ) from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         # The warning arrives as an exception only where warnings are errors.
         raise ValidationError(
-            f"The image declares a canvas far larger than {_megapixels(limit)} "
-            "(a possible decompression bomb) and was not decoded.",
+            gettext(
+                "The image declares a canvas far larger than %(limit)s "
+                "(a possible decompression bomb) and was not decoded."
+            )
+            % {"limit": _megapixels(limit)},
             code="too_many_pixels",
         ) from None
     except Exception as error:
@@ -304,7 +334,7 @@ def process_image(upload):
         # assertion in the GIF palette code, a WebP canvas over 16383 pixels).
         logger.warning("Could not re-encode an uploaded %s image", checked.format.name, exc_info=True)
         raise ValidationError(
-            "The image could be read but not re-encoded; it is probably damaged.", code="corrupt"
+            gettext("The image could be read but not re-encoded; it is probably damaged."), code="corrupt"
         ) from None
     return CleanImage(
         content=content,

@@ -10,6 +10,8 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
@@ -32,10 +34,10 @@ def reading_minutes(word_count):
 
 
 class Verdict(models.TextChoices):
-    NAILED_IT = "nailed_it", "nailed it"
-    PARTLY_RIGHT = "partly_right", "partly right"
-    WRONG = "wrong", "wrong"
-    STILL_OPEN = "still_open", "still open"
+    NAILED_IT = "nailed_it", _("nailed it")
+    PARTLY_RIGHT = "partly_right", _("partly right")
+    WRONG = "wrong", _("wrong")
+    STILL_OPEN = "still_open", _("still open")
 
 
 def published_condition(through=""):
@@ -128,8 +130,16 @@ class TaggedPost(TaggedItemBase):
 class TagDescription(models.Model):
     """A few words about a tag, shown on its page (taggit's Tag has no room for them)."""
 
-    tag = models.OneToOneField(Tag, on_delete=models.CASCADE, primary_key=True, related_name="description")
-    text = models.TextField("description", blank=True, help_text="Shown under the tag's name on its page.")
+    tag = models.OneToOneField(
+        Tag, on_delete=models.CASCADE, primary_key=True, related_name="description", verbose_name=_("tag")
+    )
+    text = models.TextField(
+        _("description"), blank=True, help_text=_("Shown under the tag's name on its page.")
+    )
+
+    class Meta:
+        verbose_name = _("tag description")
+        verbose_name_plural = _("tag descriptions")
 
     def __str__(self):
         return self.text
@@ -137,53 +147,62 @@ class TagDescription(models.Model):
 
 class Post(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
 
     class State(models.TextChoices):
         """What readers get: status and publish date together (see ``state``)."""
 
-        DRAFT = "draft", "Draft"
-        SCHEDULED = "scheduled", "Scheduled"
-        PUBLISHED = "published", "Published"
+        DRAFT = "draft", _("Draft")
+        SCHEDULED = "scheduled", _("Scheduled")
+        PUBLISHED = "published", _("Published")
 
-    title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
     dek = models.CharField(
-        "subtitle (dek)", max_length=300, blank=True, help_text="One sentence under the title."
+        _("subtitle (dek)"), max_length=300, blank=True, help_text=_("One sentence under the title.")
     )
-    body = MarkdownxField(help_text="Markdown.")
+    body = MarkdownxField(_("body"), help_text=_("Markdown."))
     body_html = models.TextField(editable=False, default="")
     excerpt = models.TextField(editable=False, default="")
-    cover_image = models.ImageField(upload_to="covers/", blank=True, validators=[validate_image_upload])
+    cover_image = models.ImageField(
+        _("cover image"), upload_to="covers/", blank=True, validators=[validate_image_upload]
+    )
     cover_alt = models.CharField(
-        "cover image alt text",
+        _("cover image alt text"),
         max_length=250,
         blank=True,
-        help_text="Describe the image for readers who cannot see it.",
+        help_text=_("Describe the image for readers who cannot see it."),
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="posts"
-    )
-    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
-    published_at = models.DateTimeField(
+        settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
-        help_text="Leave empty to stamp the moment the post is published; a future time schedules it.",
+        on_delete=models.SET_NULL,
+        related_name="posts",
+        verbose_name=_("author"),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        _("published at"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to stamp the moment the post is published; a future time schedules it."),
     )
     check_back_by = models.DateField(
-        null=True, blank=True, help_text="When this prediction should get a verdict."
+        _("check back by"), null=True, blank=True, help_text=_("When this prediction should get a verdict.")
     )
     counterpoints_open = models.BooleanField(
-        "open to counterpoints", default=True, help_text="Untick to stop taking new counterpoints."
+        _("open to counterpoints"), default=True, help_text=_("Untick to stop taking new counterpoints.")
     )
     current_verdict = models.CharField(
+        _("current verdict"),
         max_length=20,
         choices=Verdict,
         blank=True,
         default="",
         editable=False,
-        help_text="The newest verdict, kept by Hindsight (verdicts are append-only); empty if none.",
+        help_text=_("The newest verdict, kept by Hindsight (verdicts are append-only); empty if none."),
     )
     search_document = SearchVectorField(null=True, editable=False)
     word_count = models.PositiveIntegerField(editable=False, default=0)
@@ -196,6 +215,8 @@ class Post(models.Model):
     objects = PostQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
         ordering = ["-published_at", "-pk"]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="post_status_published"),
@@ -259,10 +280,14 @@ class Post(models.Model):
     def clean(self):
         self.stamp_publication()
         if self.cover_image and not self.cover_alt:
-            raise ValidationError({"cover_alt": "Describe the cover image for readers who cannot see it."})
+            raise ValidationError(
+                {"cover_alt": gettext("Describe the cover image for readers who cannot see it.")}
+            )
         _claims, claim_errors = parse_claims(post_parser, self.body)
         if claim_errors:
-            raise ValidationError({"body": [f"Claim syntax: {error}" for error in claim_errors]})
+            raise ValidationError(
+                {"body": [gettext("Claim syntax: %(error)s") % {"error": error} for error in claim_errors]}
+            )
 
     def publish(self):
         """
@@ -312,25 +337,28 @@ class Hindsight(models.Model):
     row is never changed: a correction is a new verdict.
     """
 
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="hindsights")
-    verdict = models.CharField(max_length=20, choices=Verdict)
-    note = models.TextField(blank=True, help_text="Markdown: why, in hindsight.")
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, related_name="hindsights", verbose_name=_("post")
+    )
+    verdict = models.CharField(_("verdict"), max_length=20, choices=Verdict)
+    note = models.TextField(_("note"), blank=True, help_text=_("Markdown: why, in hindsight."))
     note_html = models.TextField(editable=False, default="")
-    decided_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
     credited = models.ManyToManyField(
         "counterpoints.Counterpoint",
         blank=True,
         related_name="credited_in",
         limit_choices_to={"status": "approved"},
-        verbose_name="credit readers who called it",
-        help_text="Approved counterpoints on this post that saw this coming.",
+        verbose_name=_("credit readers who called it"),
+        help_text=_("Approved counterpoints on this post that saw this coming."),
     )
 
     objects = HindsightQuerySet.as_manager()
 
     class Meta:
         ordering = ["-decided_at", "-pk"]
-        verbose_name = "hindsight verdict"
+        verbose_name = _("hindsight verdict")
+        verbose_name_plural = _("hindsight verdicts")
         indexes = [models.Index(fields=["post", "-decided_at"], name="hindsight_post_decided")]
         constraints = [
             models.CheckConstraint(condition=Q(verdict__in=Verdict.values), name="hindsight_verdict_valid"),
@@ -350,7 +378,9 @@ class Hindsight(models.Model):
 
     def clean(self):
         if not self._state.adding:
-            raise ValidationError("This verdict is part of the public history: add a new verdict instead.")
+            raise ValidationError(
+                gettext("This verdict is part of the public history: add a new verdict instead.")
+            )
 
 
 class Page(models.Model):
@@ -359,13 +389,15 @@ class Page(models.Model):
     about page (issue 15): Markdown rendered on save like a post's body.
     """
 
-    title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=100, unique=True, help_text='"about" is the about page.')
-    body = MarkdownxField(help_text="Markdown.")
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, help_text=_('"about" is the about page.'))
+    body = MarkdownxField(_("body"), help_text=_("Markdown."))
     body_html = models.TextField(editable=False, default="")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("page")
+        verbose_name_plural = _("pages")
         ordering = ["title"]
 
     def __str__(self):
@@ -387,18 +419,23 @@ ABOUT_SLUG = "about"
 class Series(models.Model):
     """An ordered set of posts read as one argument: "part 2 of 5" (issue 15)."""
 
-    title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True)
-    description = models.TextField(blank=True, help_text="Markdown: what the series is about.")
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("Markdown: what the series is about.")
+    )
     description_html = models.TextField(editable=False, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    posts = models.ManyToManyField(Post, through="SeriesPart", related_name="series_set")
+    posts = models.ManyToManyField(
+        Post, through="SeriesPart", related_name="series_set", verbose_name=_("posts")
+    )
 
     class Meta:
         ordering = ["title"]
-        verbose_name_plural = "series"
+        verbose_name = _("series")
+        verbose_name_plural = pgettext_lazy("plural", "series")
 
     def __str__(self):
         return self.title
@@ -414,11 +451,17 @@ class Series(models.Model):
 class SeriesPart(models.Model):
     """A post's place in its series. A post belongs to one series at most."""
 
-    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="parts")
-    post = models.OneToOneField(Post, on_delete=models.CASCADE, related_name="series_part")
-    position = models.PositiveIntegerField(help_text="Order in the series: 1, 2, 3…")
+    series = models.ForeignKey(
+        Series, on_delete=models.CASCADE, related_name="parts", verbose_name=_("series")
+    )
+    post = models.OneToOneField(
+        Post, on_delete=models.CASCADE, related_name="series_part", verbose_name=_("post")
+    )
+    position = models.PositiveIntegerField(_("position"), help_text=_("Order in the series: 1, 2, 3…"))
 
     class Meta:
+        verbose_name = _("series part")
+        verbose_name_plural = _("series parts")
         ordering = ["series", "position"]
         constraints = [
             models.UniqueConstraint(fields=["series", "position"], name="unique_series_position"),

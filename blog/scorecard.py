@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Case, Count, F, IntegerField, Value, When, Window
 from django.db.models.functions import ExtractYear, RowNumber
+from django.utils.translation import gettext
 
 from .models import Post, Verdict
 
@@ -97,7 +98,7 @@ def judged_posts(*, tag=None, verdict=None):
 def track_record(*, tag=None):
     posts = _published(tag)
 
-    overall = Tally(label="All posts")
+    overall = Tally(label=gettext("All posts"))
     for row in posts.values("current_verdict").annotate(n=Count("pk")):
         overall.counts[row["current_verdict"] or UNJUDGED] += row["n"]
 

@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext
 
 from core.caching import cache_for_anonymous
 
@@ -85,10 +86,10 @@ class SeriesFeed(PostsFeed):
         return get_object_or_404(public_series(), slug=slug)
 
     def title(self, series):
-        return f"{settings.SITE_NAME}: {series.title}"
+        return gettext("%(site)s: %(series)s") % {"site": settings.SITE_NAME, "series": series.title}
 
     def description(self, series):
-        return f"The parts of the series “{series.title}” as they come out."
+        return gettext("The parts of the series “%(series)s” as they come out.") % {"series": series.title}
 
     def link(self, series):
         return series.get_absolute_url()

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import ListView
 
@@ -198,9 +199,11 @@ def search(request):
         "corrected": None,
     }
     if not query:
-        context["problem"] = "Type a word or two to search the posts."
+        context["problem"] = gettext("Type a word or two to search the posts.")
     elif len(query) > MAX_QUERY_LENGTH:
-        context["problem"] = f"That search is too long: keep it under {MAX_QUERY_LENGTH} characters."
+        context["problem"] = gettext("That search is too long: keep it under %(limit)d characters.") % {
+            "limit": MAX_QUERY_LENGTH
+        }
     else:
         results, context["corrected"] = search_posts(query)
         context["facets"] = verdict_facets(results)

@@ -6,6 +6,7 @@ inline, and like a post's verdicts a saved one is final.
 
 from django.contrib import admin
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from core.admin import DueForVerdictFilter
 
@@ -17,7 +18,7 @@ class ClaimVerdictInline(admin.TabularInline):
     model = ClaimVerdict
     extra = 1
     fields = ["verdict", "decided_at", "note"]
-    verbose_name_plural = "verdicts (saved ones are final: to revise, add a new verdict)"
+    verbose_name_plural = _("verdicts (saved ones are final: to revise, add a new verdict)")
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -31,7 +32,7 @@ class ForecastInline(admin.TabularInline):
     extra = 0
     fields = ["counterpoint", "probability"]
     readonly_fields = fields
-    verbose_name_plural = "readers' forecasts (from counterpoints)"
+    verbose_name_plural = _("readers' forecasts (from counterpoints)")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -61,11 +62,11 @@ class ClaimAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # claims are written in the post's body
 
-    @admin.display(description="claim")
+    @admin.display(description=_("claim"))
     def text_start(self, claim):
         return claim.text[:100]
 
-    @admin.display(description="post")
+    @admin.display(description=_("post"))
     def post_link(self, claim):
         return format_html('<a href="{}">{}</a>', claim.get_absolute_url(), claim.post.title)
 
@@ -82,7 +83,7 @@ class ClaimInline(admin.TabularInline):
     fields = ["text", "confidence", "check_back_by", "current_verdict", "withdrawn"]
     readonly_fields = fields
     show_change_link = True
-    verbose_name_plural = "claims (from the body; open one to add its verdict)"
+    verbose_name_plural = _("claims (from the body; open one to add its verdict)")
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -6,6 +6,7 @@ the posts' verdicts. blog/urls.py serves these.
 
 from django.conf import settings
 from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from blog import feeds as blog_feeds
 from blog.models import Post
@@ -49,7 +50,10 @@ class WithClaimVerdicts:
         return self._claim(item, "categories")
 
     def claim_title(self, verdict):
-        return f"Claim {verdict.get_verdict_display()}: {verdict.claim.text[:100]}"
+        return gettext("Claim %(verdict)s: %(text)s") % {
+            "verdict": verdict.get_verdict_display(),
+            "text": verdict.claim.text[:100],
+        }
 
     def claim_link(self, verdict):
         return verdict.claim.get_absolute_url()
@@ -60,17 +64,16 @@ class WithClaimVerdicts:
     def claim_description(self, verdict):
         claim = verdict.claim
         return format_html(
-            "<p><strong>claim — {}</strong> (stated at {}% confidence in “{}”)</p>"
-            "<blockquote><p>{}</p></blockquote>{}",
-            verdict.get_verdict_display(),
-            claim.confidence,
-            claim.post.title,
+            "<p><strong>{}</strong> {}</p><blockquote><p>{}</p></blockquote>{}",
+            gettext("claim — %(verdict)s") % {"verdict": verdict.get_verdict_display()},
+            gettext("(stated at %(confidence)d%% confidence in “%(title)s”)")
+            % {"confidence": claim.confidence, "title": claim.post.title},
             claim.text,
             format_html("<p>{}</p>", verdict.note) if verdict.note else "",
         )
 
     def claim_categories(self, verdict):
-        return [f"claim: {verdict.get_verdict_display()}"]
+        return [gettext("claim: %(verdict)s") % {"verdict": verdict.get_verdict_display()}]
 
 
 class VerdictsFeed(WithClaimVerdicts, blog_feeds.VerdictsFeed):

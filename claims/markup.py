@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import nh3
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from mdit_py_plugins.container import container_plugin
 
 MIN_CONFIDENCE, MAX_CONFIDENCE = 1, 99
@@ -61,7 +62,7 @@ class ParsedClaim:
 class ClaimSyntaxError(ValueError):
     def __init__(self, line, problem):
         self.line, self.problem = line, problem
-        super().__init__(f"Line {line}: {problem}")
+        super().__init__(gettext("Line %(line)d: %(problem)s") % {"line": line, "problem": problem})
 
 
 def _head(info, line):
@@ -71,12 +72,18 @@ def _head(info, line):
     if match is None:
         raise ClaimSyntaxError(
             line,
-            f"“::: {info}” is not a claim head. Write it as “{EXAMPLE}” (the date and the id are optional).",
+            gettext(
+                "“::: %(head)s” is not a claim head. Write it as “%(example)s” "
+                "(the date and the id are optional)."
+            )
+            % {"head": info, "example": EXAMPLE},
         )
     confidence = int(match["confidence"])
     if not MIN_CONFIDENCE <= confidence <= MAX_CONFIDENCE:
         raise ClaimSyntaxError(
-            line, f"the confidence must be from {MIN_CONFIDENCE}% to {MAX_CONFIDENCE}%, not {confidence}%."
+            line,
+            gettext("the confidence must be from %(min)d%% to %(max)d%%, not %(confidence)d%%.")
+            % {"min": MIN_CONFIDENCE, "max": MAX_CONFIDENCE, "confidence": confidence},
         )
     check_back_by = None
     if match["date"]:
@@ -84,14 +91,19 @@ def _head(info, line):
             check_back_by = datetime.date.fromisoformat(match["date"])
         except ValueError:
             raise ClaimSyntaxError(
-                line, f"“{match['date']}” is not a date: write the check-back date as YYYY-MM-DD."
+                line,
+                gettext("“%(date)s” is not a date: write the check-back date as YYYY-MM-DD.")
+                % {"date": match["date"]},
             ) from None
     key = match["key"] or ""
     if match["key"] is not None and not (KEY_PATTERN.match(key) and len(key) <= KEY_LENGTH):
         raise ClaimSyntaxError(
             line,
-            f"the id “{key}” must be lower-case letters, digits and hyphens "
-            f"(at most {KEY_LENGTH} characters).",
+            gettext(
+                "the id “%(key)s” must be lower-case letters, digits and hyphens "
+                "(at most %(limit)d characters)."
+            )
+            % {"key": key, "limit": KEY_LENGTH},
         )
     return confidence, check_back_by, key
 
@@ -113,12 +125,14 @@ def _annotate(state):
         try:
             if depth > 1:
                 raise ClaimSyntaxError(
-                    line, "a claim cannot contain another claim: close the first with “:::”."
+                    line, gettext("a claim cannot contain another claim: close the first with “:::”.")
                 )
             token.meta["head"] = _head(token.info.strip(), line)
             key = token.meta["head"][2]
             if key and key in keys:
-                raise ClaimSyntaxError(line, f"the id “{key}” is used by two claims in this post.")
+                raise ClaimSyntaxError(
+                    line, gettext("the id “%(key)s” is used by two claims in this post.") % {"key": key}
+                )
             keys.add(key)
             token.meta["number"] = number
             number += 1
@@ -144,14 +158,19 @@ def _render(renderer, tokens, idx, options, env):
     record = stored[number] if number < len(stored) else {}
     key = record.get("key") or key or f"{number + 1}"
     state = record.get("verdict") or "open"
+    # Translated outside the f-strings, where makemessages can find them.
+    label = gettext("Claim")
+    confident = gettext("%(confidence)d%% confident") % {"confidence": confidence}
     parts = [
-        f'<a class="claim-anchor" href="#claim-{html.escape(key)}">Claim</a>',
-        f'<span class="claim-confidence">{confidence}% confident</span>',
+        f'<a class="claim-anchor" href="#claim-{html.escape(key)}">{html.escape(label)}</a>',
+        f'<span class="claim-confidence">{html.escape(confident)}</span>',
     ]
     if check_back_by:
-        parts.append(f'<span class="claim-due">check back by {check_back_by.isoformat()}</span>')
+        due = gettext("check back by %(date)s") % {"date": check_back_by.isoformat()}
+        parts.append(f'<span class="claim-due">{html.escape(due)}</span>')
     if record.get("verdict_label"):
-        parts.append(f'<span class="claim-verdict">verdict: {html.escape(record["verdict_label"])}</span>')
+        verdict = gettext("verdict: %(verdict)s") % {"verdict": record["verdict_label"]}
+        parts.append(f'<span class="claim-verdict">{html.escape(verdict)}</span>')
     return (
         f'<div class="claim claim-{state}" id="claim-{html.escape(key)}">\n'
         f'<p class="claim-meta">{" · ".join(parts)}</p>\n'
@@ -186,7 +205,7 @@ def parse_claims(md, text):
         confidence, check_back_by, key = token.meta["head"]
         if not words:
             errors.append(
-                ClaimSyntaxError(token.meta["line"], "the claim has no text: write it before “:::”.")
+                ClaimSyntaxError(token.meta["line"], gettext("the claim has no text: write it before “:::”."))
             )
             continue
         claims.append(ParsedClaim(token.meta["line"], confidence, check_back_by, key, words))

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from blog.models import Post, published_condition
 
@@ -15,11 +16,11 @@ from .markup import KEY_LENGTH, MAX_CONFIDENCE, MIN_CONFIDENCE
 
 
 class Outcome(models.TextChoices):
-    TRUE = "true", "true"
-    FALSE = "false", "false"
-    PARTLY = "partly", "partly true"
-    OPEN = "open", "still open"
-    VOID = "void", "void (ambiguous)"
+    TRUE = "true", _("true")
+    FALSE = "false", _("false")
+    PARTLY = "partly", _("partly true")
+    OPEN = "open", _("still open")
+    VOID = "void", _("void (ambiguous)")
 
 
 # What each outcome counts as in the scores; still open and void are not scored.
@@ -44,27 +45,39 @@ class ClaimQuerySet(models.QuerySet):
 
 
 class Claim(models.Model):
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="claims")
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="claims", verbose_name=_("post"))
     key = models.SlugField(
-        max_length=KEY_LENGTH, help_text="The claim's identity in the post: its anchor (#claim-…)."
+        _("key"),
+        max_length=KEY_LENGTH,
+        help_text=_("The claim's identity in the post: its anchor (#claim-…)."),
     )
-    text = models.TextField(help_text="The claim's words, as plain text.")
-    confidence = models.PositiveSmallIntegerField(help_text="Stated probability, in percent.")
-    check_back_by = models.DateField(null=True, blank=True)
-    order = models.PositiveIntegerField(default=0)
+    text = models.TextField(_("text"), help_text=_("The claim's words, as plain text."))
+    confidence = models.PositiveSmallIntegerField(
+        _("confidence"), help_text=_("Stated probability, in percent.")
+    )
+    check_back_by = models.DateField(_("check back by"), null=True, blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
     in_body = models.BooleanField(
-        default=True, help_text="Marked in the body (else stated in a seed file's front matter)."
+        _("in body"),
+        default=True,
+        help_text=_("Marked in the body (else stated in a seed file's front matter)."),
     )
     withdrawn = models.BooleanField(
-        default=False, help_text="Removed from the text after being judged: kept for the record."
+        _("withdrawn"),
+        default=False,
+        help_text=_("Removed from the text after being judged: kept for the record."),
     )
-    current_verdict = models.CharField(max_length=10, choices=Outcome, blank=True, default="", editable=False)
+    current_verdict = models.CharField(
+        _("current verdict"), max_length=10, choices=Outcome, blank=True, default="", editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ClaimQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("claim")
+        verbose_name_plural = _("claims")
         ordering = ["post", "withdrawn", "order", "pk"]
         indexes = [
             models.Index(fields=["post", "order"], name="claim_post_order"),
@@ -109,14 +122,18 @@ class ClaimVerdictHistoryError(Exception):
 class ClaimVerdict(models.Model):
     """A verdict on one claim. Never edited: a revision is a new row, the newest counts."""
 
-    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="verdicts")
-    verdict = models.CharField(max_length=10, choices=Outcome)
-    note = models.TextField(blank=True, help_text="Plain text: why, in hindsight.")
-    decided_at = models.DateTimeField(default=timezone.now)
+    claim = models.ForeignKey(
+        Claim, on_delete=models.CASCADE, related_name="verdicts", verbose_name=_("claim")
+    )
+    verdict = models.CharField(_("verdict"), max_length=10, choices=Outcome)
+    note = models.TextField(_("note"), blank=True, help_text=_("Plain text: why, in hindsight."))
+    decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
 
     objects = ClaimVerdictQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("claim verdict")
+        verbose_name_plural = _("claim verdicts")
         ordering = ["-decided_at", "-pk"]
         indexes = [models.Index(fields=["claim", "-decided_at"], name="claimverdict_claim_decided")]
         constraints = [
@@ -140,14 +157,24 @@ class Forecast(models.Model):
     """The claim a reader's counterpoint answers, and the reader's own probability for it."""
 
     counterpoint = models.OneToOneField(
-        "counterpoints.Counterpoint", on_delete=models.CASCADE, related_name="forecast"
+        "counterpoints.Counterpoint",
+        on_delete=models.CASCADE,
+        related_name="forecast",
+        verbose_name=_("counterpoint"),
     )
-    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="forecasts")
+    claim = models.ForeignKey(
+        Claim, on_delete=models.CASCADE, related_name="forecasts", verbose_name=_("claim")
+    )
     probability = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="The reader's probability that the claim holds, in percent."
+        _("probability"),
+        null=True,
+        blank=True,
+        help_text=_("The reader's probability that the claim holds, in percent."),
     )
 
     class Meta:
+        verbose_name = _("forecast")
+        verbose_name_plural = _("forecasts")
         constraints = [
             models.CheckConstraint(
                 condition=Q(probability__isnull=True)

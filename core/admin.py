@@ -1,14 +1,15 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 
 class DueForVerdictFilter(admin.SimpleListFilter):
     """For any model whose QuerySet has ``due_for_verdict()``: posts and claims past their check-back date."""
 
-    title = "verdict due"
+    title = _("verdict due")
     parameter_name = "due"
 
     def lookups(self, request, model_admin):
-        return [("yes", "Due for a verdict")]
+        return [("yes", _("Due for a verdict"))]
 
     def queryset(self, request, queryset):
         if self.value() == "yes":

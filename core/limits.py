@@ -15,6 +15,7 @@ request.POST (CsrfViewMiddleware reads it in process_view, after this).
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.shortcuts import render
+from django.utils.translation import gettext
 
 BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -58,7 +59,7 @@ def _refusal(request):
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
-        return 400, "Its length could not be read."
+        return 400, gettext("Its length could not be read.")
     if length > settings.READER_MAX_BODY_BYTES:
-        return 413, "It was larger than anything a reader sends here."
+        return 413, gettext("It was larger than anything a reader sends here.")
     return None

@@ -9,11 +9,12 @@ nobody can lock someone else out by guessing at their username.
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, gettext_noop
 
 from .ratelimit import client_ip, slots_left, take_slot
 
 SCOPE = "admin-login-failure"
-TOO_MANY = (
+TOO_MANY = gettext_noop(
     "Too many failed sign-ins from your network. For your account’s safety, please wait "
     "a few minutes before trying again."
 )
@@ -24,7 +25,7 @@ class ThrottledAuthenticationForm(AdminAuthenticationForm):
         ip = client_ip(self.request) if self.request else None
         rate = settings.ADMIN_LOGIN_RATE_LIMIT
         if slots_left(SCOPE, ip, rate) <= 0:
-            raise ValidationError(TOO_MANY, code="throttled")
+            raise ValidationError(gettext(TOO_MANY), code="throttled")
         try:
             return super().clean()
         except ValidationError:

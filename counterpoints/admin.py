@@ -6,7 +6,8 @@ from django.db.models import Count
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from . import services, trust
 from .models import (
@@ -24,7 +25,7 @@ from .models import (
 class ReviewQueueFilter(admin.SimpleListFilter):
     """Status, defaulting to pending: the queue is what a moderator opens."""
 
-    title = "status"
+    title = _("status")
     parameter_name = "status"
     ALL = "all"
     UNREVIEWED = "unreviewed"  # trusted submitters' counterpoints, published at once
@@ -35,8 +36,8 @@ class ReviewQueueFilter(admin.SimpleListFilter):
         unreviewed = Counterpoint.objects.approved().filter(published_without_review=True).count()
         return [
             *[(status, f"{label} ({counts.get(status, 0)})") for status, label in Status.choices],
-            (self.UNREVIEWED, f"published without review ({unreviewed})"),
-            (self.ALL, f"All ({sum(counts.values())})"),
+            (self.UNREVIEWED, gettext("published without review (%(count)d)") % {"count": unreviewed}),
+            (self.ALL, gettext("All (%(count)d)") % {"count": sum(counts.values())}),
         ]
 
     def value(self):
@@ -64,7 +65,7 @@ class ReviewQueueFilter(admin.SimpleListFilter):
 class PostWithPendingFilter(admin.SimpleListFilter):
     """By post: only the posts with counterpoints waiting, busiest first (one query)."""
 
-    title = "post with pending counterpoints"
+    title = _("post with pending counterpoints")
     parameter_name = "post__id__exact"
 
     def lookups(self, request, model_admin):
@@ -121,9 +122,9 @@ class CounterpointAdmin(admin.ModelAdmin):
     ]
     readonly_fields = ["as_published", *reader_fields, *audit_fields]
     fieldsets = [
-        ("Counterpoint", {"fields": ["as_published", *reader_fields]}),
+        (_("Counterpoint"), {"fields": ["as_published", *reader_fields]}),
         (
-            "Review",
+            _("Review"),
             {
                 "fields": [
                     "status",
@@ -135,7 +136,7 @@ class CounterpointAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        ("Audit", {"fields": audit_fields}),
+        (_("Audit"), {"fields": audit_fields}),
     ]
 
     # The author's voice: only the post's author or a user with the
@@ -151,7 +152,7 @@ class CounterpointAdmin(admin.ModelAdmin):
             readonly = [*readonly, *self.author_fields]
         return readonly
 
-    @admin.display(description="counterpoint")
+    @admin.display(description=_("counterpoint"))
     def excerpt(self, counterpoint):
         # Plain words; the passage it answers first, when it quotes one.
         if counterpoint.quote:
@@ -159,14 +160,14 @@ class CounterpointAdmin(admin.ModelAdmin):
             return format_html('<q class="quoted">{}</q> {}', quote, counterpoint.excerpt)
         return counterpoint.excerpt
 
-    @admin.display(description="as readers would see it")
+    @admin.display(description=_("as readers would see it"))
     def as_published(self, counterpoint):
         # body_html is sanitised when it is stored (blog.markup), so it may be shown as it is.
         quote = format_html("<blockquote>{}</blockquote>", counterpoint.quote) if counterpoint.quote else ""
         body = mark_safe(counterpoint.body_html)  # noqa: S308 (sanitised by nh3 when stored)
         return format_html('{}<div class="counterpoint-body">{}</div>', quote, body)
 
-    @admin.display(description="submitter's status page")
+    @admin.display(description=_("submitter's status page"))
     def status_page(self, counterpoint):
         # What the submitter sees through their private link, reason included.
         url = settings.SITE_URL + counterpoint.get_status_url()
@@ -228,7 +229,7 @@ class CounterpointAdmin(admin.ModelAdmin):
             # One "reject with a reason" action per templated reason.
             for reason in RejectionReason:
                 name = f"reject_{reason.value}"
-                description = f"Reject selected counterpoints: {reason.label}"
+                description = gettext("Reject selected counterpoints: %(reason)s") % {"reason": reason.label}
                 actions[name] = (self._reject_with(reason), name, description)
         return actions
 
@@ -236,7 +237,11 @@ class CounterpointAdmin(admin.ModelAdmin):
     def _reject_with(reason):
         def action(modeladmin, request, queryset):
             modeladmin._moderate(
-                request, queryset, Status.REJECTED, f"rejected ({reason.label})", reason=reason
+                request,
+                queryset,
+                Status.REJECTED,
+                gettext("rejected (%(reason)s)") % {"reason": reason.label},
+                reason=reason,
             )
 
         return action
@@ -256,19 +261,19 @@ class CounterpointAdmin(admin.ModelAdmin):
             messages.SUCCESS if changed else messages.WARNING,
         )
 
-    @admin.action(description="Approve selected counterpoints", permissions=["change"])
+    @admin.action(description=_("Approve selected counterpoints"), permissions=["change"])
     def approve(self, request, queryset):
-        self._moderate(request, queryset, Status.APPROVED, "approved")
+        self._moderate(request, queryset, Status.APPROVED, gettext("approved"))
 
-    @admin.action(description="Reject selected counterpoints", permissions=["change"])
+    @admin.action(description=_("Reject selected counterpoints"), permissions=["change"])
     def reject(self, request, queryset):
-        self._moderate(request, queryset, Status.REJECTED, "rejected")
+        self._moderate(request, queryset, Status.REJECTED, gettext("rejected"))
 
-    @admin.action(description="Mark selected counterpoints as spam", permissions=["change"])
+    @admin.action(description=_("Mark selected counterpoints as spam"), permissions=["change"])
     def mark_spam(self, request, queryset):
-        self._moderate(request, queryset, Status.SPAM, "marked as spam")
+        self._moderate(request, queryset, Status.SPAM, gettext("marked as spam"))
 
-    @admin.action(description="Ban submitter (e-mail and IP) and mark as spam", permissions=["change"])
+    @admin.action(description=_("Ban submitter (e-mail and IP) and mark as spam"), permissions=["change"])
     def ban_and_mark_spam(self, request, queryset):
         created, marked = services.ban_submitters(counterpoints=queryset, by=request.user)
         self.message_user(
@@ -285,7 +290,8 @@ class CounterpointAdmin(admin.ModelAdmin):
         )
 
     @admin.action(
-        description="Revoke trust in the submitters (their next ones wait for review)", permissions=["change"]
+        description=_("Revoke trust in the submitters (their next ones wait for review)"),
+        permissions=["change"],
     )
     def revoke_trust(self, request, queryset):
         revoked = trust.revoke_trust(emails=queryset.values_list("author_email", flat=True), by=request.user)
@@ -315,7 +321,7 @@ class CounterpointInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="counterpoint")
+    @admin.display(description=_("counterpoint"))
     def excerpt(self, counterpoint):
         return counterpoint.excerpt
 
@@ -345,7 +351,7 @@ class OutboxMailAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="to")
+    @admin.display(description=pgettext_lazy("mail recipients", "to"))
     def recipients(self, mail):
         return ", ".join(mail.to)
 
@@ -379,12 +385,12 @@ class ConfirmedAddressAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # only the address's owner confirms it
 
-    @admin.action(description="Revoke trust", permissions=["change"])
+    @admin.action(description=_("Revoke trust"), permissions=["change"])
     def revoke(self, request, queryset):
         count = trust.revoke_trust(emails=queryset.values_list("email", flat=True), by=request.user)
-        self.message_user(request, f"Trust revoked for {count}.")
+        self.message_user(request, gettext("Trust revoked for %(count)d.") % {"count": count})
 
-    @admin.action(description="Trust again", permissions=["change"])
+    @admin.action(description=_("Trust again"), permissions=["change"])
     def restore(self, request, queryset):
         count = queryset.update(trust_revoked_at=None, trust_revoked_by=None)
-        self.message_user(request, f"Trusted again: {count}.")
+        self.message_user(request, gettext("Trusted again: %(count)d.") % {"count": count})

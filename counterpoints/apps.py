@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CounterpointsConfig(AppConfig):
     name = "counterpoints"
-    verbose_name = "Counterpoints"
+    verbose_name = _("Counterpoints")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):

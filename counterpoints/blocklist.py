@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import BlockedPattern, normalise_email
 
@@ -34,25 +35,27 @@ def normalise_pattern(kind, value):
             validate_email(value)
         elif not DOMAIN.match(value):
             raise ValidationError(
-                {"value": "Give an e-mail address (troll@example.com) or a domain (example.com)."}
+                {"value": _("Give an e-mail address (troll@example.com) or a domain (example.com).")}
             )
     elif kind == Kind.IP:
         try:
             value = str(ipaddress.ip_network(value, strict=False))
         except ValueError:
             raise ValidationError(
-                {"value": "Give an IP address (203.0.113.7) or a network (203.0.113.0/24, 2001:db8::/32)."}
+                {"value": _("Give an IP address (203.0.113.7) or a network (203.0.113.0/24, 2001:db8::/32).")}
             ) from None
     elif kind == Kind.LINK:
         value = value.lower()
         value = (urlsplit(value).hostname or "") if "//" in value else value.strip("/")
         value = value.removeprefix("www.")
         if not DOMAIN.match(value):
-            raise ValidationError({"value": "Give a domain (example.com); its subdomains are blocked too."})
+            raise ValidationError(
+                {"value": _("Give a domain (example.com); its subdomains are blocked too.")}
+            )
     elif kind == Kind.WORD:
         value = value.casefold()
         if not value:
-            raise ValidationError({"value": "Give a word or phrase."})
+            raise ValidationError({"value": _("Give a word or phrase.")})
     return value
 
 

@@ -6,6 +6,8 @@ import time
 from django import forms
 from django.conf import settings
 from django.core.validators import URLValidator
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from blog.markup import render_counterpoint_markdown
 from claims.models import Claim
@@ -16,30 +18,32 @@ from .antispam import TokenState
 from .models import BODY_MAX_LENGTH, BODY_MIN_LENGTH, QUOTE_MAX_LENGTH, Counterpoint
 
 STANCE_CHOICES = [
-    ("", "Choose one…"),
-    (Counterpoint.Stance.PUSH_BACK, "Push back: I think this is wrong"),
-    (Counterpoint.Stance.EXTEND, "Extend: this goes further"),
-    (Counterpoint.Stance.SHARPEN, "Sharpen: this needs to be more precise"),
+    ("", _("Choose one…")),
+    (Counterpoint.Stance.PUSH_BACK, _("Push back: I think this is wrong")),
+    (Counterpoint.Stance.EXTEND, _("Extend: this goes further")),
+    (Counterpoint.Stance.SHARPEN, _("Sharpen: this needs to be more precise")),
 ]
 
 _URL_IN_TEXT = re.compile(r"(?i)\b(?:https?://|www\.)")
 _LINK_IN_HTML = re.compile(r"(?i)<a\s")
 
-TOO_FAST = "That was quicker than anyone can write. Please take a moment, then send your counterpoint again."
-FORGED = "This form could not be verified. Please send your counterpoint again from this page."
-EXPIRED = (
+TOO_FAST = _(
+    "That was quicker than anyone can write. Please take a moment, then send your counterpoint again."
+)
+FORGED = _("This form could not be verified. Please send your counterpoint again from this page.")
+EXPIRED = _(
     "This form had been open for a long time, so it needs a fresh start. "
     "Your text is kept below: please check it and send it again."
 )
-HONEYPOT = "This submission looks automated, so it was not accepted."
-BIDI = (
+HONEYPOT = _("This submission looks automated, so it was not accepted.")
+BIDI = _(
     "This contains invisible characters that reverse the direction of text, which can disguise "
     "what it says. Please remove them (retyping the affected words is the easiest way)."
 )
-ONE_LINE = "Please give your name on one line."
-SITES_NAME = "Please use your own name: this one is the site’s."
-TOO_LONG = "Please keep this to at most %(limit_value)d characters (it has %(show_value)d)."
-TOO_SHORT = "Please write at least %(limit_value)d characters (this has %(show_value)d)."
+ONE_LINE = _("Please give your name on one line.")
+SITES_NAME = _("Please use your own name: this one is the site’s.")
+TOO_LONG = _("Please keep this to at most %(limit_value)d characters (it has %(show_value)d).")
+TOO_SHORT = _("Please write at least %(limit_value)d characters (this has %(show_value)d).")
 
 
 def count_links(body, body_html):
@@ -94,51 +98,51 @@ class ReaderTextField(forms.CharField):
 
 class CounterpointForm(forms.ModelForm):
     author_name = ReaderTextField(
-        label="Name",
+        label=_("Name"),
         max_length=Counterpoint._meta.get_field("author_name").max_length,
         one_line=True,
-        help_text="Shown with your counterpoint.",
-        error_messages={"required": "Give a name to show with your counterpoint."},
+        help_text=_("Shown with your counterpoint."),
+        error_messages={"required": _("Give a name to show with your counterpoint.")},
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     author_email = forms.EmailField(
-        label="E-mail (optional, never shown)",
+        label=_("E-mail (optional, never shown)"),
         required=False,
         max_length=Counterpoint._meta.get_field("author_email").max_length,
-        help_text="Only for the author to reach you.",
-        error_messages={"invalid": "This does not look like an e-mail address."},
+        help_text=_("Only for the author to reach you."),
+        error_messages={"invalid": _("This does not look like an e-mail address.")},
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     quote = ReaderTextField(
-        label="Quoted passage (optional)",
+        label=_("Quoted passage (optional)"),
         required=False,
         max_length=QUOTE_MAX_LENGTH,
-        help_text="Paste the sentence of the post you are answering.",
+        help_text=_("Paste the sentence of the post you are answering."),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     body = ReaderTextField(
-        label="Counterpoint",
+        label=_("Counterpoint"),
         min_length=BODY_MIN_LENGTH,
         max_length=BODY_MAX_LENGTH,
-        error_messages={"required": "Write your counterpoint."},
+        error_messages={"required": _("Write your counterpoint.")},
         widget=forms.Textarea(attrs={"rows": 10}),
     )
     stance = forms.ChoiceField(
-        label="Stance",
+        label=_("Stance"),
         choices=STANCE_CHOICES,
-        error_messages={"required": "Choose whether you push back, extend or sharpen."},
+        error_messages={"required": _("Choose whether you push back, extend or sharpen.")},
     )
     author_website = WebAddressField(
-        label="Website (optional)",
+        label=_("Website (optional)"),
         required=False,
         max_length=200,
         assume_scheme="https",
-        error_messages={"invalid": "Enter a web address starting with https://."},
+        error_messages={"invalid": _("Enter a web address starting with https://.")},
         widget=forms.URLInput(attrs={"autocomplete": "url", "placeholder": "https://"}),
     )
     # The honeypot: hidden from people by CSS, irresistible to form-filling bots.
     subject = forms.CharField(
-        label="Leave this field empty",
+        label=_("Leave this field empty"),
         required=False,
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
@@ -147,18 +151,18 @@ class CounterpointForm(forms.ModelForm):
     # Which of the post's claims the reader answers, and their own probability
     # for it: stored by claims.services.record_forecast, not on Counterpoint.
     claim = forms.ModelChoiceField(
-        label="The claim you answer (optional)",
+        label=_("The claim you answer (optional)"),
         queryset=Claim.objects.none(),
         required=False,
         to_field_name="key",
-        empty_label="The post as a whole",
+        empty_label=_("The post as a whole"),
     )
     probability = forms.IntegerField(
-        label="Your probability that it holds, in % (optional)",
+        label=_("Your probability that it holds, in % (optional)"),
         min_value=1,
         max_value=99,
         required=False,
-        help_text="From 1 to 99. Scored against the author's when the claim is judged.",
+        help_text=_("From 1 to 99. Scored against the author's when the claim is judged."),
     )
 
     class Meta:
@@ -171,10 +175,14 @@ class CounterpointForm(forms.ModelForm):
         self.post = post
         self.token_state = None
         self.fields["claim"].queryset = Claim.objects.filter(post=post, withdrawn=False).order_by("order")
-        self.fields["body"].help_text = (
+        max_links = settings.COUNTERPOINT_MAX_LINKS
+        self.fields["body"].help_text = ngettext(
             "Markdown: *emphasis*, **strong**, [links](https://…), lists and > quotes. "
-            f"No images or headings; at most {settings.COUNTERPOINT_MAX_LINKS} links."
-        )
+            "No images or headings; at most %(limit)d link.",
+            "Markdown: *emphasis*, **strong**, [links](https://…), lists and > quotes. "
+            "No images or headings; at most %(limit)d links.",
+            max_links,
+        ) % {"limit": max_links}
         if not self.is_bound:
             self.initial["issued"] = antispam.issue_token(post)
 
@@ -191,7 +199,12 @@ class CounterpointForm(forms.ModelForm):
         limit = settings.COUNTERPOINT_MAX_LINKS
         if links > limit:
             raise forms.ValidationError(
-                f"Please keep to at most {limit} link{'s' if limit != 1 else ''} (this has {links}).",
+                ngettext(
+                    "Please keep to at most %(limit)d link (this has %(links)d).",
+                    "Please keep to at most %(limit)d links (this has %(links)d).",
+                    limit,
+                )
+                % {"limit": limit, "links": links},
                 code="too_many_links",
             )
         return body
@@ -199,7 +212,7 @@ class CounterpointForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("probability") is not None and not cleaned.get("claim"):
-            self.add_error("probability", "Choose the claim your probability is for.")
+            self.add_error("probability", gettext("Choose the claim your probability is for."))
         if cleaned.get("subject"):
             raise forms.ValidationError(HONEYPOT, code="honeypot")
         self.token_state = antispam.check_token(self.data.get("issued"), self.post)

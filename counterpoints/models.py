@@ -12,6 +12,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
 
 from blog.markup import render_counterpoint_markdown
 from core.text import comparable
@@ -46,51 +47,51 @@ def token_fingerprint(token):
 
 
 class Stance(models.TextChoices):
-    PUSH_BACK = "push_back", "pushes back"
-    EXTEND = "extend", "extends"
-    SHARPEN = "sharpen", "sharpens"
+    PUSH_BACK = "push_back", _("pushes back")
+    EXTEND = "extend", _("extends")
+    SHARPEN = "sharpen", _("sharpens")
 
 
 class Status(models.TextChoices):
-    PENDING = "pending", "pending"
-    APPROVED = "approved", "approved"
-    REJECTED = "rejected", "rejected"
-    SPAM = "spam", "spam"
+    PENDING = "pending", _("pending")
+    APPROVED = "approved", _("approved")
+    REJECTED = "rejected", _("rejected")
+    SPAM = "spam", _("spam")
 
 
 class AuthorResponse(models.TextChoices):
     """How the author took a counterpoint; shown as a badge."""
 
-    CONCEDED = "conceded", "conceded"
-    PARTLY_CONCEDED = "partly_conceded", "partly conceded"
-    DISAGREE = "disagree", "disagree"
-    ADDRESSED = "addressed", "addressed in an update"
+    CONCEDED = "conceded", _("conceded")
+    PARTLY_CONCEDED = "partly_conceded", _("partly conceded")
+    DISAGREE = "disagree", _("disagree")
+    ADDRESSED = "addressed", _("addressed in an update")
 
 
 class RejectionReason(models.TextChoices):
     """Why a counterpoint was not published, as the moderator picks it."""
 
-    OFF_TOPIC = "off_topic", "off-topic"
-    PERSONAL_ATTACK = "personal_attack", "personal attack"
-    ADVERTISING = "advertising", "spam or advertising"
-    DUPLICATE = "duplicate", "duplicate"
-    UNSUPPORTED = "unsupported", "unsupported claim"
+    OFF_TOPIC = "off_topic", _("off-topic")
+    PERSONAL_ATTACK = "personal_attack", _("personal attack")
+    ADVERTISING = "advertising", _("spam or advertising")
+    DUPLICATE = "duplicate", _("duplicate")
+    UNSUPPORTED = "unsupported", _("unsupported claim")
 
 
 # What the submitter reads on their status page: the reason, said to them.
 REJECTION_REASON_TEXT = {
-    RejectionReason.OFF_TOPIC: (
+    RejectionReason.OFF_TOPIC: _(
         "It does not answer what this post argues. Counterpoints here push back on, "
         "extend or sharpen the post itself."
     ),
-    RejectionReason.PERSONAL_ATTACK: (
+    RejectionReason.PERSONAL_ATTACK: _(
         "It goes after a person rather than the argument. Take on the claim, not the people."
     ),
-    RejectionReason.ADVERTISING: "It reads as promotion or advertising rather than an answer to the post.",
-    RejectionReason.DUPLICATE: (
+    RejectionReason.ADVERTISING: _("It reads as promotion or advertising rather than an answer to the post."),
+    RejectionReason.DUPLICATE: _(
         "It repeats a counterpoint already sent for this post, so it is not published twice."
     ),
-    RejectionReason.UNSUPPORTED: (
+    RejectionReason.UNSUPPORTED: _(
         "It states as fact something it gives no support for. A source or a reason would let "
         "readers check it."
     ),
@@ -126,76 +127,84 @@ class Counterpoint(models.Model):
     AuthorResponse = AuthorResponse
     RejectionReason = RejectionReason
 
-    post = models.ForeignKey("blog.Post", on_delete=models.CASCADE, related_name="counterpoints")
-    stance = models.CharField(max_length=10, choices=Stance)
-    author_name = models.CharField("name", max_length=80)
-    author_email = models.EmailField("e-mail", blank=True, help_text="Never shown publicly.")
+    post = models.ForeignKey(
+        "blog.Post", on_delete=models.CASCADE, related_name="counterpoints", verbose_name=_("post")
+    )
+    stance = models.CharField(_("stance"), max_length=10, choices=Stance)
+    author_name = models.CharField(_("name"), max_length=80)
+    author_email = models.EmailField(_("e-mail"), blank=True, help_text=_("Never shown publicly."))
     author_website = models.URLField(
-        "website", max_length=200, blank=True, validators=[URLValidator(schemes=["http", "https"])]
+        _("website"), max_length=200, blank=True, validators=[URLValidator(schemes=["http", "https"])]
     )
     quote = models.TextField(
-        "quoted passage",
+        _("quoted passage"),
         blank=True,
         validators=[MaxLengthValidator(QUOTE_MAX_LENGTH)],
-        help_text="The passage of the post this answers.",
+        help_text=_("The passage of the post this answers."),
     )
     body = models.TextField(
+        _("body"),
         validators=[MinLengthValidator(BODY_MIN_LENGTH), MaxLengthValidator(BODY_MAX_LENGTH)],
-        help_text="A small Markdown subset: no images, no headings, no raw HTML.",
+        help_text=_("A small Markdown subset: no images, no headings, no raw HTML."),
     )
     body_html = models.TextField(editable=False, default="")
     body_hash = models.CharField(max_length=64, editable=False)
     # The signed form it was sent from, so that form is spent (antispam.py).
     form_token_hash = models.CharField(max_length=64, editable=False, blank=True, default="")
 
-    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
     response = models.CharField(
-        "author's response",
+        _("author's response"),
         max_length=20,
         choices=AuthorResponse,
         blank=True,
-        help_text="Shown as a badge on the counterpoint.",
+        help_text=_("Shown as a badge on the counterpoint."),
     )
     author_reply = models.TextField(
-        "public reply from the author", blank=True, help_text="Shown under the counterpoint. Markdown."
+        _("public reply from the author"), blank=True, help_text=_("Shown under the counterpoint. Markdown.")
     )
     reply_html = models.TextField(editable=False, default="")
     rejection_reason = models.CharField(
-        "reason it is not published",
+        _("reason it is not published"),
         max_length=20,
         choices=RejectionReason,
         blank=True,
-        help_text="Optional, with a rejection: the submitter sees it, worded for them, on their status page.",
+        help_text=_(
+            "Optional, with a rejection: the submitter sees it, worded for them, on their status page."
+        ),
     )
     rejection_note = models.TextField(
-        "note to the submitter",
+        _("note to the submitter"),
         blank=True,
         max_length=1000,
-        help_text="Optional, with a rejection: said to the submitter in your words, on their status page "
-        "and by e-mail, beside the reason.",
+        help_text=_(
+            "Optional, with a rejection: said to the submitter in your words, on their status page "
+            "and by e-mail, beside the reason."
+        ),
     )
     moderator_note = models.TextField(
-        "private note", blank=True, help_text="For moderators only; never shown to readers."
+        _("private note"), blank=True, help_text=_("For moderators only; never shown to readers.")
     )
     # The submitter's private status link (no account): unguessable, and the
     # only way to reach that page.
     status_token = models.CharField(max_length=64, unique=True, default=new_status_token, editable=False)
 
-    submitted_at = models.DateTimeField(default=timezone.now)
-    reviewed_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="reviewed_counterpoints",
+        verbose_name=_("reviewed by"),
     )
     # Published at once because its submitter is trusted (trust.py): listed
     # in the admin for review after the fact.
     published_without_review = models.BooleanField(default=False, editable=False)
     # Held as spam at once by a blocklist entry: never public, never mailed
     # about, and shown to its submitter exactly like a pending one.
-    blocklisted = models.BooleanField("held by the blocklist", default=False, editable=False)
+    blocklisted = models.BooleanField(_("held by the blocklist"), default=False, editable=False)
     blocked_by = models.ForeignKey(
         "BlockedPattern",
         null=True,
@@ -203,16 +212,18 @@ class Counterpoint(models.Model):
         editable=False,
         on_delete=models.SET_NULL,
         related_name="held",
-        verbose_name="blocklist entry",
+        verbose_name=_("blocklist entry"),
     )
-    ip_address = models.GenericIPAddressField("submitter IP", null=True, blank=True)
-    user_agent = models.CharField("submitter user agent", max_length=USER_AGENT_MAX_LENGTH, blank=True)
+    ip_address = models.GenericIPAddressField(_("submitter IP"), null=True, blank=True)
+    user_agent = models.CharField(_("submitter user agent"), max_length=USER_AGENT_MAX_LENGTH, blank=True)
 
     objects = CounterpointQuerySet.as_manager()
 
     _rendered = None  # (body, reply) that body_html and reply_html were made from
 
     class Meta:
+        verbose_name = _("counterpoint")
+        verbose_name_plural = _("counterpoints")
         ordering = ["submitted_at", "pk"]
         permissions = [
             # The author's voice: responses, public replies and verdict credits.
@@ -241,12 +252,12 @@ class Counterpoint(models.Model):
                 condition=Q(rejection_reason="")
                 | Q(rejection_reason__in=RejectionReason.values, status__in=NOT_PUBLISHED),
                 name="counterpoint_rejection_reason_valid",
-                violation_error_message="A reason goes with a rejected or spam counterpoint only.",
+                violation_error_message=_("A reason goes with a rejected or spam counterpoint only."),
             ),
             models.CheckConstraint(
                 condition=Q(rejection_note="") | Q(status__in=NOT_PUBLISHED),
                 name="counterpoint_rejection_note_valid",
-                violation_error_message="A note to the submitter goes with a rejection only.",
+                violation_error_message=_("A note to the submitter goes with a rejection only."),
             ),
             # One copy of a text per post is held for review or published; a
             # repeat from another form is kept as spam (services.py).
@@ -345,12 +356,12 @@ def can_respond_as_author(user, post):
 class Unsubscribed(models.Model):
     """An address that wants no more notifications about its counterpoints."""
 
-    email = models.EmailField(unique=True, help_text="Stored trimmed and in lower case.")
+    email = models.EmailField(unique=True, help_text=_("Stored trimmed and in lower case."))
     unsubscribed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name = "unsubscribed address"
-        verbose_name_plural = "unsubscribed addresses"
+        verbose_name = _("unsubscribed address")
+        verbose_name_plural = _("unsubscribed addresses")
         ordering = ["-unsubscribed_at"]
 
     def __str__(self):
@@ -377,10 +388,10 @@ class OutboxMail(models.Model):
     subject = models.CharField(max_length=300)
     body = models.TextField()
     from_email = models.CharField(max_length=254)
-    to = models.JSONField(help_text="The recipients' addresses.")
+    to = models.JSONField(help_text=_("The recipients' addresses."))
     headers = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
-    send_after = models.DateTimeField(default=timezone.now, help_text="The next attempt, not before.")
+    send_after = models.DateTimeField(default=timezone.now, help_text=_("The next attempt, not before."))
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -388,8 +399,8 @@ class OutboxMail(models.Model):
     objects = OutboxMailQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "outgoing mail"
-        verbose_name_plural = "outgoing mail"
+        verbose_name = _("outgoing mail")
+        verbose_name_plural = _("outgoing mail")
         ordering = ["-created_at", "-pk"]
         indexes = [
             # The sender's question, asked every few seconds: what is due?
@@ -401,10 +412,10 @@ class OutboxMail(models.Model):
 
 
 class BlockKind(models.TextChoices):
-    EMAIL = "email", "e-mail address or domain"
-    IP = "ip", "IP address or network"
-    WORD = "word", "word or phrase"
-    LINK = "link", "link domain"
+    EMAIL = "email", _("e-mail address or domain")
+    IP = "ip", _("IP address or network")
+    WORD = "word", _("word or phrase")
+    LINK = "link", _("link domain")
 
 
 class BlockedPattern(models.Model):
@@ -418,21 +429,23 @@ class BlockedPattern(models.Model):
     kind = models.CharField(max_length=10, choices=BlockKind)
     value = models.CharField(
         max_length=255,
-        help_text="troll@example.com or example.com · 203.0.113.7 or 203.0.113.0/24 or 2001:db8::/32 · "
-        "a word or phrase (whole words, any case) · a domain linked in the body or given as website "
-        "(its subdomains too).",
+        help_text=_(
+            "troll@example.com or example.com · 203.0.113.7 or 203.0.113.0/24 or 2001:db8::/32 · "
+            "a word or phrase (whole words, any case) · a domain linked in the body or given as website "
+            "(its subdomains too)."
+        ),
     )
-    note = models.CharField("why", max_length=200, blank=True)
+    note = models.CharField(_("why"), max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, editable=False, on_delete=models.SET_NULL
     )
-    hits = models.PositiveIntegerField(default=0, editable=False, help_text="Counterpoints it held.")
+    hits = models.PositiveIntegerField(default=0, editable=False, help_text=_("Counterpoints it held."))
     last_hit_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
-        verbose_name = "blocklist entry"
-        verbose_name_plural = "blocklist"
+        verbose_name = _("blocklist entry")
+        verbose_name_plural = _("blocklist")
         ordering = ["kind", "value"]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=BlockKind.values), name="blockedpattern_kind_valid"),
@@ -455,7 +468,7 @@ class ConfirmedAddress(models.Model):
     (trust.py). A moderator can revoke the trust in one click.
     """
 
-    email = models.EmailField(unique=True, help_text="Stored trimmed and in lower case.")
+    email = models.EmailField(unique=True, help_text=_("Stored trimmed and in lower case."))
     confirmed_at = models.DateTimeField(default=timezone.now)
     trust_revoked_at = models.DateTimeField(null=True, blank=True)
     trust_revoked_by = models.ForeignKey(
@@ -463,8 +476,8 @@ class ConfirmedAddress(models.Model):
     )
 
     class Meta:
-        verbose_name = "confirmed address"
-        verbose_name_plural = "confirmed addresses"
+        verbose_name = _("confirmed address")
+        verbose_name_plural = _("confirmed addresses")
         ordering = ["-confirmed_at"]
 
     def __str__(self):

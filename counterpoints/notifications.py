@@ -14,6 +14,7 @@ transaction: it goes out only if the change commits, and never makes a
 request wait on, or fail with, the mail server.
 """
 
+import functools
 import html
 import logging
 import re
@@ -23,6 +24,9 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from blog.markup import plain_text
 
@@ -34,6 +38,21 @@ logger = logging.getLogger(__name__)
 
 UNSUBSCRIBE_SALT = "counterpoints.unsubscribe"
 HREF = re.compile(r'<a [^>]*href="([^"]+)"')
+
+
+def in_site_language(mail_function):
+    """
+    Write the mail in the site's language (LANGUAGE_CODE), whichever reader's
+    request or command queues it: a moderator's mail must not come out in the
+    language of the submitter's browser.
+    """
+
+    @functools.wraps(mail_function)
+    def in_language(*args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            return mail_function(*args, **kwargs)
+
+    return in_language
 
 
 def unsubscribe_token(email):
@@ -76,8 +95,9 @@ def _queue(*, to, subject, lines):
         *lines,
         "",
         "--",
-        f"You get this because you left your e-mail address with a counterpoint on {settings.SITE_NAME}.",
-        f"To get no more of these e-mails: {url}",
+        _("You get this because you left your e-mail address with a counterpoint on %(site)s.")
+        % {"site": settings.SITE_NAME},
+        _("To get no more of these e-mails: %(url)s") % {"url": url},
     ]
     queue_mail(
         to=[to],
@@ -107,6 +127,7 @@ def moderator_addresses():
     return list(addresses.values())
 
 
+@in_site_language
 def mail_moderators(*, counterpoint):
     """
     Queue a mail to the moderators about a new counterpoint held for review,
@@ -126,30 +147,37 @@ def mail_moderators(*, counterpoint):
     post = counterpoint.post
     review_url = _absolute(reverse("admin:counterpoints_counterpoint_change", args=[counterpoint.pk]))
     lines = [
-        f"{counterpoint.author_name} {counterpoint.get_stance_display()} on “{post.title}”:",
+        _("%(name)s %(stance)s on “%(title)s”:")
+        % {
+            "name": counterpoint.author_name,
+            "stance": counterpoint.get_stance_display(),
+            "title": post.title,
+        },
         _absolute(post.get_absolute_url()),
         "",
     ]
     # The reader's words are quoted, each on a "> " line of its own, so no
     # text they send can pass for a line of ours.
     if counterpoint.quote:
-        lines += ["Quoting:", f"> {' '.join(counterpoint.quote.split())}", ""]
+        lines += [_("Quoting:"), f"> {' '.join(counterpoint.quote.split())}", ""]
     # Plain words (one line, quoted), and where its links point (the plain words hide that).
     lines += [f"> {counterpoint.text}", ""]
     links = list(dict.fromkeys(html.unescape(href) for href in HREF.findall(counterpoint.body_html)))
     if links:
-        lines += ["Links in it:", *links, ""]
+        lines += [_("Links in it:"), *links, ""]
     if counterpoint.published_without_review:
         lines += [
-            "It is published already: its sender is a trusted returning submitter. Review it after the fact, "
-            "or revoke the trust:",
+            _(
+                "It is published already: its sender is a trusted returning submitter. Review it after the "
+                "fact, or revoke the trust:"
+            ),
         ]
     else:
-        lines.append("It waits for review and is not public yet. Approve, reject or mark it as spam:")
+        lines.append(_("It waits for review and is not public yet. Approve, reject or mark it as spam:"))
     lines.append(review_url)
     queue_mail(
         to=recipients,
-        subject=f"[{settings.SITE_NAME}] New counterpoint on “{post.title}”",
+        subject=f"[{settings.SITE_NAME}] " + _("New counterpoint on “%(title)s”") % {"title": post.title},
         body="\n".join(lines),
     )
     return 1
@@ -164,6 +192,7 @@ def _by_address(counterpoints):
     return {address: theirs for address, theirs in grouped.items() if address not in unsubscribed}
 
 
+@in_site_language
 def mail_moderator_digest(*, since):
     """
     One mail to the moderators instead of one per counterpoint: how many
@@ -182,28 +211,35 @@ def mail_moderator_digest(*, since):
         return 0
     waiting = Counterpoint.objects.pending().count()
     lines = [
-        f"{waiting} counterpoint(s) wait for review:",
+        _("%(count)d counterpoint(s) wait for review:") % {"count": waiting},
         _absolute(reverse("admin:counterpoints_counterpoint_changelist")),
         "",
     ]
-    lines.append(f"New since {since:%Y-%m-%d %H:%M} UTC:")
+    lines.append(_("New since %(since)s UTC:") % {"since": f"{since:%Y-%m-%d %H:%M}"})
     for counterpoint in arrived:
-        state = "published without review" if counterpoint.published_without_review else "waiting"
-        who = f"{counterpoint.author_name} {counterpoint.get_stance_display()}"
+        state = _("published without review") if counterpoint.published_without_review else _("waiting")
         lines += [
             "",
-            f"{who} on “{counterpoint.post.title}” ({state}):",
+            _("%(name)s %(stance)s on “%(title)s” (%(state)s):")
+            % {
+                "name": counterpoint.author_name,
+                "stance": counterpoint.get_stance_display(),
+                "title": counterpoint.post.title,
+                "state": state,
+            },
             f"“{counterpoint.excerpt}”",
             _absolute(reverse("admin:counterpoints_counterpoint_change", args=[counterpoint.pk])),
         ]
     queue_mail(
         to=recipients,
-        subject=f"[{settings.SITE_NAME}] {len(arrived)} new counterpoint(s), {waiting} waiting",
+        subject=f"[{settings.SITE_NAME}] "
+        + _("%(new)d new counterpoint(s), %(waiting)d waiting") % {"new": len(arrived), "waiting": waiting},
         body="\n".join(lines),
     )
     return 1
 
 
+@in_site_language
 def mail_approval(*, counterpoint_ids):
     """Tell each submitter who left an address that their counterpoint is published."""
     approved = (
@@ -220,32 +256,36 @@ def mail_approval(*, counterpoint_ids):
         for counterpoint in theirs:
             post = counterpoint.post
             lines = [
-                f"Hello {counterpoint.author_name},",
+                _("Hello %(name)s,") % {"name": counterpoint.author_name},
                 "",
-                f"Your counterpoint on “{post.title}” was approved and is now published under the post:",
+                _("Your counterpoint on “%(title)s” was approved and is now published under the post:")
+                % {"title": post.title},
                 _absolute(counterpoint.get_absolute_url()),
                 "",
-                "We will e-mail you again when the post gets a hindsight verdict.",
+                _("We will e-mail you again when the post gets a hindsight verdict."),
                 "",
-                "Your private status page for it (keep the link to yourself):",
+                _("Your private status page for it (keep the link to yourself):"),
                 _absolute(counterpoint.get_status_url()),
             ]
             if address not in confirmed:
                 # Confirming is what lets a returning reader be trusted (trust.py).
                 lines += [
                     "",
-                    "Is this your address? Confirm it once, so that your later counterpoints can be "
-                    "published sooner:",
+                    _(
+                        "Is this your address? Confirm it once, so that your later counterpoints can be "
+                        "published sooner:"
+                    ),
                     trust.confirmation_url(address),
                 ]
             sent += _queue(
                 to=counterpoint.author_email,
-                subject=f"Your counterpoint on “{post.title}” is published",
+                subject=_("Your counterpoint on “%(title)s” is published") % {"title": post.title},
                 lines=lines,
             )
     return sent
 
 
+@in_site_language
 def mail_rejection(*, counterpoint_ids):
     """
     Tell each submitter who left an address that their counterpoint is not
@@ -263,56 +303,62 @@ def mail_rejection(*, counterpoint_ids):
         for counterpoint in theirs:
             post = counterpoint.post
             lines = [
-                f"Hello {counterpoint.author_name},",
+                _("Hello %(name)s,") % {"name": counterpoint.author_name},
                 "",
-                f"Your counterpoint on “{post.title}” was read by a moderator and will not be published.",
+                _("Your counterpoint on “%(title)s” was read by a moderator and will not be published.")
+                % {"title": post.title},
                 "",
             ]
             if counterpoint.rejection_reason:
                 lines += [
-                    f"The reason: {counterpoint.get_rejection_reason_display()}. "
-                    f"{counterpoint.rejection_reason_text}",
+                    _("The reason: %(reason)s. %(explanation)s")
+                    % {
+                        "reason": counterpoint.get_rejection_reason_display(),
+                        "explanation": counterpoint.rejection_reason_text,
+                    },
                     "",
                 ]
             if counterpoint.rejection_note:
-                lines += ["The moderator’s note:", counterpoint.rejection_note, ""]
+                lines += [_("The moderator’s note:"), counterpoint.rejection_note, ""]
             lines += [
-                "You are welcome to send another one that answers the post.",
+                _("You are welcome to send another one that answers the post."),
                 "",
-                "Your private status page for it (keep the link to yourself):",
+                _("Your private status page for it (keep the link to yourself):"),
                 _absolute(counterpoint.get_status_url()),
             ]
             queued += _queue(
                 to=counterpoint.author_email,
-                subject=f"Your counterpoint on “{post.title}” is not published",
+                subject=_("Your counterpoint on “%(title)s” is not published") % {"title": post.title},
                 lines=lines,
             )
     return queued
 
 
+@in_site_language
 def mail_answer(*, counterpoint):
     """Tell the submitter of an approved counterpoint that the author answered it."""
     if not counterpoint.author_email or is_unsubscribed(counterpoint.author_email):
         return 0
     post = counterpoint.post
     lines = [
-        f"Hello {counterpoint.author_name},",
+        _("Hello %(name)s,") % {"name": counterpoint.author_name},
         "",
-        f"The author of “{post.title}” answered your counterpoint:",
+        _("The author of “%(title)s” answered your counterpoint:") % {"title": post.title},
         f"“{counterpoint.excerpt}”",
     ]
     if counterpoint.response:
-        lines += ["", f"Their response: {counterpoint.get_response_display()}."]
+        lines += ["", _("Their response: %(response)s.") % {"response": counterpoint.get_response_display()}]
     if counterpoint.author_reply:
-        lines += ["", "Their reply:", plain_text(counterpoint.author_reply)]
-    lines += ["", "Read it under the post:", _absolute(counterpoint.get_absolute_url())]
+        lines += ["", _("Their reply:"), plain_text(counterpoint.author_reply)]
+    lines += ["", _("Read it under the post:"), _absolute(counterpoint.get_absolute_url())]
     return _queue(
         to=counterpoint.author_email,
-        subject=f"The author answered your counterpoint on “{post.title}”",
+        subject=_("The author answered your counterpoint on “%(title)s”") % {"title": post.title},
         lines=lines,
     )
 
 
+@in_site_language
 def mail_verdict(*, hindsight):
     """
     Tell every reader with an approved counterpoint on ``hindsight.post``
@@ -327,21 +373,30 @@ def mail_verdict(*, hindsight):
     credited = set(hindsight.credited.values_list("pk", flat=True))
     answered = Counterpoint.objects.approved().filter(post=post).exclude(author_email="")
     verdict = hindsight.get_verdict_display()
-    headline = f"“{post.title}”, the post you answered, has a hindsight verdict: {verdict}"
     if previous is not None and previous.verdict != hindsight.verdict:
-        headline += f" (it was {previous.get_verdict_display()} before)"
+        headline = _(
+            "“%(title)s”, the post you answered, has a hindsight verdict: %(verdict)s "
+            "(it was %(previous)s before)"
+        ) % {"title": post.title, "verdict": verdict, "previous": previous.get_verdict_display()}
+    else:
+        headline = _("“%(title)s”, the post you answered, has a hindsight verdict: %(verdict)s") % {
+            "title": post.title,
+            "verdict": verdict,
+        }
     note = plain_text(hindsight.note)
     sent = 0
     for theirs in _by_address(answered.order_by("submitted_at", "pk")).values():
-        lines = [f"Hello {theirs[0].author_name},", "", f"{headline}.", ""]
+        lines = [_("Hello %(name)s,") % {"name": theirs[0].author_name}, "", f"{headline}.", ""]
         if note:
             lines += [note, ""]
         if credited.intersection(c.pk for c in theirs):
-            lines += ["The verdict credits your counterpoint: you saw this coming.", ""]
-        lines += ["Read the verdict:", _absolute(post.get_absolute_url()) + "#verdict", ""]
-        lines.append("Your counterpoint:" if len(theirs) == 1 else "Your counterpoints:")
+            lines += [_("The verdict credits your counterpoint: you saw this coming."), ""]
+        lines += [_("Read the verdict:"), _absolute(post.get_absolute_url()) + "#verdict", ""]
+        lines.append(ngettext("Your counterpoint:", "Your counterpoints:", len(theirs)))
         lines += [_absolute(c.get_absolute_url()) for c in theirs]
         sent += _queue(
-            to=theirs[0].author_email, subject=f"A verdict on “{post.title}”: {verdict}", lines=lines
+            to=theirs[0].author_email,
+            subject=_("A verdict on “%(title)s”: %(verdict)s") % {"title": post.title, "verdict": verdict},
+            lines=lines,
         )
     return sent

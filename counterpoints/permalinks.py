@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from blog.markup import absolute_urls
 from blog.models import Post
@@ -49,11 +50,16 @@ class CounterpointsFeed(SiteFeed):
 
     def title(self, post=None):
         if post is not None:
-            return f"{settings.SITE_NAME}: counterpoints on “{post.title}”"
-        return f"{settings.SITE_NAME}: counterpoints"
+            return gettext("%(site)s: counterpoints on “%(title)s”") % {
+                "site": settings.SITE_NAME,
+                "title": post.title,
+            }
+        return gettext("%(site)s: counterpoints") % {"site": settings.SITE_NAME}
 
     def description(self, post=None):
-        return "Readers push back, extend the argument, or sharpen it; each one approved by a moderator."
+        return gettext(
+            "Readers push back, extend the argument, or sharpen it; each one approved by a moderator."
+        )
 
     def subtitle(self, post=None):
         return self.description(post)
@@ -76,9 +82,11 @@ class CounterpointsFeed(SiteFeed):
         return counterpoints.order_by("-submitted_at", "-pk")[:FEED_LENGTH]
 
     def item_title(self, counterpoint):
-        return (
-            f"{counterpoint.author_name} on “{counterpoint.post.title}” ({counterpoint.get_stance_display()})"
-        )
+        return gettext("%(name)s on “%(title)s” (%(stance)s)") % {
+            "name": counterpoint.author_name,
+            "title": counterpoint.post.title,
+            "stance": counterpoint.get_stance_display(),
+        }
 
     def item_link(self, counterpoint):
         return permalink(counterpoint)
@@ -89,7 +97,7 @@ class CounterpointsFeed(SiteFeed):
             parts.append(format_html("<blockquote><p>{}</p></blockquote>", counterpoint.quote))
         parts.append(counterpoint.body_html)
         if counterpoint.reply_html:
-            parts.append("<p><strong>Reply from the author</strong></p>")
+            parts.append(format_html("<p><strong>{}</strong></p>", gettext("Reply from the author")))
             parts.append(counterpoint.reply_html)
         return absolute_urls("".join(parts), settings.SITE_URL + permalink(counterpoint))
 

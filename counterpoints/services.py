@@ -17,6 +17,8 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from . import blocklist, notifications, trust
 from .models import (
@@ -140,10 +142,10 @@ def submit_counterpoint(
 
 # What each act says in the admin's history of the counterpoint.
 MODERATION_LOG = {
-    Counterpoint.Status.PENDING: "Put back in the review queue.",
-    Counterpoint.Status.APPROVED: "Approved.",
-    Counterpoint.Status.REJECTED: "Rejected.",
-    Counterpoint.Status.SPAM: "Marked as spam.",
+    Counterpoint.Status.PENDING: _("Put back in the review queue."),
+    Counterpoint.Status.APPROVED: _("Approved."),
+    Counterpoint.Status.REJECTED: _("Rejected."),
+    Counterpoint.Status.SPAM: _("Marked as spam."),
 }
 
 
@@ -208,7 +210,7 @@ def _log_moderation(counterpoints, *, status, reason, by):
     """One admin LogEntry per changed counterpoint, in one INSERT."""
     if by is None:
         return  # a system act (a data migration, a script): no user to name
-    message = MODERATION_LOG[status]
+    message = str(MODERATION_LOG[status])
     if reason:
         message = f"{message[:-1]} ({RejectionReason(reason).label})."
     LogEntry.objects.log_actions(
@@ -226,7 +228,7 @@ def answer_counterpoint(*, counterpoint, response, reply, by):
     to read. Returns whether anything changed.
     """
     if not can_respond_as_author(by, counterpoint.post):
-        raise PermissionDenied("Only the post's author answers its counterpoints.")
+        raise PermissionDenied(gettext("Only the post's author answers its counterpoints."))
     response, reply = response or "", (reply or "").strip()
     if (response, reply) == (counterpoint.response, counterpoint.author_reply.strip()):
         return False
@@ -241,7 +243,7 @@ def answer_counterpoint(*, counterpoint, response, reply, by):
             user_id=by.pk,
             queryset=[counterpoint],
             action_flag=CHANGE,
-            change_message="Answered as the author.",
+            change_message=gettext("Answered as the author."),
             single_object=True,
         )
         announce_change(post_ids={counterpoint.post_id})
@@ -264,7 +266,10 @@ def ban_submitters(*, counterpoints, by):
                 _, new = BlockedPattern.objects.get_or_create(
                     kind=kind,
                     value=value,
-                    defaults={"created_by": by, "note": f"Banned from counterpoint {counterpoint.pk}."},
+                    defaults={
+                        "created_by": by,
+                        "note": gettext("Banned from counterpoint %(pk)s.") % {"pk": counterpoint.pk},
+                    },
                 )
                 created += new
         marked = moderate_counterpoints(counterpoints=counterpoints, status=Counterpoint.Status.SPAM, by=by)

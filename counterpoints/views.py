@@ -9,6 +9,8 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -21,17 +23,19 @@ from . import antispam, notifications, services, trust
 from .forms import CounterpointForm
 from .models import Counterpoint
 
-AWAITS_REVIEW = "Thank you: your counterpoint awaits review. It shows up here once a moderator approves it."
-FORM_SPENT = (
+AWAITS_REVIEW = _(
+    "Thank you: your counterpoint awaits review. It shows up here once a moderator approves it."
+)
+FORM_SPENT = _(
     "This form was already used to send a counterpoint. Your text is kept below: "
     "please check it and send it again."
 )
-PUBLISHED_AT_ONCE = "Thank you: your counterpoint is published (you are a trusted returning reader)."
-KEEP_THE_LINK = (
+PUBLISHED_AT_ONCE = _("Thank you: your counterpoint is published (you are a trusted returning reader).")
+KEEP_THE_LINK = _(
     "Keep this private link to see what happens to it (it is the only way back, "
-    'and it is yours alone): <a class="status-link" href="{}">{}</a>'
+    'and it is yours alone): <a class="status-link" href="{url}">{url}</a>'
 )
-WILL_EMAIL = "We will e-mail you when it is published."
+WILL_EMAIL = _("We will e-mail you when it is published.")
 
 
 @require_POST
@@ -112,7 +116,7 @@ def _preview(request, post):
 
 def _with_status_link(text, counterpoint):
     url = settings.SITE_URL + counterpoint.get_status_url()
-    message = format_html("{} " + KEEP_THE_LINK, text, url, url)
+    message = format_html("{} {}", text, format_html(KEEP_THE_LINK, url=url))
     if (
         not counterpoint.published_without_review
         and counterpoint.author_email
@@ -159,7 +163,7 @@ def counterpoint_status(request, token):
 def unsubscribe(request, token):
     email = notifications.email_from_unsubscribe_token(token)
     if email is None:
-        raise Http404("This unsubscribe link is not valid.")
+        raise Http404(gettext("This unsubscribe link is not valid."))
     if request.method == "POST":
         notifications.unsubscribe(email=email)
         done = True
@@ -178,7 +182,7 @@ def unsubscribe(request, token):
 def confirm_address(request, token):
     email = trust.email_from_confirmation_token(token)
     if email is None:
-        raise Http404("This confirmation link is not valid, or is more than a month old.")
+        raise Http404(gettext("This confirmation link is not valid, or is more than a month old."))
     if request.method == "POST":
         trust.confirm(email)
     done = trust.is_confirmed(email)

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_save, pre_save
+from django.utils.translation import gettext_lazy as _
 
 
 class RedirectsConfig(AppConfig):
     name = "redirects"
-    verbose_name = "Redirects"
+    verbose_name = _("Redirects")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):

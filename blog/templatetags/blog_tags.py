@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import pgettext, pgettext_lazy
 
 from ..markup import plain_text
 from ..models import Post, Verdict
@@ -26,7 +27,9 @@ def verdict_label(value):
 
 # One human form for every date a reader sees (issue 15: the meta line said
 # "28 Jan 2025" and the banner "2025-09-14").
-HUMAN_DATE = "j M Y"
+# A date format as Django's date filter reads it, so that a translation can
+# give its language's order ("28. Jan 2025").
+HUMAN_DATE = pgettext_lazy("a date readers read, in Django's date format", "j M Y")
 
 
 @register.filter
@@ -157,4 +160,4 @@ def posts_due_for_verdict(user):
 @register.filter
 def percent(share):
     """0.625 → '63%'; None (no denominator) → '—'."""
-    return "—" if share is None else f"{round(share * 100)}%"
+    return "—" if share is None else pgettext("a share", "%(percent)d%%") % {"percent": round(share * 100)}

@@ -7,6 +7,7 @@ from django import template
 from django.conf import settings
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from ..calibration import ReadersRecord, calibration_record, readers_record
 from ..models import Claim, Outcome
@@ -21,7 +22,7 @@ LEFT, TOP, SIZE = 48, 16, 256
 def claim_tally(claims):
     """'2 true, 1 not judged yet' for a post's claims (withdrawn ones left out), from the loaded list."""
     tally = Counter(claim.current_verdict or "unjudged" for claim in claims if not claim.withdrawn)
-    labels = [*Outcome.choices, ("unjudged", "not judged yet")]
+    labels = [*Outcome.choices, ("unjudged", gettext("not judged yet"))]
     return ", ".join(f"{tally[value]} {label}" for value, label in labels if tally[value])
 
 

@@ -215,7 +215,13 @@ def mail_approval(*, counterpoint_ids):
     )
     sent = 0
     by_address = _by_address(approved)
-    confirmed = set(ConfirmedAddress.objects.filter(email__in=by_address).values_list("email", flat=True))
+    confirmed, listed = set(), set()
+    for email, since in ConfirmedAddress.objects.filter(email__in=by_address).values_list(
+        "email", "in_record_since"
+    ):
+        confirmed.add(email)
+        if since is not None:
+            listed.add(email)
     for address, theirs in by_address.items():
         for counterpoint in theirs:
             post = counterpoint.post
@@ -235,7 +241,20 @@ def mail_approval(*, counterpoint_ids):
                 lines += [
                     "",
                     "Is this your address? Confirm it once, so that your later counterpoints can be "
-                    "published sooner:",
+                    "published sooner"
+                    + (
+                        " and, as you asked, your forecasts join the public readers' record:"
+                        if counterpoint.joins_record
+                        else ":"
+                    ),
+                    trust.confirmation_url(address),
+                ]
+            elif counterpoint.joins_record and address not in listed:
+                # The readers' record needs the owner's yes, through the same link (trust.py).
+                lines += [
+                    "",
+                    "You asked to list your forecasts in the public readers' record as "
+                    f"“{counterpoint.record_name}”. Say yes here (or ignore this mail to stay unlisted):",
                     trust.confirmation_url(address),
                 ]
             sent += _queue(

@@ -14,6 +14,7 @@ from markdownx.admin import MarkdownxModelAdmin
 from taggit.models import Tag
 
 from claims.admin import ClaimInline
+from claims.services import suggested_post_verdict
 from core.admin import DueForVerdictFilter
 from counterpoints import services as counterpoint_services
 from counterpoints.admin import CounterpointInline
@@ -83,6 +84,12 @@ class HindsightInline(admin.StackedInline):
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         formset.form.user = request.user
+        suggestion = suggested_post_verdict(obj) if obj is not None else None
+        if suggestion is not None:
+            # Beside the field, never chosen for the author: the verdict stays theirs.
+            formset.form.base_fields["verdict"].help_text = gettext(
+                "Its claims suggest: %(verdict)s (%(tally)s). The verdict is yours to choose."
+            ) % {"verdict": suggestion.label, "tally": suggestion.tally}
         # The form class is built for this request, so narrowing it is safe.
         credited = formset.form.base_fields.get("credited")
         if credited is not None:

@@ -33,7 +33,7 @@ from django.contrib.postgres.search import (
     TrigramWordSimilarity,
 )
 from django.db import connection, connections, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, TextField, Value
+from django.db.models import Count, Exists, F, Func, OuterRef, Q, Subquery, TextField, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -81,6 +81,36 @@ def search(query):
     return results, None
 
 
+def body_words():
+    """
+    The body as PostgreSQL indexes it: without the ``:::`` lines of the
+    claims' markup (``::: claim 70% by 2027-06-30``), whose words the
+    reader never sees. SQLite indexes ``plain_text(body)`` instead.
+    """
+    return Func(
+        F("body"),
+        Value(r"^:::[^\n]*$"),
+        Value(""),
+        Value("gn"),
+        function="regexp_replace",
+        output_field=TextField(),
+    )
+
+
+def front_matter_claims(post_ids):
+    """
+    {post id: words} of the claims stated in a seed's front matter (claims/
+    seeds.py), which are not in the body but are the post's words too.
+    Withdrawn claims are not: the post no longer says them. Reached by the
+    relation's name, so blog imports nothing from claims.
+    """
+    words = {}
+    claims = Post.objects.filter(pk__in=post_ids, claims__in_body=False, claims__withdrawn=False)
+    for pk, text in claims.order_by("pk", "claims__order").values_list("pk", "claims__text"):
+        words.setdefault(pk, []).append(text)
+    return {pk: " ".join(texts) for pk, texts in words.items()}
+
+
 def search_posts(query):
     posts = Post.objects.published().for_listing()
     if connection.vendor == "postgresql":
@@ -90,7 +120,7 @@ def search_posts(query):
             .annotate(
                 rank=SearchRank(F("search_document"), search_query),
                 snippet=SearchHeadline(
-                    "body",
+                    body_words(),
                     search_query,
                     config=CONFIG,
                     start_sel=MARK_START,
@@ -218,7 +248,7 @@ def document_vector():
         SearchVector("title", weight="A", config=CONFIG)
         + SearchVector(tags, weight="B", config=CONFIG)
         + SearchVector("dek", weight="B", config=CONFIG)
-        + SearchVector("body", weight="C", config=CONFIG)
+        + SearchVector(body_words(), weight="C", config=CONFIG)
     )
 
 
@@ -227,8 +257,16 @@ def sqlite_index_rows(posts, taggings):
     names = {}
     for post_id, name in taggings.values_list("content_object_id", "tag__name"):
         names.setdefault(post_id, []).append(name)
-    for pk, title, dek, body in posts.values_list("pk", "title", "dek", "body").iterator():
-        yield pk, title, " ".join(names.get(pk, ())), dek, plain_text(body)
+    rows = list(posts.values_list("pk", "title", "dek", "body"))
+    claims = front_matter_claims([row[0] for row in rows])
+    for pk, title, dek, body in rows:
+        yield (
+            pk,
+            title,
+            " ".join(names.get(pk, ())),
+            dek,
+            " ".join(filter(None, [plain_text(body), claims.get(pk)])),
+        )
 
 
 def refresh_search_index(post_ids, using="default"):
@@ -240,6 +278,11 @@ def refresh_search_index(post_ids, using="default"):
         posts = Post.objects.using(using).filter(pk__in=chunk)
         if vendor == "postgresql":
             posts.update(search_document=document_vector())
+            # The few posts with claims in their front matter (the seeds) add their words.
+            for pk, words in front_matter_claims(chunk).items():
+                posts.filter(pk=pk).update(
+                    search_document=document_vector() + SearchVector(Value(words), weight="C", config=CONFIG)
+                )
         elif vendor == "sqlite":
             taggings = TaggedPost.objects.using(using).filter(content_object__in=chunk)
             with transaction.atomic(using=using), connections[using].cursor() as cursor:

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from core.freshness import refresh_after_commit
+
 from .markup import KEY_LENGTH, KEY_PATTERN, MAX_CONFIDENCE, MIN_CONFIDENCE, ParsedClaim
 from .models import ClaimVerdict, Outcome
 from .services import sync_claims, verdicts_changed
@@ -107,4 +109,6 @@ def load_seed_claims(post, seed_claims):
         if added:
             verdicts_changed(claim)
             changed = True
+    if changed:
+        refresh_after_commit(post_ids={post.pk})  # their words are searched with the post's
     return changed

@@ -11,19 +11,24 @@ reader forecast it: then it is kept as withdrawn, never silently lost.
 
 judge_claim: add a verdict (append-only) and re-render the post, since each
 claim shows its verdict in place in the stored HTML.
+
+suggest_verdict: the post verdict its claims suggest, shown beside the
+verdict field in the post's admin; the author still decides.
 """
 
 import difflib
+from collections import Counter
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Q
 
 from blog.markup import post_parser, render_post_markdown
-from blog.models import Post
+from blog.models import Post, Verdict
 from core.freshness import refresh_after_commit
 
 from .markup import key_from_text, parse_claims
-from .models import Claim, ClaimVerdict, refresh_current_verdicts
+from .models import OUTCOME_VALUES, Claim, ClaimVerdict, Outcome, refresh_current_verdicts
 
 SIMILAR = 0.6
 
@@ -155,3 +160,54 @@ def record_forecast(*, counterpoint, claim, probability=None):
         counterpoint=counterpoint, defaults={"claim": claim, "probability": probability}
     )
     return forecast
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """The post verdict a post's claims suggest, and the tally it comes from ('2 true, 1 false')."""
+
+    verdict: str  # a blog.models.Verdict value
+    tally: str
+
+    @property
+    def label(self):
+        return Verdict(self.verdict).label
+
+
+def suggest_verdict(verdicts):
+    """
+    The post verdict suggested by its claims' current verdicts (``""`` for a
+    claim not judged yet), or None when nothing is judged:
+
+    - any claim not judged yet or still open: still open (the post is not
+      settled while one of its predictions is not);
+    - otherwise, leaving out void (ambiguous) claims: all true is "nailed
+      it", all false is "wrong", anything else (a mix, or a partly true
+      claim) is "partly right";
+    - only void claims: no suggestion.
+
+    The author decides: this only suggests, beside the verdict field.
+    """
+    verdicts = list(verdicts)
+    if not any(verdicts):
+        return None
+    tally = Counter(verdict or "unjudged" for verdict in verdicts)
+    labels = [*Outcome.choices, ("unjudged", "not judged yet")]
+    said = ", ".join(f"{tally[value]} {label}" for value, label in labels if tally[value])
+    scored = {verdict for verdict in verdicts if verdict in OUTCOME_VALUES}
+    if tally["unjudged"] or tally[Outcome.OPEN]:
+        verdict = Verdict.STILL_OPEN
+    elif not scored:
+        return None
+    elif scored == {Outcome.TRUE}:
+        verdict = Verdict.NAILED_IT
+    elif scored == {Outcome.FALSE}:
+        verdict = Verdict.WRONG
+    else:
+        verdict = Verdict.PARTLY_RIGHT
+    return Suggestion(verdict=verdict, tally=said)
+
+
+def suggested_post_verdict(post):
+    """What ``post``'s claims in its text (withdrawn ones left out) suggest; one query."""
+    return suggest_verdict(post.claims.filter(withdrawn=False).values_list("current_verdict", flat=True))

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.db import transaction
 from django.db.models import Count
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -110,6 +111,9 @@ class CounterpointAdmin(admin.ModelAdmin):
         "author_website",
         "quote",
         "body",
+        # Approving the counterpoint approves this name for the public readers' record.
+        "joins_record",
+        "record_name",
     ]
     audit_fields = [
         "submitted_at",
@@ -376,11 +380,14 @@ class BlockedPatternAdmin(admin.ModelAdmin):
 class ConfirmedAddressAdmin(admin.ModelAdmin):
     """Addresses their owners confirmed; trust can be revoked (and given back) here too."""
 
-    list_display = ["email", "confirmed_at", "trust_revoked_at", "trust_revoked_by"]
-    list_filter = [("trust_revoked_at", admin.EmptyFieldListFilter)]
+    list_display = ["email", "confirmed_at", "in_record_since", "trust_revoked_at", "trust_revoked_by"]
+    list_filter = [
+        ("trust_revoked_at", admin.EmptyFieldListFilter),
+        ("in_record_since", admin.EmptyFieldListFilter),
+    ]
     search_fields = ["email"]
-    readonly_fields = ["email", "confirmed_at", "trust_revoked_at", "trust_revoked_by"]
-    actions = ["revoke", "restore"]
+    readonly_fields = ["email", "confirmed_at", "in_record_since", "trust_revoked_at", "trust_revoked_by"]
+    actions = ["revoke", "restore", "remove_from_record"]
 
     def has_add_permission(self, request):
         return False  # only the address's owner confirms it
@@ -394,3 +401,13 @@ class ConfirmedAddressAdmin(admin.ModelAdmin):
     def restore(self, request, queryset):
         count = queryset.update(trust_revoked_at=None, trust_revoked_by=None)
         self.message_user(request, gettext("Trusted again: %(count)d.") % {"count": count})
+
+    @admin.action(description=_("Remove from the public readers' record"), permissions=["change"])
+    def remove_from_record(self, request, queryset):
+        emails = list(queryset.exclude(in_record_since=None).values_list("email", flat=True))
+        with transaction.atomic():  # one refresh of the pages for all of them
+            for email in emails:
+                trust.leave_record(email)
+        self.message_user(
+            request, gettext("Removed from the readers' record: %(count)d.") % {"count": len(emails)}
+        )

@@ -46,6 +46,18 @@ TOO_LONG = _("Please keep this to at most %(limit_value)d characters (it has %(s
 TOO_SHORT = _("Please write at least %(limit_value)d characters (this has %(show_value)d).")
 
 
+RECORD_NEEDS_EMAIL = _(
+    "The readers’ record needs your e-mail address: it is how you say yes, through the link we send."
+)
+
+
+def _not_the_sites_name(name):
+    site = "".join(text.comparable(settings.SITE_NAME).split())
+    if name and site and site in "".join(text.comparable(name).split()):
+        raise forms.ValidationError(SITES_NAME, code="sites_name")
+    return name
+
+
 def count_links(body, body_html):
     """Links as a reader would see them: Markdown links, autolinks and bare URLs."""
     return max(len(_URL_IN_TEXT.findall(body)), len(_LINK_IN_HTML.findall(body_html)))
@@ -165,9 +177,36 @@ class CounterpointForm(forms.ModelForm):
         help_text=_("From 1 to 99. Scored against the author's when the claim is judged."),
     )
 
+    # The public readers' record (trust.py, claims/readers.py): off unless ticked.
+    joins_record = forms.BooleanField(
+        label=_("List my forecasts in the public readers’ record"),
+        required=False,
+        help_text=_(
+            "Your Brier score on the claims you give a probability for, beside the author’s, on the "
+            "hindsight page. Needs your e-mail address: you say yes through the link we send to it. "
+            "You can leave at any time."
+        ),
+    )
+    record_name = ReaderTextField(
+        label=_("Name in the record (optional)"),
+        max_length=Counterpoint._meta.get_field("record_name").max_length,
+        one_line=True,
+        required=False,
+        help_text=_("Left empty, the name above."),
+    )
+
     class Meta:
         model = Counterpoint
-        fields = ["stance", "author_name", "author_email", "author_website", "quote", "body"]
+        fields = [
+            "stance",
+            "author_name",
+            "author_email",
+            "author_website",
+            "quote",
+            "body",
+            "joins_record",
+            "record_name",
+        ]
 
     def __init__(self, *args, post, **kwargs):
         kwargs.setdefault("label_suffix", "")
@@ -187,11 +226,10 @@ class CounterpointForm(forms.ModelForm):
             self.initial["issued"] = antispam.issue_token(post)
 
     def clean_author_name(self):
-        name = self.cleaned_data["author_name"]
-        site = "".join(text.comparable(settings.SITE_NAME).split())
-        if site and site in "".join(text.comparable(name).split()):
-            raise forms.ValidationError(SITES_NAME, code="sites_name")
-        return name
+        return _not_the_sites_name(self.cleaned_data["author_name"])
+
+    def clean_record_name(self):
+        return _not_the_sites_name(self.cleaned_data["record_name"])
 
     def clean_body(self):
         body = self.cleaned_data["body"]
@@ -213,6 +251,12 @@ class CounterpointForm(forms.ModelForm):
         cleaned = super().clean()
         if cleaned.get("probability") is not None and not cleaned.get("claim"):
             self.add_error("probability", gettext("Choose the claim your probability is for."))
+        if (
+            cleaned.get("joins_record")
+            and not cleaned.get("author_email")
+            and "author_email" not in self.errors
+        ):
+            self.add_error("joins_record", RECORD_NEEDS_EMAIL)
         if cleaned.get("subject"):
             raise forms.ValidationError(HONEYPOT, code="honeypot")
         self.token_state = antispam.check_token(self.data.get("issued"), self.post)

@@ -214,6 +214,17 @@ class Counterpoint(models.Model):
         related_name="held",
         verbose_name=_("blocklist entry"),
     )
+    # The public readers' record (claims/readers.py): asked for on the form,
+    # honoured only once the address's owner says yes through the signed
+    # confirmation link (trust.py), and shown under the name a moderator saw
+    # when approving the counterpoint.
+    joins_record = models.BooleanField(_("asks to join the public readers' record"), default=False)
+    record_name = models.CharField(
+        _("name in the public readers' record"),
+        max_length=80,
+        blank=True,
+        help_text=_("Shown beside their Brier score on /hindsight/ once they confirm their address."),
+    )
     ip_address = models.GenericIPAddressField(_("submitter IP"), null=True, blank=True)
     user_agent = models.CharField(_("submitter user agent"), max_length=USER_AGENT_MAX_LENGTH, blank=True)
 
@@ -265,6 +276,11 @@ class Counterpoint(models.Model):
                 fields=["post", "body_hash"],
                 condition=~Q(status="spam"),
                 name="counterpoint_unique_body_per_post",
+            ),
+            models.CheckConstraint(
+                condition=Q(joins_record=False) | (~Q(author_email="") & ~Q(record_name="")),
+                name="counterpoint_record_needs_email_and_name",
+                violation_error_message="The public readers' record needs an e-mail address and a name.",
             ),
             models.UniqueConstraint(
                 fields=["form_token_hash"],
@@ -470,6 +486,20 @@ class ConfirmedAddress(models.Model):
 
     email = models.EmailField(unique=True, help_text=_("Stored trimmed and in lower case."))
     confirmed_at = models.DateTimeField(default=timezone.now)
+    # Set only through the signed link (the owner saying yes to the name
+    # they asked for), cleared when they leave; see trust.join_record.
+    in_record_since = models.DateTimeField(
+        "in the public readers' record since",
+        null=True,
+        blank=True,
+        help_text="Their forecasts are listed by name on /hindsight/ (claims/readers.py).",
+    )
+    record_name = models.CharField(
+        "name in the public readers' record",
+        max_length=80,
+        blank=True,
+        help_text="Listed only while an approved counterpoint of theirs asks for this name.",
+    )
     trust_revoked_at = models.DateTimeField(null=True, blank=True)
     trust_revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

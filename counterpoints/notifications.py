@@ -251,7 +251,13 @@ def mail_approval(*, counterpoint_ids):
     )
     sent = 0
     by_address = _by_address(approved)
-    confirmed = set(ConfirmedAddress.objects.filter(email__in=by_address).values_list("email", flat=True))
+    confirmed, listed = set(), set()
+    for email, since in ConfirmedAddress.objects.filter(email__in=by_address).values_list(
+        "email", "in_record_since"
+    ):
+        confirmed.add(email)
+        if since is not None:
+            listed.add(email)
     for address, theirs in by_address.items():
         for counterpoint in theirs:
             post = counterpoint.post
@@ -271,10 +277,29 @@ def mail_approval(*, counterpoint_ids):
                 # Confirming is what lets a returning reader be trusted (trust.py).
                 lines += [
                     "",
-                    _(
-                        "Is this your address? Confirm it once, so that your later counterpoints can be "
-                        "published sooner:"
+                    (
+                        _(
+                            "Is this your address? Confirm it once, so that your later counterpoints can be "
+                            "published sooner and, as you asked, your forecasts join the public readers' "
+                            "record:"
+                        )
+                        if counterpoint.joins_record
+                        else _(
+                            "Is this your address? Confirm it once, so that your later counterpoints can be "
+                            "published sooner:"
+                        )
                     ),
+                    trust.confirmation_url(address),
+                ]
+            elif counterpoint.joins_record and address not in listed:
+                # The readers' record needs the owner's yes, through the same link (trust.py).
+                lines += [
+                    "",
+                    _(
+                        "You asked to list your forecasts in the public readers' record as “%(name)s”. "
+                        "Say yes here (or ignore this mail to stay unlisted):"
+                    )
+                    % {"name": counterpoint.record_name},
                     trust.confirmation_url(address),
                 ]
             sent += _queue(

@@ -60,6 +60,8 @@ def submit_counterpoint(
     ip_address=None,
     user_agent="",
     form_token="",
+    joins_record=False,
+    record_name="",
 ):
     """
     Hold a reader's counterpoint for review and e-mail the moderators; hold
@@ -90,6 +92,9 @@ def submit_counterpoint(
         ip_address=ip_address,
         user_agent=(user_agent or "")[: Counterpoint._meta.get_field("user_agent").max_length],
         form_token_hash=token_fingerprint(form_token),
+        # Only an ask: trust.join_record honours it once the address is confirmed.
+        joins_record=bool(joins_record and author_email),
+        record_name=(record_name or author_name) if joins_record and author_email else "",
     )
     # A blocklisted submission is spam at once, told nothing different, and
     # never mailed to the moderators (blocklist.py).

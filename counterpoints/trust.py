@@ -24,7 +24,9 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import ConfirmedAddress, Counterpoint, normalise_email
+from core.freshness import refresh_after_commit
+
+from .models import NOT_PUBLISHED, ConfirmedAddress, Counterpoint, normalise_email
 
 CONFIRM_SALT = "counterpoints.confirm-address"
 CONFIRM_MAX_AGE = 60 * 60 * 24 * 30  # a month to click it
@@ -72,3 +74,70 @@ def revoke_trust(*, emails, by):
     return ConfirmedAddress.objects.filter(email__in=emails, trust_revoked_at=None).update(
         trust_revoked_at=timezone.now(), trust_revoked_by=by
     )
+
+
+# The public readers' record (issue 16; the scores are claims/readers.py).
+#
+# A reader asks to join it with the box on the counterpoint form; the ask is
+# kept on the counterpoint, with the name. It is honoured only once the
+# address's owner says yes to that name on the page behind the signed
+# confirmation link, the proof that the address is theirs: someone typing
+# another reader's address can ask, but can neither list them nor rename
+# them. The name is shown only while an approved counterpoint asks for it,
+# so a moderator has seen it. Leaving needs no proof (it works from the
+# status page too): it only ever takes a name off the page.
+
+
+def record_request(email):
+    """The name the latest counterpoint from ``email`` that asked to join the record gives, or ''."""
+    email = normalise_email(email)
+    if not email:
+        return ""
+    asked = (
+        Counterpoint.objects.filter(author_email__iexact=email, joins_record=True)
+        .exclude(status__in=NOT_PUBLISHED)
+        .order_by("-submitted_at", "-pk")
+        .values_list("record_name", flat=True)
+        .first()
+    )
+    return asked or ""
+
+
+def record_name(email):
+    """The name ``email`` is listed under in the public readers' record, or '' if it is not."""
+    listed = (
+        ConfirmedAddress.objects.filter(email=normalise_email(email), in_record_since__isnull=False)
+        .values_list("record_name", flat=True)
+        .first()
+    )
+    return listed or ""
+
+
+def join_record(email):
+    """
+    The owner of a confirmed ``email`` says yes to the name their latest
+    counterpoint asked for; nothing happens unless one asked.
+    """
+    email = normalise_email(email)
+    name = record_request(email)
+    if not name:
+        return False
+    joined = ConfirmedAddress.objects.filter(email=email, in_record_since=None).update(
+        in_record_since=timezone.now(), record_name=name
+    )
+    if joined:
+        refresh_after_commit()  # the hindsight page lists them now
+    return bool(joined)
+
+
+def leave_record(email):
+    """Off the public record, and the asks withdrawn (confirming later does not list them again)."""
+    email = normalise_email(email)
+    if not email:
+        return
+    left = ConfirmedAddress.objects.filter(email=email, in_record_since__isnull=False).update(
+        in_record_since=None, record_name=""
+    )
+    Counterpoint.objects.filter(author_email__iexact=email, joins_record=True).update(joins_record=False)
+    if left:
+        refresh_after_commit()  # off the hindsight page now, not when its cached copy expires

@@ -9,6 +9,7 @@ app_name = "counterpoints"
 urlpatterns = [
     path("posts/<slug:slug>/counterpoints/", views.submit_counterpoint, name="submit"),
     path("counterpoints/status/<str:token>/", views.counterpoint_status, name="status"),
+    path("counterpoints/status/<str:token>/leave-record/", views.leave_record, name="leave-record"),
     path("counterpoints/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("counterpoints/confirm/<str:token>/", views.confirm_address, name="confirm-address"),
     # Approved counterpoints as pages and feeds (issue 15).

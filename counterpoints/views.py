@@ -36,6 +36,7 @@ KEEP_THE_LINK = _(
     'and it is yours alone): <a class="status-link" href="{url}">{url}</a>'
 )
 WILL_EMAIL = _("We will e-mail you when it is published.")
+LEFT_RECORD = _("You are not in the public readers’ record: your name and scores are off the hindsight page.")
 
 
 @require_POST
@@ -150,8 +151,23 @@ def counterpoint_status(request, token):
         "is_credited": counterpoint.credited_in.exists(),
         "will_email": bool(counterpoint.author_email)
         and not notifications.is_unsubscribed(counterpoint.author_email),
+        "record_name": trust.record_name(counterpoint.author_email) if counterpoint.author_email else "",
     }
     return _private(render(request, "counterpoints/status.html", context))
+
+
+# Leaving the public readers' record from the status page: the status token
+# authorises it (the page sends no referrer, so no CSRF check, as below), and
+# leaving only ever takes a name off the page.
+@csrf_exempt
+@never_cache
+@require_POST
+def leave_record(request, token):
+    counterpoint = get_object_or_404(Counterpoint, status_token=token)
+    if counterpoint.author_email:
+        trust.leave_record(counterpoint.author_email)
+        messages.success(request, LEFT_RECORD)
+    return redirect(counterpoint.get_status_url())
 
 
 # Mail providers' one-click unsubscribe (RFC 8058) POSTs here with no form
@@ -184,6 +200,17 @@ def confirm_address(request, token):
     if email is None:
         raise Http404(gettext("This confirmation link is not valid, or is more than a month old."))
     if request.method == "POST":
-        trust.confirm(email)
-    done = trust.is_confirmed(email)
-    return _private(render(request, "counterpoints/confirm_address.html", {"email": email, "done": done}))
+        if request.POST.get("record") == "leave":
+            trust.leave_record(email)
+        else:
+            trust.confirm(email)
+            if request.POST.get("record") == "join":
+                trust.join_record(email)
+    listed_as = trust.record_name(email)
+    context = {
+        "email": email,
+        "done": trust.is_confirmed(email),
+        "in_record": bool(listed_as),
+        "record_name": listed_as or trust.record_request(email),
+    }
+    return _private(render(request, "counterpoints/confirm_address.html", context))

@@ -23,7 +23,7 @@ JEKYLL_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
 DEK_KEYS = ("dek", "description", "summary", "excerpt", "subtitle")
 DATE_KEYS = ("date", "pubDate", "publishDate", "published_at")
 OLD_PATH_KEYS = ("aliases", "redirect_from", "permalink", "url")
-OUR_KEYS = ("hindsight", "check_back_by", "counterpoints_open", "cover", "cover_alt")
+OUR_KEYS = ("hindsight", "claims", "check_back_by", "counterpoints_open", "cover", "cover_alt")
 MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdx"}
 
 

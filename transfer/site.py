@@ -2,7 +2,10 @@
 The whole site in open formats, and back (``export_site``, and
 ``import_posts`` given such a folder):
 
-    posts/<slug>.md        Markdown with TOML front matter, as seeds/ (verdict history included)
+    posts/<slug>.md        Markdown with TOML front matter, as seeds/ (verdict history included,
+                           and the claims stated in the front matter with theirs)
+    claims.jsonl           the verdict history of every judged claim marked in a body, and of
+                           withdrawn claims: one claim a line, named by its post and its id
     counterpoints.jsonl    one counterpoint a line: status, stance, quote, body, response, credits
     tags.jsonl             every tag's name and slug
     redirects.jsonl        old address → new address
@@ -11,6 +14,13 @@ The whole site in open formats, and back (``export_site``, and
 
 Everything is written in a fixed order with fixed formatting, so exporting,
 importing into an empty database and exporting again gives the same bytes.
+
+A claim marked in a body comes back with the body; claims.jsonl then adds
+its verdicts (append-only: a verdict it has, same verdict and time, is not
+added twice). It is found by its id (``{#id}`` in the Markdown, or the id it
+was given when first saved), else by its words, and gets its exported id
+back, so its anchor (#claim-…) stays the same. A withdrawn claim, no longer
+in any text, is made again from its line, withdrawn.
 E-mail addresses and moderators' notes are left out unless asked for.
 """
 
@@ -21,10 +31,13 @@ from pathlib import Path
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from taggit.models import Tag
 
 from blog.models import Hindsight, Post, Series, SeriesPart
+from claims.markup import KEY_LENGTH, KEY_PATTERN, MAX_CONFIDENCE, MIN_CONFIDENCE
+from claims.models import Claim, ClaimVerdict, Outcome
+from claims.services import verdicts_changed
 from counterpoints.models import Counterpoint, body_fingerprint
 from redirects.models import Redirect
 from redirects.services import forget_cached
@@ -58,7 +71,7 @@ def normalised(text):
     return "\n".join(text.splitlines()).strip()
 
 
-def post_as_markdown(post, verdicts):
+def post_as_markdown(post, verdicts, claims=()):
     lines = [
         "+++",
         f"title = {toml_string(post.title.strip())}",
@@ -85,6 +98,19 @@ def post_as_markdown(post, verdicts):
             f"decided = {iso(verdict.decided_at)}",
             f"note = {toml_string(verdict.note.strip())}",
         ]
+    for claim in claims:  # stated in the front matter (claims/seeds.py), not in the body
+        lines += ["", "[[claims]]", f"id = {toml_string(claim.key)}", f"confidence = {claim.confidence}"]
+        if claim.check_back_by:
+            lines.append(f"by = {claim.check_back_by.isoformat()}")
+        lines.append(f"text = {toml_string(claim.text)}")
+        for verdict in claim.verdicts.all():
+            lines += [
+                "",
+                "[[claims.verdicts]]",
+                f"verdict = {toml_string(verdict.verdict)}",
+                f"decided = {iso(verdict.decided_at)}",
+                f"note = {toml_string(verdict.note.strip())}",
+            ]
     return "\n".join([*lines, "+++", "", normalised(post.body), ""])
 
 
@@ -98,15 +124,51 @@ def export_site(directory, *, include_private=False):
     """Write the site into ``directory``; returns a count of what was written, by kind."""
     directory = Path(directory)
     (directory / "posts").mkdir(parents=True, exist_ok=True)
-    counts = {"posts": 0, "counterpoints": 0, "tags": 0, "series": 0, "redirects": 0, "media files": 0}
+    counts = {
+        "posts": 0,
+        "judged claims": 0,
+        "counterpoints": 0,
+        "tags": 0,
+        "series": 0,
+        "redirects": 0,
+        "media files": 0,
+    }
 
     verdicts_by_post = {}
     for verdict in Hindsight.objects.order_by("decided_at", "pk"):
         verdicts_by_post.setdefault(verdict.post_id, []).append(verdict)
+    front_matter_claims = {}
+    for claim in _claims_with_verdicts().filter(in_body=False, withdrawn=False).order_by("order", "pk"):
+        front_matter_claims.setdefault(claim.post_id, []).append(claim)
     for post in Post.objects.order_by("slug").prefetch_related("tags").iterator(chunk_size=500):
-        text = post_as_markdown(post, verdicts_by_post.get(post.pk, []))
+        text = post_as_markdown(post, verdicts_by_post.get(post.pk, []), front_matter_claims.get(post.pk, []))
         (directory / "posts" / f"{post.slug}.md").write_text(text, encoding="utf-8", newline="\n")
         counts["posts"] += 1
+
+    claims = [
+        {
+            "post": claim.post.slug,
+            "id": claim.key,
+            "text": claim.text,
+            "confidence": claim.confidence,
+            "by": claim.check_back_by.isoformat() if claim.check_back_by else None,
+            "in_body": claim.in_body,
+            "withdrawn": claim.withdrawn,
+            "order": claim.order,
+            "verdicts": [
+                {"verdict": verdict.verdict, "decided": iso(verdict.decided_at), "note": verdict.note}
+                for verdict in claim.verdicts.all()
+            ],
+        }
+        for claim in _claims_with_verdicts()
+        .filter(Q(in_body=True) | Q(withdrawn=True))
+        .filter(verdicts__isnull=False)
+        .distinct()
+        .select_related("post")
+    ]
+    claims.sort(key=lambda row: (row["post"], row["id"]))
+    _write_jsonl(directory / "claims.jsonl", claims)
+    counts["judged claims"] = len(claims)
 
     credits = {}
     for counterpoint_id, decided_at in Hindsight.credited.through.objects.values_list(
@@ -163,6 +225,12 @@ def export_site(directory, *, include_private=False):
     return counts
 
 
+def _claims_with_verdicts():
+    return Claim.objects.prefetch_related(
+        Prefetch("verdicts", queryset=ClaimVerdict.objects.order_by("decided_at", "pk"))
+    )
+
+
 def _stored_files(folder):
     try:
         folders, files = default_storage.listdir(folder)
@@ -210,6 +278,7 @@ def import_rest(directory, tally):
         (post_id, decided_at): pk
         for pk, post_id, decided_at in Hindsight.objects.values_list("pk", "post_id", "decided_at")
     }
+    _import_claims(directory, posts, errors, tally)
     for number, row in _read_jsonl(directory / "counterpoints.jsonl", errors):
         post_id = posts.get(row.get("post"))
         if post_id is None:
@@ -261,3 +330,101 @@ def import_rest(directory, tally):
             with path.open("rb") as file:
                 default_storage.save(name, File(file))
     return errors
+
+
+def _import_claims(directory, posts, errors, tally):
+    """
+    claims.jsonl: the claims in the text first (they came with the bodies),
+    then the withdrawn ones (made again); each gets the verdicts it lacks.
+    """
+    rows = []
+    for number, row in _read_jsonl(directory / "claims.jsonl", errors):
+        if isinstance(row, dict) and isinstance(row.get("post"), str) and isinstance(row.get("id"), str):
+            rows.append((number, row))
+        else:
+            errors.append(f"claims.jsonl line {number}: not a claim (it needs its post and id)")
+    matched = set()
+    for number, row in sorted(rows, key=lambda pair: bool(pair[1].get("withdrawn"))):
+        where = f"claims.jsonl line {number}"
+        post_id = posts.get(row["post"])
+        if post_id is None:
+            errors.append(f"{where}: no post {row.get('post')!r}")
+            continue
+        try:
+            verdicts = [
+                (v["verdict"], _moment(v["decided"]), str(v.get("note") or ""))
+                for v in row.get("verdicts") or []
+            ]
+        except (AttributeError, KeyError, TypeError, ValueError):
+            verdicts = None
+        if verdicts is None or any(
+            verdict not in Outcome.values or not decided for verdict, decided, _ in verdicts
+        ):
+            errors.append(f"{where}: each verdict needs one of {', '.join(Outcome.values)} and a time")
+            continue
+        claim = _find_claim(post_id, row, matched)
+        if claim is None:
+            problem = _cannot_make(post_id, row)
+            if problem:
+                errors.append(f"{where}: {problem}")
+                continue
+            claim = Claim.objects.create(
+                post_id=post_id,
+                key=row["id"],
+                text=row["text"],
+                confidence=row["confidence"],
+                check_back_by=datetime.date.fromisoformat(row["by"]) if row.get("by") else None,
+                order=row.get("order", 0),
+                in_body=row.get("in_body", True),
+                withdrawn=True,
+            )
+        changed = claim.key != row["id"]
+        if changed:  # found by its words: its old id back, and with it its anchor
+            claim.key = row["id"]
+            claim.save(update_fields=["key", "updated_at"])
+        matched.add(claim.pk)
+        existing = set(claim.verdicts.values_list("verdict", "decided_at"))
+        for verdict, decided, note in verdicts:
+            if (verdict, decided) not in existing:
+                ClaimVerdict.objects.create(claim=claim, verdict=verdict, decided_at=decided, note=note)
+                existing.add((verdict, decided))
+                tally["claim verdicts"] = tally.get("claim verdicts", 0) + 1
+                changed = True
+        if changed:
+            verdicts_changed(claim)
+
+
+def _cannot_make(post_id, row):
+    """Why a claims.jsonl line cannot be made into a withdrawn claim here ('' if it can)."""
+    if not row.get("withdrawn"):
+        return f"no claim {row.get('id')!r} in the text of {row['post']!r}"
+    key, text, confidence = row.get("id"), row.get("text"), row.get("confidence")
+    if not (isinstance(key, str) and KEY_PATTERN.match(key) and len(key) <= KEY_LENGTH):
+        return f"{key!r} is not a claim id"
+    if Claim.objects.filter(post_id=post_id, key=key).exists():
+        return f"another claim of {row['post']!r} has the id {key!r}"
+    if not (isinstance(text, str) and text.strip()):
+        return "a claim needs its text"
+    if not (isinstance(confidence, int) and MIN_CONFIDENCE <= confidence <= MAX_CONFIDENCE):
+        return f"confidence must be a whole number from {MIN_CONFIDENCE} to {MAX_CONFIDENCE}"
+    try:
+        datetime.date.fromisoformat(row["by"]) if row.get("by") else None
+    except (TypeError, ValueError):
+        return f"{row['by']!r} is not a date"
+    if not isinstance(row.get("order", 0), int) or row.get("order", 0) < 0:
+        return "order must be a whole number"
+    return ""
+
+
+def _find_claim(post_id, row, matched):
+    """The claim a claims.jsonl line names: by its id, else by its words, in the same state."""
+    candidates = Claim.objects.filter(
+        post_id=post_id, withdrawn=bool(row.get("withdrawn")), in_body=row.get("in_body", True)
+    ).exclude(pk__in=matched)
+    claim = candidates.filter(key=row.get("id")).first()
+    if claim is None:
+        claim = candidates.filter(text=row.get("text")).first()
+        taken = Claim.objects.filter(post_id=post_id, key=row.get("id")).exists()
+        if claim is not None and taken:
+            return None  # its id belongs to another claim here: not the same claim after all
+    return claim

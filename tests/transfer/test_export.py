@@ -9,9 +9,13 @@ from django.core.files.storage import default_storage
 from taggit.models import Tag
 
 from blog.models import Hindsight, Post, Series, SeriesPart, Verdict
+from claims.markup import ParsedClaim
+from claims.models import ClaimVerdict, Outcome
+from claims.seeds import SeedClaim, load_seed_claims
 from counterpoints.models import Counterpoint
 from redirects.models import Redirect
 from redirects.services import remember_redirect
+from tests.claims.factories import body_with_claims, claim_block, judge
 from tests.support.factories import make_hindsight, make_post
 
 from .support import run
@@ -81,11 +85,49 @@ def site():
     rates = Series.objects.create(title="Rates", slug="rates", description="The *Fed* series.")
     SeriesPart.objects.create(series=rates, post=draft, position=1)
     SeriesPart.objects.create(series=rates, post=judged, position=2)
+    claims_post()
     default_storage.save("uploads/chart.png", ContentFile(b"\x89PNG not really"))
     judged.cover_image = default_storage.save("covers/rates.png", ContentFile(b"\x89PNG cover"))
     judged.cover_alt = "A chart of rates."
     judged.save()
     return judged
+
+
+def claims_post():
+    """
+    Claims with a verdict history: one with an id, one whose wording was
+    polished after it got its id, one withdrawn after it was judged, and
+    one stated in the front matter (claims/seeds.py).
+    """
+    jobs = claim_block("Unemployment rises.", 70, by="2025-06-30", key="jobs")
+    post = make_post(
+        slug="growth-slows",
+        title="Growth slows",
+        body=body_with_claims(
+            jobs, claim_block("Prices rise slowly.", 60), claim_block("A claim to drop.", 55)
+        ),
+        published_at=datetime.datetime(2024, 2, 1, tzinfo=UTC),
+    )
+    jobs, prices, dropped = post.claims.order_by("order")
+    judge(jobs, Outcome.OPEN, decided_at=datetime.datetime(2024, 7, 1, tzinfo=UTC), note="Not yet.")
+    judge(jobs, Outcome.TRUE, decided_at=datetime.datetime(2024, 12, 1, tzinfo=UTC), note="It rose.\nTwice.")
+    judge(prices, Outcome.PARTLY, decided_at=datetime.datetime(2024, 10, 1, 9, 30, tzinfo=UTC))
+    judge(dropped, Outcome.FALSE, decided_at=datetime.datetime(2024, 8, 1, tzinfo=UTC), note="No.")
+    post.body = body_with_claims(
+        claim_block("Unemployment rises.", 70, by="2025-06-30", key="jobs"),
+        claim_block("Prices rise slowly, then faster.", 60),
+    )
+    post.save()
+    load_seed_claims(
+        post,
+        [
+            SeedClaim(
+                ParsedClaim(0, 80, None, "rates-cut", "Rates are cut twice."),
+                [(Outcome.TRUE, datetime.datetime(2024, 12, 20, tzinfo=UTC), "Twice.")],
+            )
+        ],
+    )
+    return post
 
 
 def read_tree(directory):
@@ -105,6 +147,7 @@ def empty_the_database():
     default_storage.delete("uploads/chart.png")
     default_storage.delete("covers/rates.png")
     assert not Hindsight.objects.exists()
+    assert not ClaimVerdict.objects.exists()
 
 
 def test_export_import_export_is_byte_identical(site, tmp_path):
@@ -117,10 +160,12 @@ def test_export_import_export_is_byte_identical(site, tmp_path):
 
     first, second = read_tree(tmp_path / "first"), read_tree(tmp_path / "second")
     assert sorted(first) == [
+        "claims.jsonl",
         "counterpoints.jsonl",
         "media/covers/rates.png",
         "media/uploads/chart.png",
         "posts/draft-one.md",
+        "posts/growth-slows.md",
         "posts/rates-stay-low.md",
         "redirects.jsonl",
         "series.jsonl",
@@ -156,6 +201,69 @@ def test_the_round_trip_restores_history_credits_and_statuses(site, tmp_path, cl
     series = Series.objects.get(slug="rates")
     assert series.description_html == "<p>The <em>Fed</em> series.</p>\n"
     assert [part.post.slug for part in series.parts.order_by("position")] == ["draft-one", "rates-stay-low"]
+
+
+def claim_history(post):
+    return [
+        (
+            claim.key,
+            claim.text,
+            claim.in_body,
+            claim.withdrawn,
+            claim.current_verdict,
+            [(v.verdict, v.decided_at, v.note) for v in claim.verdicts.order_by("decided_at")],
+        )
+        for claim in post.claims.order_by("key")
+    ]
+
+
+def test_the_round_trip_restores_claims_ids_and_verdict_history(site, tmp_path, client):
+    before = claim_history(Post.objects.get(slug="growth-slows"))
+    assert [row[:5] for row in before] == [
+        ("a-claim-to-drop", "A claim to drop.", True, True, "false"),
+        ("jobs", "Unemployment rises.", True, False, "true"),
+        ("prices-rise-slowly", "Prices rise slowly, then faster.", True, False, "partly"),
+        ("rates-cut", "Rates are cut twice.", False, False, "true"),
+    ]
+    run("export_site", tmp_path / "export")
+    empty_the_database()
+
+    _, err, error = run("import_posts", tmp_path / "export")
+
+    assert error is None, err
+    post = Post.objects.get(slug="growth-slows")
+    assert claim_history(post) == before
+    page = client.get(post.get_absolute_url()).content.decode()
+    assert 'id="claim-prices-rise-slowly"' in page  # the old anchor, not one made from the new words
+    assert "partly true" in page
+
+
+def test_importing_claim_verdicts_again_adds_nothing(site, tmp_path):
+    run("export_site", tmp_path / "export")
+    before = list(ClaimVerdict.objects.order_by("pk").values_list("pk", "verdict", "decided_at"))
+
+    out, err, error = run("import_posts", tmp_path / "export")
+
+    assert error is None, err
+    assert list(ClaimVerdict.objects.order_by("pk").values_list("pk", "verdict", "decided_at")) == before
+    assert "claim verdicts" not in out
+
+
+def test_claims_jsonl_names_each_claim_by_its_post_and_id(site, tmp_path):
+    run("export_site", tmp_path / "export")
+    rows = [json.loads(line) for line in (tmp_path / "export" / "claims.jsonl").read_text().splitlines()]
+    assert [(row["post"], row["id"], row["withdrawn"]) for row in rows] == [
+        ("growth-slows", "a-claim-to-drop", True),
+        ("growth-slows", "jobs", False),
+        ("growth-slows", "prices-rise-slowly", False),
+    ]
+    assert rows[1]["verdicts"] == [
+        {"verdict": "open", "decided": "2024-07-01T00:00:00Z", "note": "Not yet."},
+        {"verdict": "true", "decided": "2024-12-01T00:00:00Z", "note": "It rose.\nTwice."},
+    ]
+    text = (tmp_path / "export" / "posts" / "growth-slows.md").read_text()
+    assert '[[claims]]\nid = "rates-cut"\nconfidence = 80\ntext = "Rates are cut twice."\n' in text
+    assert '[[claims.verdicts]]\nverdict = "true"\ndecided = 2024-12-20T00:00:00Z\nnote = "Twice."' in text
 
 
 def test_posts_are_written_as_seed_files_the_loader_reads(site, tmp_path):
@@ -203,3 +311,30 @@ def test_export_refuses_a_folder_that_is_not_empty(tmp_path):
     _, _, error = run("export_site", tmp_path)
 
     assert "not an empty folder" in str(error)
+
+
+def test_broken_claim_lines_are_named_and_the_rest_is_imported(site, tmp_path):
+    run("export_site", tmp_path / "export")
+    empty_the_database()
+    claims = tmp_path / "export" / "claims.jsonl"
+    broken = [
+        ["not", "a", "claim"],
+        {"post": "growth-slows", "id": "jobs", "verdicts": [{"verdict": "maybe", "decided": "2024-01-01Z"}]},
+        {"post": "no-such-post", "id": "x", "verdicts": []},
+        {"post": "growth-slows", "id": "jobs", "withdrawn": True, "text": "Taken id.", "confidence": 50},
+        {"post": "growth-slows", "id": "new-one", "withdrawn": True, "text": "Sure.", "confidence": 100},
+    ]
+    with claims.open("a") as file:
+        file.writelines(json.dumps(row) + "\n" for row in broken)
+
+    _, err, error = run("import_posts", tmp_path / "export")
+
+    assert "item(s) not imported" in str(error)
+    assert "claims.jsonl line 4: not a claim" in err
+    assert "claims.jsonl line 5: each verdict needs one of true, false, partly, open, void" in err
+    assert "claims.jsonl line 6: no post 'no-such-post'" in err
+    assert "claims.jsonl line 7: another claim of 'growth-slows' has the id 'jobs'" in err
+    assert "claims.jsonl line 8: confidence must be a whole number from 1 to 99" in err
+    post = Post.objects.get(slug="growth-slows")
+    assert post.claims.get(key="jobs").verdicts.count() == 2
+    assert post.claims.count() == 4

@@ -129,6 +129,8 @@ class Command(BaseCommand):
             f"{tally['created']} created, {tally['updated']} updated, {tally['unchanged']} unchanged; "
             f"{tally['counterpoints']} counterpoints and {tally['redirects']} redirects added"
         )
+        if tally.get("claim verdicts"):
+            summary += f", and {tally['claim verdicts']} claim verdicts"
         if self.verbosity >= 1:
             self.stdout.write(self.style.SUCCESS(f"{prefix}{summary} from {source}."))
         if failures:

@@ -6,9 +6,9 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html
 
+from core.markup import absolute_urls
 from core.site import SiteFeed
 
-from .markup import absolute_urls
 from .models import Hindsight, Post, tags_in_use
 
 FEED_LENGTH = 20

@@ -14,17 +14,16 @@ from markdownx.models import MarkdownxField
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
-from claims.markup import parse_claims, strip_claim_fences
+from core.markup import countable_text, plain_text, post_problems, render_post_markdown
 
 from .images import ReencodedImage, responsive_images, save_renditions, validate_image_upload
-from .markup import plain_text, post_parser, render_post_markdown
 
 EXCERPT_WORDS = 40
 
 
 def count_words(markdown):
-    """Words of the body by a plain whitespace split, as the seeds count them (claim fences are markup)."""
-    return len(strip_claim_fences(markdown).split())
+    """Words of the body by a plain whitespace split, as the seeds count them (plugins' markup left out)."""
+    return len(countable_text(markdown).split())
 
 
 def reading_minutes(word_count):
@@ -260,9 +259,8 @@ class Post(models.Model):
         self.stamp_publication()
         if self.cover_image and not self.cover_alt:
             raise ValidationError({"cover_alt": "Describe the cover image for readers who cannot see it."})
-        _claims, claim_errors = parse_claims(post_parser, self.body)
-        if claim_errors:
-            raise ValidationError({"body": [f"Claim syntax: {error}" for error in claim_errors]})
+        if problems := post_problems(self.body):
+            raise ValidationError({"body": problems})
 
     def publish(self):
         """

@@ -12,11 +12,11 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import ListView
 
 from core.caching import cache_for_anonymous, csrf_token, filling_page_cache, fragment_cache, per_visitor
+from core.markup import render_post_markdown
 from counterpoints import antispam
 from counterpoints.forms import CounterpointForm
 from counterpoints.models import Counterpoint
 
-from .markup import render_post_markdown
 from .models import Post, Verdict, published_tags, tags_in_use
 from .navigation import older_and_newer, related_posts
 from .scorecard import judged_posts, track_record

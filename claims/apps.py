@@ -9,9 +9,14 @@ class ClaimsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from blog.models import Post
+        from core import markup
 
+        from .markup import PLUGIN
         from .models import ClaimVerdict
         from .services import sync_claims_from_body, verdicts_changed
+
+        # Posts' Markdown understands ``::: claim`` (the page, the preview, Post.clean, word counts).
+        markup.register(PLUGIN)
 
         # One path for every way a post is saved (admin, seed loader, shell,
         # tests): its claims follow its text.

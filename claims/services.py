@@ -18,9 +18,9 @@ import difflib
 from django.db import transaction
 from django.db.models import Q
 
-from blog.markup import post_parser, render_post_markdown
 from blog.models import Post
 from core.freshness import refresh_after_commit
+from core.markup import post_parser, render_post_markdown
 
 from .markup import key_from_text, parse_claims
 from .models import Claim, ClaimVerdict, refresh_current_verdicts
@@ -100,10 +100,12 @@ def sync_claims(post, parsed, *, in_body=True):
 def _render_with_claims(post, claims):
     return render_post_markdown(
         post.body,
-        claims=[
-            {"key": c.key, "verdict": c.current_verdict, "verdict_label": c.get_current_verdict_display()}
-            for c in claims
-        ],
+        env={
+            "claims": [
+                {"key": c.key, "verdict": c.current_verdict, "verdict_label": c.get_current_verdict_display()}
+                for c in claims
+            ]
+        },
     )
 
 
@@ -118,7 +120,7 @@ def rerender_post(post, claims=None):
 
 def sync_claims_from_body(post):
     """Called on every save of a post: its claims follow its text (malformed ones are left out)."""
-    parsed, _errors = parse_claims(post_parser, post.body)
+    parsed, _errors = parse_claims(post_parser(), post.body)
     if not parsed and not post.claims.filter(in_body=True).exists():
         return []
     with transaction.atomic():

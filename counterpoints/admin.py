@@ -161,7 +161,7 @@ class CounterpointAdmin(admin.ModelAdmin):
 
     @admin.display(description="as readers would see it")
     def as_published(self, counterpoint):
-        # body_html is sanitised when it is stored (blog.markup), so it may be shown as it is.
+        # body_html is sanitised when it is stored (core.markup), so it may be shown as it is.
         quote = format_html("<blockquote>{}</blockquote>", counterpoint.quote) if counterpoint.quote else ""
         body = mark_safe(counterpoint.body_html)  # noqa: S308 (sanitised by nh3 when stored)
         return format_html('{}<div class="counterpoint-body">{}</div>', quote, body)

@@ -7,9 +7,9 @@ from django import forms
 from django.conf import settings
 from django.core.validators import URLValidator
 
-from blog.markup import render_counterpoint_markdown
 from claims.models import Claim
 from core import text
+from core.markup import render_counterpoint_markdown
 
 from . import antispam
 from .antispam import TokenState

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from blog.markup import render_counterpoint_markdown
+from core.markup import render_counterpoint_markdown
 from core.text import comparable
 
 BODY_MIN_LENGTH = 10

@@ -24,7 +24,7 @@ from django.core import signing
 from django.db.models import Q
 from django.urls import reverse
 
-from blog.markup import plain_text
+from core.markup import plain_text
 
 from . import trust
 from .models import MODERATORS_GROUP, ConfirmedAddress, Counterpoint, Unsubscribed, normalise_email

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html
 
-from blog.markup import absolute_urls
 from blog.models import Post
 from core.caching import cache_for_anonymous
+from core.markup import absolute_urls
 from core.site import SiteFeed
 
 from .models import Counterpoint

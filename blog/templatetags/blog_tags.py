@@ -9,7 +9,8 @@ from django.utils.dateformat import format as format_date
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from ..markup import plain_text
+from core.markup import plain_text
+
 from ..models import Post, Verdict
 
 register = template.Library()

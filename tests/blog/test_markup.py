@@ -4,7 +4,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from blog.markup import render_post_markdown
+from core.markup import render_post_markdown
 from tests.support.factories import make_post
 
 pytestmark = pytest.mark.django_db

@@ -7,6 +7,7 @@ inline, and like a post's verdicts a saved one is final.
 from django.contrib import admin
 from django.utils.html import format_html
 
+from blog.admin import PostAdmin
 from core.admin import DueForVerdictFilter
 
 from . import services
@@ -92,3 +93,6 @@ class ClaimInline(admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+PostAdmin.extra_inlines.append(ClaimInline)  # on a post's page, after its verdicts

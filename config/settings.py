@@ -62,12 +62,14 @@ INSTALLED_APPS = [
     "csp",
     "markdownx",
     "taggit",
+    # Apps extend the ones above them (tests/test_architecture.py): claims
+    # before counterpoints, so a post's admin page shows claims first.
     "core",
     "blog",
+    "claims",
     "counterpoints",
     "redirects",
     "transfer",
-    "claims",
 ]
 
 MIDDLEWARE = [

@@ -1,6 +1,5 @@
 from django.urls import path, re_path
 
-from claims.feeds import AtomVerdictsFeed, VerdictsFeed
 from core.caching import cache_for_anonymous
 
 from . import cards, navigation, series, views
@@ -17,8 +16,6 @@ urlpatterns = [
     path("tags/<str:slug>/feed/", cache_for_anonymous(PostsFeed(), query=[]), name="tag-feed"),
     path("tags/<str:slug>/feed/atom/", cache_for_anonymous(AtomPostsFeed(), query=[]), name="tag-feed-atom"),
     path("hindsight/", views.hindsight, name="hindsight"),
-    path("hindsight/feed/", cache_for_anonymous(VerdictsFeed(), query=[]), name="verdict-feed"),
-    path("hindsight/feed/atom/", cache_for_anonymous(AtomVerdictsFeed(), query=[]), name="verdict-feed-atom"),
     path("search/", views.search, name="search"),
     path("feed/", cache_for_anonymous(PostsFeed(), query=[]), name="feed"),
     path("feed/atom/", cache_for_anonymous(AtomPostsFeed(), query=[]), name="feed-atom"),

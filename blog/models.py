@@ -98,20 +98,20 @@ class PostQuerySet(models.QuerySet):
         )
 
 
-def tags_in_use():
-    """Tags carried by at least one published post (an indexed probe per tag, no counting)."""
+def published_tags(*, counted=False):
+    """
+    Tags carried by at least one published post: an indexed probe per tag,
+    no counting; or, ``counted``, each with its ``post_count``.
+    """
+    if counted:
+        return Tag.objects.annotate(
+            post_count=Count(
+                "blog_taggedpost_items",
+                filter=Q(blog_taggedpost_items__content_object__in=Post.objects.published()),
+            )
+        ).filter(post_count__gt=0)
     carried = TaggedPost.objects.filter(published_condition("content_object__"), tag=OuterRef("pk"))
     return Tag.objects.filter(Exists(carried))
-
-
-def published_tags():
-    """Tags carried by at least one published post, each with ``post_count``."""
-    return Tag.objects.annotate(
-        post_count=Count(
-            "blog_taggedpost_items",
-            filter=Q(blog_taggedpost_items__content_object__in=Post.objects.published()),
-        )
-    ).filter(post_count__gt=0)
 
 
 class TaggedPost(TaggedItemBase):

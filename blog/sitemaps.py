@@ -24,7 +24,7 @@ class TagSitemap(SiteSitemap):
     def items(self):
         published = Post.objects.published()
         return (
-            published_tags()
+            published_tags(counted=True)
             .annotate(
                 last_post=Max(
                     "blog_taggedpost_items__content_object__updated_at",

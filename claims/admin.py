@@ -72,7 +72,7 @@ class ClaimAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        services.verdicts_changed(form.instance)
+        services.refresh_claim_verdict(form.instance)
 
 
 class ClaimInline(admin.TabularInline):

@@ -15,7 +15,7 @@ class ClaimsConfig(AppConfig):
         from .markup import PLUGIN
         from .models import ClaimVerdict
         from .seeds import FRONT_MATTER
-        from .services import sync_claims_from_body, verdicts_changed
+        from .services import refresh_claim_verdict, sync_claims_from_body
 
         # Posts' Markdown understands ``::: claim`` (the page, the preview, Post.clean, word counts).
         markup.register(PLUGIN)
@@ -37,7 +37,7 @@ class ClaimsConfig(AppConfig):
 
             claim = Claim.objects.filter(pk=instance.claim_id).select_related("post").first()
             if claim is not None:
-                verdicts_changed(claim)
+                refresh_claim_verdict(claim)
 
         post_delete.connect(
             verdict_deleted, sender=ClaimVerdict, weak=False, dispatch_uid="claim-verdict-deleted"

@@ -26,7 +26,7 @@ from blog.seeds import FrontMatter
 
 from .markup import KEY_LENGTH, KEY_PATTERN, MAX_CONFIDENCE, MIN_CONFIDENCE, ParsedClaim
 from .models import ClaimVerdict, Outcome
-from .services import sync_claims, verdicts_changed
+from .services import refresh_claim_verdict, sync_claims
 
 
 class SeedClaimError(ValueError):
@@ -111,7 +111,7 @@ def load_seed_claims(post, seed_claims):
                 existing.add((outcome.value, decided_at))
                 added = True
         if added:
-            verdicts_changed(claim)
+            refresh_claim_verdict(claim)
             changed = True
     return changed
 

@@ -136,11 +136,11 @@ def judge_claim(*, claim, verdict, note="", decided_at=None):
     if decided_at is not None:
         fields["decided_at"] = decided_at
     claim_verdict = ClaimVerdict.objects.create(**fields)
-    verdicts_changed(claim)
+    refresh_claim_verdict(claim)
     return claim_verdict
 
 
-def verdicts_changed(claim):
+def refresh_claim_verdict(claim):
     """After verdicts are added or removed: the stored current verdict and the post's HTML follow."""
     refresh_current_verdicts(Claim.objects.filter(pk=claim.pk))
     claim.refresh_from_db(fields=["current_verdict"])

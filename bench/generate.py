@@ -167,11 +167,11 @@ def generate(*, posts, seed=20250128, stdout=sys.stdout):
     from django.utils import timezone
     from taggit.models import Tag
 
-    from blog.markup import render_post_markdown
     from blog.models import Hindsight, Post, TaggedPost, Verdict, refresh_current_verdicts
     from blog.search import update_search_documents
     from claims.models import Claim, ClaimVerdict, Outcome
     from claims.models import refresh_current_verdicts as refresh_claim_verdicts
+    from core.markup import render_post_markdown
     from counterpoints.models import Counterpoint
 
     rng = random.Random(seed)

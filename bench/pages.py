@@ -24,7 +24,7 @@ def bench_pages():
     from blog.models import Post, published_tags
 
     newest = Post.objects.published().order_by("-published_at", "-pk").first()
-    tag = published_tags().order_by("-post_count", "name").first()
+    tag = published_tags(counted=True).order_by("-post_count", "name").first()
     return {
         "home": reverse("blog:post-list"),
         "post": newest.get_absolute_url(),

@@ -13,12 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from markdownx.admin import MarkdownxModelAdmin
 from taggit.models import Tag
 
-from claims.admin import ClaimInline
-from claims.services import suggested_post_verdict
 from core.admin import DueForVerdictFilter
-from counterpoints import services as counterpoint_services
-from counterpoints.admin import CounterpointInline
-from counterpoints.models import Counterpoint, can_respond_as_author
 
 from .forms import CoverImageField
 from .images import images_missing_alt
@@ -27,27 +22,11 @@ from .services import merge_tags, remember_tag_move
 
 
 class HindsightForm(forms.ModelForm):
-    """A new verdict. It may credit approved counterpoints on its own post only."""
+    """A new verdict (counterpoints/admin.py adds the readers it credits)."""
 
     class Meta:
         model = Hindsight
-        fields = ["post", "verdict", "decided_at", "note", "credited"]
-
-    user = None  # set per request by the admin: who is crediting
-
-    def clean(self):
-        cleaned = super().clean()
-        post = cleaned.get("post") or getattr(self.instance, "post", None)
-        strangers = [c for c in cleaned.get("credited") or [] if c.post_id != getattr(post, "pk", None)]
-        if strangers:
-            self.add_error(
-                "credited", gettext("Only counterpoints on this post can be credited in its verdict.")
-            )
-        elif cleaned.get("credited") and self.user and not can_respond_as_author(self.user, post):
-            self.add_error(
-                "credited", gettext("Only the post's author credits counterpoints in its verdict.")
-            )
-        return cleaned
+        fields = ["post", "verdict", "decided_at", "note"]
 
 
 class HindsightInline(admin.StackedInline):
@@ -60,9 +39,12 @@ class HindsightInline(admin.StackedInline):
     model = Hindsight
     form = HindsightForm
     extra = 0
-    fields = ["verdict", "decided_at", "note", "credited"]
+    fields = ["verdict", "decided_at", "note"]
     ordering = ["-decided_at", "-pk"]
     verbose_name_plural = _("hindsight verdicts (saved ones are final: to revise, add a new verdict)")
+    # Other apps add hints shown beside the verdict field, each a function of
+    # the post returning text or None (claims: the verdict its claims suggest).
+    verdict_hints = []
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -70,34 +52,13 @@ class HindsightInline(admin.StackedInline):
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
 
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name == "credited":
-            kwargs["widget"] = forms.CheckboxSelectMultiple  # a post has few counterpoints
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
-
-    def get_fields(self, request, obj=None):
-        fields = super().get_fields(request, obj)
-        if not can_respond_as_author(request.user, obj):
-            fields = [name for name in fields if name != "credited"]  # the author's voice
-        return fields
-
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
-        formset.form.user = request.user
-        suggestion = suggested_post_verdict(obj) if obj is not None else None
-        if suggestion is not None:
+        hints = [hint for hint_for in self.verdict_hints if obj is not None and (hint := hint_for(obj))]
+        if hints:
             # Beside the field, never chosen for the author: the verdict stays theirs.
-            formset.form.base_fields["verdict"].help_text = gettext(
-                "Its claims suggest: %(verdict)s (%(tally)s). The verdict is yours to choose."
-            ) % {"verdict": suggestion.label, "tally": suggestion.tally}
-        # The form class is built for this request, so narrowing it is safe.
-        credited = formset.form.base_fields.get("credited")
-        if credited is not None:
-            credited.queryset = (
-                Counterpoint.objects.approved().for_post_page(obj)
-                if obj is not None
-                else Counterpoint.objects.none()
-            )
+            # (The form class is built for this request, so changing it is safe.)
+            formset.form.base_fields["verdict"].help_text = " ".join(hints)
         return formset
 
 
@@ -141,7 +102,12 @@ class PostAdmin(MarkdownxModelAdmin):
         **MarkdownxModelAdmin.formfield_overrides,
         models.ImageField: {"form_class": CoverImageField},
     }
-    inlines = [HindsightInline, ClaimInline, CounterpointInline]
+    # A post's page shows its verdicts, then what other apps add from their
+    # own admin.py (which the admin imports after this one, in INSTALLED_APPS
+    # order): claims their claims, counterpoints its counterpoints and the
+    # readers a verdict credits. blog knows none of them.
+    verdict_inline = HindsightInline
+    extra_inlines = []
     # In the order an author works: write, tag, publish; verdicts follow as
     # an inline; what is rarely touched is folded away.
     fieldsets = [
@@ -158,6 +124,9 @@ class PostAdmin(MarkdownxModelAdmin):
     class Media:
         css = {"all": ["editor/post-editor.css"]}
         js = ["editor/post-editor.js"]
+
+    def get_inlines(self, request, obj):
+        return [self.verdict_inline, *self.extra_inlines]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("tags")
@@ -228,12 +197,6 @@ class PostAdmin(MarkdownxModelAdmin):
             messages.SUCCESS,
         )
 
-    def save_formset(self, request, form, formset, change):
-        super().save_formset(request, form, formset, change)
-        if formset.model is Hindsight:
-            for hindsight in formset.new_objects:
-                counterpoint_services.announce_verdict(hindsight=hindsight)
-
 
 @admin.register(Hindsight)
 class HindsightAdmin(admin.ModelAdmin):
@@ -244,23 +207,13 @@ class HindsightAdmin(admin.ModelAdmin):
     list_filter = ["verdict"]
     list_select_related = ["post"]
     search_fields = ["post__title", "note"]
-    autocomplete_fields = ["post", "credited"]
+    autocomplete_fields = ["post"]
 
     def has_change_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
-
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        form.user = request.user
-        return form
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # After its credits are saved: the mail says whom the verdict credits.
-        counterpoint_services.announce_verdict(hindsight=form.instance)
 
 
 @admin.register(Page)

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 from PIL import Image, ImageDraw, ImageFont
 
-from core.caching import cache_for_anonymous
+from core.caching import cacheable_for_anonymous
 
 from .models import Post, Verdict
 
@@ -99,7 +99,7 @@ def render_card(post):
     return out.getvalue()
 
 
-@cache_for_anonymous(query=[])
+@cacheable_for_anonymous(query=[])
 def post_card(request, slug):
     post = get_object_or_404(Post.objects.published().defer("body", "body_html"), slug=slug)
     return HttpResponse(render_card(post), content_type="image/png")

@@ -7,10 +7,10 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html
 from django.utils.translation import gettext
 
+from core.markup import absolute_urls
 from core.site import SiteFeed
 
-from .markup import absolute_urls
-from .models import Hindsight, Post, tags_in_use
+from .models import Hindsight, Post, published_tags
 
 FEED_LENGTH = 20
 
@@ -38,7 +38,7 @@ class PostsFeed(SiteFeed):
     def get_object(self, request, slug=None):
         if slug is None:
             return None
-        return get_object_or_404(tags_in_use(), slug=slug)
+        return get_object_or_404(published_tags(), slug=slug)
 
     def items(self, tag=None):
         posts = Post.objects.published().for_listing().defer(None)

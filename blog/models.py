@@ -16,17 +16,16 @@ from markdownx.models import MarkdownxField
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
-from claims.markup import parse_claims, strip_claim_fences
+from core.markup import countable_text, plain_text, post_problems, render_post_markdown
 
 from .images import ReencodedImage, responsive_images, save_renditions, validate_image_upload
-from .markup import plain_text, post_parser, render_post_markdown
 
 EXCERPT_WORDS = 40
 
 
 def count_words(markdown):
-    """Words of the body by a plain whitespace split, as the seeds count them (claim fences are markup)."""
-    return len(strip_claim_fences(markdown).split())
+    """Words of the body by a plain whitespace split, as the seeds count them (plugins' markup left out)."""
+    return len(countable_text(markdown).split())
 
 
 def reading_minutes(word_count):
@@ -68,10 +67,11 @@ class PostQuerySet(models.QuerySet):
         rather than Count() over a join, so no GROUP BY meets the verdict
         subquery, tag filters or search ranking, and no row is repeated.
         """
-        from counterpoints.models import Counterpoint
-
+        # The counterpoints app's model, reached through the relation (as Hindsight.credited
+        # names it by string): counterpoints build on blog, and blog imports none of them.
+        counterpoints = self.model._meta.get_field("counterpoints").related_model
         approved = (
-            Counterpoint.objects.approved()
+            counterpoints.objects.approved()
             .filter(post=OuterRef("pk"))
             .order_by()
             .values("post")
@@ -100,20 +100,20 @@ class PostQuerySet(models.QuerySet):
         )
 
 
-def tags_in_use():
-    """Tags carried by at least one published post (an indexed probe per tag, no counting)."""
+def published_tags(*, counted=False):
+    """
+    Tags carried by at least one published post: an indexed probe per tag,
+    no counting; or, ``counted``, each with its ``post_count``.
+    """
+    if counted:
+        return Tag.objects.annotate(
+            post_count=Count(
+                "blog_taggedpost_items",
+                filter=Q(blog_taggedpost_items__content_object__in=Post.objects.published()),
+            )
+        ).filter(post_count__gt=0)
     carried = TaggedPost.objects.filter(published_condition("content_object__"), tag=OuterRef("pk"))
     return Tag.objects.filter(Exists(carried))
-
-
-def published_tags():
-    """Tags carried by at least one published post, each with ``post_count``."""
-    return Tag.objects.annotate(
-        post_count=Count(
-            "blog_taggedpost_items",
-            filter=Q(blog_taggedpost_items__content_object__in=Post.objects.published()),
-        )
-    ).filter(post_count__gt=0)
 
 
 class TaggedPost(TaggedItemBase):
@@ -283,11 +283,8 @@ class Post(models.Model):
             raise ValidationError(
                 {"cover_alt": gettext("Describe the cover image for readers who cannot see it.")}
             )
-        _claims, claim_errors = parse_claims(post_parser, self.body)
-        if claim_errors:
-            raise ValidationError(
-                {"body": [gettext("Claim syntax: %(error)s") % {"error": error} for error in claim_errors]}
-            )
+        if problems := post_problems(self.body):
+            raise ValidationError({"body": problems})
 
     def publish(self):
         """

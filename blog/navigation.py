@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.decorators import method_decorator
 from django.views.generic import ListView, MonthArchiveView, YearArchiveView
 
-from core.caching import cache_for_anonymous
+from core.caching import cacheable_for_anonymous
 
 from .models import ABOUT_SLUG, Page, Post, TaggedPost
 
@@ -73,7 +73,7 @@ def archive_months():
     )
 
 
-@cache_for_anonymous(query=[])
+@cacheable_for_anonymous(query=[])
 def archive_index(request):
     months = list(archive_months())
     years = {}
@@ -100,13 +100,13 @@ class PostDateArchiveMixin:
         return date_list, posts.defer(None).for_listing(), extra
 
 
-@method_decorator(cache_for_anonymous(query=["page"]), name="dispatch")
+@method_decorator(cacheable_for_anonymous(query=["page"]), name="dispatch")
 class PostYearArchiveView(PostDateArchiveMixin, YearArchiveView):
     template_name = "blog/archive_year.html"
     make_object_list = True
 
 
-@method_decorator(cache_for_anonymous(query=["page"]), name="dispatch")
+@method_decorator(cacheable_for_anonymous(query=["page"]), name="dispatch")
 class PostMonthArchiveView(PostDateArchiveMixin, MonthArchiveView):
     template_name = "blog/archive_month.html"
     month_format = "%m"
@@ -117,7 +117,7 @@ def authors():
     return get_user_model().objects.filter(posts__in=Post.objects.published()).distinct()
 
 
-@method_decorator(cache_for_anonymous(query=["page"]), name="dispatch")
+@method_decorator(cacheable_for_anonymous(query=["page"]), name="dispatch")
 class AuthorPostListView(ListView):
     template_name = "blog/author_detail.html"
     context_object_name = "posts"
@@ -131,7 +131,7 @@ class AuthorPostListView(ListView):
         return super().get_context_data(author=self.author, **kwargs)
 
 
-@cache_for_anonymous(query=[])
+@cacheable_for_anonymous(query=[])
 def page_detail(request, slug=ABOUT_SLUG):
     page = get_object_or_404(Page, slug=slug)
     return render(request, "blog/page_detail.html", {"page": page})

@@ -38,7 +38,8 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .markup import plain_text
+from core.markup import plain_text
+
 from .models import Post, TaggedPost, Verdict
 
 CONFIG = "english"

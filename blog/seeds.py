@@ -19,25 +19,47 @@ Seed posts: Markdown files with TOML front matter between ``+++`` lines.
 
 import datetime
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils.text import slugify
 from taggit.models import Tag
 
-from claims.seeds import SeedClaimError, load_seed_claims, parse_seed_claims
-
 from .models import Hindsight, Post, Verdict
 
 REQUIRED = ("title", "date")
 KNOWN = {
-    *("title", "slug", "dek", "date", "tags", "hindsight", "draft", "claims"),
+    *("title", "slug", "dek", "date", "tags", "hindsight", "draft"),
     *("check_back_by", "counterpoints_open", "cover", "cover_alt"),
 }
 
 
 class SeedError(ValueError):
     """A seed file that cannot be loaded; the message says why."""
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """
+    A front-matter key another app reads and stores (claims reads ``[[claims]]``).
+
+    ``parse(value, to_datetime)``: the key's value (None when the file has
+    none) checked and made ready to store; raises ValueError with a message.
+    ``to_datetime(value, key)`` is the loader's own date reader.
+    ``load(post, parsed)``: store it on the saved post; True if that changed anything.
+    """
+
+    parse: Callable
+    load: Callable
+
+
+_front_matter = {}
+
+
+def register_front_matter(key, handler):
+    """Let ``key`` in front matter be read by ``handler`` (from an ``AppConfig.ready()``)."""
+    _front_matter[key] = handler
 
 
 @dataclass
@@ -54,7 +76,7 @@ class Seed:
     counterpoints_open: bool = True
     cover: str = ""  # a file in media storage, as export_site writes it
     cover_alt: str = ""
-    claims: list = field(default_factory=list)  # claims.seeds.SeedClaim
+    extra: dict = field(default_factory=dict)  # a registered front-matter key: what its parse() made
 
 
 def _verdict(value):
@@ -90,7 +112,7 @@ def _string(meta, key, default=""):
 def parse_seed(text):
     """Parse one seed file's text into a Seed, or raise SeedError."""
     meta, body = split_front_matter(text)
-    unknown = sorted(set(meta) - KNOWN)
+    unknown = sorted(set(meta) - KNOWN - set(_front_matter))
     if unknown:
         raise SeedError(f"unknown front matter key(s): {', '.join(unknown)}")
     return seed_from_meta(meta, body)
@@ -158,10 +180,12 @@ def seed_from_meta(meta, body):
     cover, cover_alt = _string(meta, "cover"), _string(meta, "cover_alt")
     if cover and (cover.startswith("/") or ".." in cover.split("/")):
         raise SeedError(f"cover must be a path inside the media folder, not {cover!r}")
-    try:
-        claims = parse_seed_claims(meta.get("claims", []), _datetime)
-    except SeedClaimError as error:
-        raise SeedError(str(error)) from None
+    extra = {}
+    for key, handler in _front_matter.items():
+        try:
+            extra[key] = handler.parse(meta.get(key), _datetime)
+        except ValueError as error:
+            raise SeedError(str(error)) from None
     body = "\n".join(body.splitlines()).strip()
     if not body:
         raise SeedError("the body is empty")
@@ -185,7 +209,7 @@ def seed_from_meta(meta, body):
         counterpoints_open=counterpoints_open,
         cover=cover,
         cover_alt=cover_alt,
-        claims=claims,
+        extra=extra,
     )
 
 
@@ -229,6 +253,7 @@ def upsert_seed(seed):
             Hindsight.objects.create(post=post, verdict=verdict, decided_at=decided_at, note=note)
             existing.add((verdict.value, decided_at))
             outcome = "updated" if outcome == "unchanged" else outcome
-    if (seed.claims or post.claims.filter(in_body=False).exists()) and load_seed_claims(post, seed.claims):
-        outcome = "updated" if outcome == "unchanged" else outcome
+    for key, handler in _front_matter.items():
+        if key in seed.extra and handler.load(post, seed.extra[key]):
+            outcome = "updated" if outcome == "unchanged" else outcome
     return outcome

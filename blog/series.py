@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext
 
-from core.caching import cache_for_anonymous
+from core.caching import cacheable_for_anonymous
 
 from .feeds import PostsFeed
 from .models import Post, Series, SeriesPart, published_condition
@@ -57,13 +57,13 @@ def series_of(post):
     }
 
 
-@cache_for_anonymous(query=[])
+@cacheable_for_anonymous(query=[])
 def series_list(request):
     series = public_series().order_by("title")
     return render(request, "blog/series_list.html", {"series_list": series})
 
 
-@cache_for_anonymous(query=[])
+@cacheable_for_anonymous(query=[])
 def series_detail(request, slug):
     series = get_object_or_404(public_series(), slug=slug)
     parts = (

@@ -24,7 +24,7 @@ class TagSitemap(SiteSitemap):
     def items(self):
         published = Post.objects.published()
         return (
-            published_tags()
+            published_tags(counted=True)
             .annotate(
                 last_post=Max(
                     "blog_taggedpost_items__content_object__updated_at",
@@ -95,24 +95,6 @@ class StandingPageSitemap(SiteSitemap):
         return page.updated_at
 
 
-class CounterpointSitemap(SiteSitemap):
-    """Each approved counterpoint's own page (issue 15)."""
-
-    changefreq = "monthly"
-    priority = 0.3
-
-    def items(self):
-        from counterpoints.permalinks import public_counterpoints
-
-        return public_counterpoints().only("pk", "post__slug", "submitted_at", "reviewed_at").order_by("pk")
-
-    def location(self, counterpoint):
-        return reverse("counterpoints:detail", args=[counterpoint.post.slug, counterpoint.pk])
-
-    def lastmod(self, counterpoint):
-        return counterpoint.reviewed_at or counterpoint.submitted_at
-
-
 class SeriesSitemap(SiteSitemap):
     changefreq = "weekly"
     priority = 0.5
@@ -133,6 +115,5 @@ sitemaps = {
     "archives": ArchiveSitemap,
     "authors": AuthorSitemap,
     "standing": StandingPageSitemap,
-    "counterpoints": CounterpointSitemap,
     "series": SeriesSitemap,
 }

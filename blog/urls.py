@@ -1,7 +1,6 @@
 from django.urls import path, re_path
 
-from claims.feeds import AtomVerdictsFeed, VerdictsFeed
-from core.caching import cache_for_anonymous
+from core.caching import cacheable_for_anonymous
 
 from . import cards, navigation, series, views
 from .feeds import AtomPostsFeed, PostsFeed
@@ -14,14 +13,14 @@ urlpatterns = [
     path("posts/<slug:slug>/card.png", cards.post_card, name="post-card-image"),
     path("tags/", views.tag_list, name="tag-list"),
     path("tags/<str:slug>/", views.TagPostListView.as_view(), name="tag-detail"),
-    path("tags/<str:slug>/feed/", cache_for_anonymous(PostsFeed(), query=[]), name="tag-feed"),
-    path("tags/<str:slug>/feed/atom/", cache_for_anonymous(AtomPostsFeed(), query=[]), name="tag-feed-atom"),
+    path("tags/<str:slug>/feed/", cacheable_for_anonymous(PostsFeed(), query=[]), name="tag-feed"),
+    path(
+        "tags/<str:slug>/feed/atom/", cacheable_for_anonymous(AtomPostsFeed(), query=[]), name="tag-feed-atom"
+    ),
     path("hindsight/", views.hindsight, name="hindsight"),
-    path("hindsight/feed/", cache_for_anonymous(VerdictsFeed(), query=[]), name="verdict-feed"),
-    path("hindsight/feed/atom/", cache_for_anonymous(AtomVerdictsFeed(), query=[]), name="verdict-feed-atom"),
     path("search/", views.search, name="search"),
-    path("feed/", cache_for_anonymous(PostsFeed(), query=[]), name="feed"),
-    path("feed/atom/", cache_for_anonymous(AtomPostsFeed(), query=[]), name="feed-atom"),
+    path("feed/", cacheable_for_anonymous(PostsFeed(), query=[]), name="feed"),
+    path("feed/atom/", cacheable_for_anonymous(AtomPostsFeed(), query=[]), name="feed-atom"),
     path("archive/", navigation.archive_index, name="archive"),
     # Four-digit years and two-digit months, so each archive has one address.
     re_path(r"^archive/(?P<year>[0-9]{4})/$", navigation.PostYearArchiveView.as_view(), name="archive-year"),
@@ -35,10 +34,12 @@ urlpatterns = [
     path("pages/<slug:slug>/", navigation.page_detail, name="page"),
     path("series/", series.series_list, name="series-list"),
     path("series/<slug:slug>/", series.series_detail, name="series-detail"),
-    path("series/<slug:slug>/feed/", cache_for_anonymous(series.SeriesFeed(), query=[]), name="series-feed"),
+    path(
+        "series/<slug:slug>/feed/", cacheable_for_anonymous(series.SeriesFeed(), query=[]), name="series-feed"
+    ),
     path(
         "series/<slug:slug>/feed/atom/",
-        cache_for_anonymous(series.AtomSeriesFeed(), query=[]),
+        cacheable_for_anonymous(series.AtomSeriesFeed(), query=[]),
         name="series-feed-atom",
     ),
 ]

@@ -12,13 +12,13 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import ListView
 
-from core.caching import cache_for_anonymous, csrf_token, filling_page_cache, fragment_cache, per_visitor
+from core.caching import cacheable_for_anonymous, csrf_token, filling_page_cache, fragment_cache, per_visitor
+from core.markup import render_post_markdown
 from counterpoints import antispam
 from counterpoints.forms import CounterpointForm
 from counterpoints.models import Counterpoint
 
-from .markup import render_post_markdown
-from .models import Post, Verdict, published_tags, tags_in_use
+from .models import Post, Verdict, published_tags
 from .navigation import older_and_newer, related_posts
 from .scorecard import judged_posts, track_record
 from .search import MAX_QUERY_LENGTH, clean_query, highlight, verdict_facets
@@ -26,7 +26,7 @@ from .search import search as search_posts
 from .series import series_of
 
 
-@method_decorator(cache_for_anonymous(query=["page"]), name="dispatch")
+@method_decorator(cacheable_for_anonymous(query=["page"]), name="dispatch")
 class PostListView(ListView):
     template_name = "blog/post_list.html"
     context_object_name = "posts"
@@ -41,7 +41,7 @@ class TagPostListView(PostListView):
 
     def get(self, request, *args, **kwargs):
         # A tag that only drafts carry is not public yet: 404, not an empty page.
-        tags = tags_in_use().select_related("description")
+        tags = published_tags().select_related("description")
         self.tag = tags.filter(slug=kwargs["slug"]).first()
         if self.tag is None:
             # /tags/NVIDIA/ finds "nvidia": one address per tag, the others 301.
@@ -92,7 +92,7 @@ def post_page_queryset(user):
     return Post.objects.visible_to(user).select_related("author")
 
 
-@cache_for_anonymous(query=[])
+@cacheable_for_anonymous(query=[])
 def post_detail(request, slug):
     post = get_object_or_404(post_page_queryset(request.user), slug=slug)
     return render_post_page(request, post)
@@ -145,13 +145,13 @@ def form_token(post_pk, request):
     return antispam.issue_token(Post(pk=post_pk))
 
 
-@cache_for_anonymous(query=[])
+@cacheable_for_anonymous(query=[])
 def tag_list(request):
-    tags = published_tags().order_by("-post_count", "name")
+    tags = published_tags(counted=True).order_by("-post_count", "name")
     return render(request, "blog/tag_list.html", {"tags": tags})
 
 
-@cache_for_anonymous(query=["tag", "verdict", "year", "page"])
+@cacheable_for_anonymous(query=["tag", "verdict", "year", "page"])
 def hindsight(request):
     """
     The track record: verdict counts overall, per year and per tag, and the
@@ -160,7 +160,7 @@ def hindsight(request):
     """
     tag = None
     if request.GET.get("tag"):
-        tag = get_object_or_404(tags_in_use(), slug=request.GET["tag"])
+        tag = get_object_or_404(published_tags(), slug=request.GET["tag"])
     verdict = request.GET.get("verdict")
     if verdict:
         if verdict not in Verdict.values:
@@ -179,12 +179,12 @@ def hindsight(request):
             **track_record(tag=tag),
             "tag": tag,
             "verdicts": Verdict.choices,
-            "tags": tags_in_use().order_by("name"),
+            "tags": published_tags().order_by("name"),
         },
     )
 
 
-@cache_for_anonymous(query=["q", "verdict", "page"])
+@cacheable_for_anonymous(query=["q", "verdict", "page"])
 def search(request):
     query = clean_query(request.GET.get("q", ""))
     verdict = request.GET.get("verdict", "")
@@ -225,7 +225,7 @@ def markdown_preview(request):
 
 
 @require_safe  # GET and HEAD, as every other page answers (issue 15)
-@cache_for_anonymous(query=[])
+@cacheable_for_anonymous(query=[])
 def robots_txt(request):
     sitemap = settings.SITE_URL + reverse("sitemap")
     lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /markdownx/", f"Sitemap: {sitemap}", ""]

@@ -6,8 +6,10 @@ inline, and like a post's verdicts a saved one is final.
 
 from django.contrib import admin
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from blog.admin import HindsightInline, PostAdmin
 from core.admin import DueForVerdictFilter
 
 from . import services
@@ -72,7 +74,7 @@ class ClaimAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        services.verdicts_changed(form.instance)
+        services.refresh_claim_verdict(form.instance)
 
 
 class ClaimInline(admin.TabularInline):
@@ -93,3 +95,20 @@ class ClaimInline(admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+PostAdmin.extra_inlines.append(ClaimInline)  # on a post's page, after its verdicts
+
+
+def verdict_its_claims_suggest(post):
+    """Beside the post's verdict field: what its judged claims add up to (services.suggest_verdict)."""
+    suggestion = services.suggested_post_verdict(post)
+    if suggestion is None:
+        return None
+    return gettext("Its claims suggest: %(verdict)s (%(tally)s). The verdict is yours to choose.") % {
+        "verdict": suggestion.label,
+        "tally": suggestion.tally,
+    }
+
+
+HindsightInline.verdict_hints.append(verdict_its_claims_suggest)

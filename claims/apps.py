@@ -11,9 +11,18 @@ class ClaimsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from blog.models import Post
+        from blog.seeds import register_front_matter
+        from core import markup
 
+        from .markup import PLUGIN
         from .models import ClaimVerdict
-        from .services import sync_claims_from_body, verdicts_changed
+        from .seeds import FRONT_MATTER
+        from .services import refresh_claim_verdict, sync_claims_from_body
+
+        # Posts' Markdown understands ``::: claim`` (the page, the preview, Post.clean, word counts).
+        markup.register(PLUGIN)
+        # Seed files may carry [[claims]] tables (claims/seeds.py).
+        register_front_matter("claims", FRONT_MATTER)
 
         # One path for every way a post is saved (admin, seed loader, shell,
         # tests): its claims follow its text.
@@ -30,7 +39,7 @@ class ClaimsConfig(AppConfig):
 
             claim = Claim.objects.filter(pk=instance.claim_id).select_related("post").first()
             if claim is not None:
-                verdicts_changed(claim)
+                refresh_claim_verdict(claim)
 
         post_delete.connect(
             verdict_deleted, sender=ClaimVerdict, weak=False, dispatch_uid="claim-verdict-deleted"

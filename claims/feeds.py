@@ -1,7 +1,7 @@
 """
 Judged claims in the verdict feed (/hindsight/feed/ and its Atom twin):
 blog.feeds' verdict feeds with claim verdicts mixed in, newest first beside
-the posts' verdicts. blog/urls.py serves these.
+the posts’ verdicts. claims/urls.py serves these.
 """
 
 from django.conf import settings

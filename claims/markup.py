@@ -11,9 +11,10 @@ and an optional id ``{#some-id}``. The id is the claim's identity across
 edits; without one, claims.services matches a reworded claim to the old one
 by its text. Claims may sit inside lists and quotes, not inside each other.
 
-This module knows nothing of the database: the editor's preview and
-``Post.clean`` use it as it is, and claims.services passes the stored claims
-(their ids and verdicts) in the render ``env`` so the page shows them.
+This module knows nothing of the database: ``PLUGIN`` (registered with
+core.markup by ClaimsConfig.ready) teaches posts' Markdown, the editor's
+preview and ``Post.clean`` the syntax, and claims.services passes the stored
+claims (their ids and verdicts) in the render ``env`` so the page shows them.
 """
 
 import datetime
@@ -25,6 +26,8 @@ import nh3
 from django.utils.text import slugify
 from django.utils.translation import gettext
 from mdit_py_plugins.container import container_plugin
+
+from core.markup import Plugin
 
 MIN_CONFIDENCE, MAX_CONFIDENCE = 1, 99
 KEY_LENGTH = 50
@@ -38,7 +41,7 @@ KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _FENCE = re.compile(r"^\s*(?:>\s*)*(?:[-*+]\s+|\d+[.)]\s+)?\s*:{3,}(?:\s*claim\b.*)?\s*$")
 EXAMPLE = "::: claim 70% by 2027-06-30 {#an-id}"
 
-# The classes the sanitiser lets through (blog/markup.py).
+# The classes the sanitiser lets through (core/markup.py).
 ALLOWED_CLASSES = {
     "div": {
         "claim", "claim-open", "claim-true", "claim-false", "claim-partly", "claim-void",
@@ -220,3 +223,19 @@ def strip_claim_fences(markdown):
 def key_from_text(text):
     """A readable id made from a claim's first words."""
     return slugify(" ".join(text.split()[:6]))[:KEY_LENGTH].strip("-") or "claim"
+
+
+def claim_problems(md, text):
+    """The author's mistakes in claims, worded for the post form."""
+    _claims, errors = parse_claims(md, text)
+    return [gettext("Claim syntax: %(error)s") % {"error": error} for error in errors]
+
+
+PLUGIN = Plugin(
+    name="claims",
+    extend=claims_plugin,
+    attributes={"div": {"id"}},  # a claim's anchor; raw HTML is off, so only this plugin writes one
+    classes=ALLOWED_CLASSES,
+    words=strip_claim_fences,
+    problems=claim_problems,
+)

@@ -22,11 +22,12 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from blog.seeds import FrontMatter
 from core.freshness import refresh_after_commit
 
 from .markup import KEY_LENGTH, KEY_PATTERN, MAX_CONFIDENCE, MIN_CONFIDENCE, ParsedClaim
 from .models import ClaimVerdict, Outcome
-from .services import sync_claims, verdicts_changed
+from .services import refresh_claim_verdict, sync_claims
 
 
 class SeedClaimError(ValueError):
@@ -48,6 +49,8 @@ def _outcome(value):
 
 def parse_seed_claims(value, to_datetime):
     """``[[claims]]`` tables as SeedClaims; ``to_datetime(value, key)`` is the loader's date reader."""
+    if value is None:
+        return []
     if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
         raise SeedClaimError("claims must be a list of [[claims]] tables")
     claims, keys = [], set()
@@ -88,6 +91,8 @@ def parse_seed_claims(value, to_datetime):
 @transaction.atomic
 def load_seed_claims(post, seed_claims):
     """Store a seed's claims and add the verdicts it lacks; True if anything changed."""
+    if not seed_claims and not post.claims.filter(in_body=False).exists():
+        return False
 
     def state():
         return list(
@@ -107,8 +112,12 @@ def load_seed_claims(post, seed_claims):
                 existing.add((outcome.value, decided_at))
                 added = True
         if added:
-            verdicts_changed(claim)
+            refresh_claim_verdict(claim)
             changed = True
     if changed:
         refresh_after_commit(post_ids={post.pk})  # their words are searched with the post's
     return changed
+
+
+# Registered with the seed loader by ClaimsConfig.ready().
+FRONT_MATTER = FrontMatter(parse=parse_seed_claims, load=load_seed_claims)

@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Q
 
-from blog.markup import post_parser, render_post_markdown
 from blog.models import Post, Verdict
 from core.freshness import refresh_after_commit
+from core.markup import post_parser, render_post_markdown
 
 from .markup import key_from_text, parse_claims
 from .models import OUTCOME_VALUES, Claim, ClaimVerdict, Outcome, refresh_current_verdicts
@@ -105,10 +105,12 @@ def sync_claims(post, parsed, *, in_body=True):
 def _render_with_claims(post, claims):
     return render_post_markdown(
         post.body,
-        claims=[
-            {"key": c.key, "verdict": c.current_verdict, "verdict_label": c.get_current_verdict_display()}
-            for c in claims
-        ],
+        env={
+            "claims": [
+                {"key": c.key, "verdict": c.current_verdict, "verdict_label": c.get_current_verdict_display()}
+                for c in claims
+            ]
+        },
     )
 
 
@@ -123,7 +125,7 @@ def rerender_post(post, claims=None):
 
 def sync_claims_from_body(post):
     """Called on every save of a post: its claims follow its text (malformed ones are left out)."""
-    parsed, _errors = parse_claims(post_parser, post.body)
+    parsed, _errors = parse_claims(post_parser(), post.body)
     if not parsed and not post.claims.filter(in_body=True).exists():
         return []
     with transaction.atomic():
@@ -139,11 +141,11 @@ def judge_claim(*, claim, verdict, note="", decided_at=None):
     if decided_at is not None:
         fields["decided_at"] = decided_at
     claim_verdict = ClaimVerdict.objects.create(**fields)
-    verdicts_changed(claim)
+    refresh_claim_verdict(claim)
     return claim_verdict
 
 
-def verdicts_changed(claim):
+def refresh_claim_verdict(claim):
     """After verdicts are added or removed: the stored current verdict and the post's HTML follow."""
     refresh_current_verdicts(Claim.objects.filter(pk=claim.pk))
     claim.refresh_from_db(fields=["current_verdict"])

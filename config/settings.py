@@ -62,12 +62,14 @@ INSTALLED_APPS = [
     "csp",
     "markdownx",
     "taggit",
+    # Apps extend the ones above them (tests/test_architecture.py): claims
+    # before counterpoints, so a post's admin page shows claims first.
     "core",
     "blog",
+    "claims",
     "counterpoints",
     "redirects",
     "transfer",
-    "claims",
 ]
 
 MIDDLEWARE = [
@@ -189,7 +191,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <noreply
 
 # Writing: Markdown is rendered once on save, by one pipeline that the
 # editor's live preview uses too, so the preview is what gets published.
-MARKDOWNX_MARKDOWNIFY_FUNCTION = "blog.markup.render_post_markdown"
+MARKDOWNX_MARKDOWNIFY_FUNCTION = "core.markup.render_post_markdown"
 # Uploads (blog/images.py, authors only): the type comes from the bytes, never
 # from the browser; JPEG, PNG, GIF and WebP within these limits are accepted
 # and re-encoded. The frame and pixel limits (all frames together) bound

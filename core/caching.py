@@ -1,7 +1,7 @@
 """
 Page caching for anonymous readers.
 
-Views opt in with ``@cache_for_anonymous(query=[…])``, naming the query
+Views opt in with ``@cacheable_for_anonymous(query=[…])``, naming the query
 parameters they read; ``PageCacheMiddleware``, placed right after
 whitenoise, answers a reader's repeat request from the cache before
 sessions, CSRF or authentication run, with the headers the first response
@@ -137,7 +137,7 @@ def fragment_cache(request):
     return {"fragment_ttl": 0, "fragment_generation": "fresh"}
 
 
-def cache_for_anonymous(view=None, *, query=None):
+def cacheable_for_anonymous(view=None, *, query=None):
     """
     Mark ``view``'s responses as the same for every anonymous reader who
     sends the same ``query`` parameters (the ones the view reads, such as
@@ -148,12 +148,12 @@ def cache_for_anonymous(view=None, *, query=None):
     made-up parameter store a copy.
     """
     if view is None:
-        return partial(cache_for_anonymous, query=query)
+        return partial(cacheable_for_anonymous, query=query)
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
-        response.cache_for_anonymous = True
+        response.cacheable_for_anonymous = True
         return response
 
     wrapped.page_cache_query = ALL_PARAMETERS if query is None else tuple(sorted(set(query)))
@@ -216,7 +216,7 @@ def render_lock_key(key, generation):
 
 
 class PageCacheMiddleware:
-    """Serve and store the pages ``@cache_for_anonymous`` marks (see the module docstring)."""
+    """Serve and store the pages ``@cacheable_for_anonymous`` marks (see the module docstring)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -241,7 +241,7 @@ class PageCacheMiddleware:
                 return self.answer(request, response)
         request.per_visitor = {}
         response = self.get_response(request)
-        if getattr(response, "cache_for_anonymous", False) and self.storable(response):
+        if getattr(response, "cacheable_for_anonymous", False) and self.storable(response):
             response.per_visitor = request.per_visitor
             # One body, not the thousand chunks a feed is written in: stored
             # smaller and sent in one piece.

@@ -1,5 +1,6 @@
 """The moderator's tool: a review queue that opens on pending counterpoints."""
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.db import transaction
@@ -9,6 +10,9 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+
+from blog.admin import HindsightAdmin, HindsightForm, HindsightInline, PostAdmin
+from blog.models import Hindsight
 
 from . import services, trust
 from .models import (
@@ -166,7 +170,7 @@ class CounterpointAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("as readers would see it"))
     def as_published(self, counterpoint):
-        # body_html is sanitised when it is stored (blog.markup), so it may be shown as it is.
+        # body_html is sanitised when it is stored (core.markup), so it may be shown as it is.
         quote = format_html("<blockquote>{}</blockquote>", counterpoint.quote) if counterpoint.quote else ""
         body = mark_safe(counterpoint.body_html)  # noqa: S308 (sanitised by nh3 when stored)
         return format_html('{}<div class="counterpoint-body">{}</div>', quote, body)
@@ -411,3 +415,94 @@ class ConfirmedAddressAdmin(admin.ModelAdmin):
         self.message_user(
             request, gettext("Removed from the readers' record: %(count)d.") % {"count": len(emails)}
         )
+
+
+# On a post's admin page (blog/admin.py leaves room for them): its
+# counterpoints, and, in a new verdict, the readers it credits.
+
+
+class CreditingHindsightForm(HindsightForm):
+    """A new verdict. It may credit approved counterpoints on its own post only."""
+
+    class Meta(HindsightForm.Meta):
+        fields = [*HindsightForm.Meta.fields, "credited"]
+
+    user = None  # set per request by the admin: who is crediting
+
+    def clean(self):
+        cleaned = super().clean()
+        post = cleaned.get("post") or getattr(self.instance, "post", None)
+        strangers = [c for c in cleaned.get("credited") or [] if c.post_id != getattr(post, "pk", None)]
+        if strangers:
+            self.add_error(
+                "credited", gettext("Only counterpoints on this post can be credited in its verdict.")
+            )
+        elif cleaned.get("credited") and self.user and not can_respond_as_author(self.user, post):
+            self.add_error(
+                "credited", gettext("Only the post's author credits counterpoints in its verdict.")
+            )
+        return cleaned
+
+
+class AnnouncedVerdictFormSet(forms.BaseInlineFormSet):
+    def save(self, commit=True):
+        saved = super().save(commit)
+        if commit:  # after its credits are saved: the mail says whom the verdict credits
+            for hindsight in self.new_objects:
+                services.mail_verdict_to_readers(hindsight=hindsight)
+        return saved
+
+
+class CreditingHindsightInline(HindsightInline):
+    form = CreditingHindsightForm
+    formset = AnnouncedVerdictFormSet
+    fields = [*HindsightInline.fields, "credited"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "credited":
+            kwargs["widget"] = forms.CheckboxSelectMultiple  # a post has few counterpoints
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if not can_respond_as_author(request.user, obj):
+            fields = [name for name in fields if name != "credited"]  # the author's voice
+        return fields
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.user = request.user
+        # The form class is built for this request, so narrowing it is safe.
+        credited = formset.form.base_fields.get("credited")
+        if credited is not None:
+            credited.queryset = (
+                Counterpoint.objects.approved().for_post_page(obj)
+                if obj is not None
+                else Counterpoint.objects.none()
+            )
+        return formset
+
+
+PostAdmin.verdict_inline = CreditingHindsightInline
+PostAdmin.extra_inlines.append(CounterpointInline)
+
+
+admin.site.unregister(Hindsight)
+
+
+@admin.register(Hindsight)
+class CreditingHindsightAdmin(HindsightAdmin):
+    """Verdicts across posts, with the readers each credits."""
+
+    form = CreditingHindsightForm
+    autocomplete_fields = [*HindsightAdmin.autocomplete_fields, "credited"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.user = request.user
+        return form
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # After its credits are saved: the mail says whom the verdict credits.
+        services.mail_verdict_to_readers(hindsight=form.instance)

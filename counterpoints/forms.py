@@ -9,9 +9,9 @@ from django.core.validators import URLValidator
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from blog.markup import render_counterpoint_markdown
 from claims.models import Claim
 from core import text
+from core.markup import render_counterpoint_markdown
 
 from . import antispam
 from .antispam import TokenState
@@ -177,7 +177,7 @@ class CounterpointForm(forms.ModelForm):
         help_text=_("From 1 to 99. Scored against the author's when the claim is judged."),
     )
 
-    # The public readers' record (trust.py, claims/readers.py): off unless ticked.
+    # The public readers' record (trust.py, counterpoints/readers_record.py): off unless ticked.
     joins_record = forms.BooleanField(
         label=_("List my forecasts in the public readers’ record"),
         required=False,

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from blog.markup import render_counterpoint_markdown
+from core.markup import render_counterpoint_markdown
 from core.text import comparable
 
 BODY_MIN_LENGTH = 10
@@ -214,7 +214,7 @@ class Counterpoint(models.Model):
         related_name="held",
         verbose_name=_("blocklist entry"),
     )
-    # The public readers' record (claims/readers.py): asked for on the form,
+    # The public readers' record (readers_record.py): asked for on the form,
     # honoured only once the address's owner says yes through the signed
     # confirmation link (trust.py), and shown under the name a moderator saw
     # when approving the counterpoint.

@@ -28,7 +28,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from blog.markup import plain_text
+from core.markup import plain_text
 
 from . import trust
 from .models import MODERATORS_GROUP, ConfirmedAddress, Counterpoint, Unsubscribed, normalise_email

@@ -11,9 +11,9 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html
 from django.utils.translation import gettext
 
-from blog.markup import absolute_urls
 from blog.models import Post
-from core.caching import cache_for_anonymous
+from core.caching import cacheable_for_anonymous
+from core.markup import absolute_urls
 from core.site import SiteFeed
 
 from .models import Counterpoint
@@ -30,7 +30,7 @@ def permalink(counterpoint):
     return reverse("counterpoints:detail", args=[counterpoint.post.slug, counterpoint.pk])
 
 
-@cache_for_anonymous(query=[])
+@cacheable_for_anonymous(query=[])
 def counterpoint_detail(request, slug, pk):
     counterpoint = get_object_or_404(public_counterpoints(), pk=pk, post__slug=slug)
     return render(

@@ -4,7 +4,7 @@ Counterpoint workflows, called by the view, the admin and the tests alike.
 submit_counterpoint: check the post is open, store the counterpoint once,
 tell the moderators. moderate_counterpoints: set a batch's status, stamp
 who and when, log it in the admin's history, and announce it so cached
-pages can refresh; approved ones tell their submitters. announce_verdict:
+pages can refresh; approved ones tell their submitters. mail_verdict_to_readers:
 a new verdict on a post tells the readers whose approved counterpoints
 answered it. Mail (notifications.py) is queued in the outbox in the same
 transaction as the change and sent by ``manage.py send_mail_outbox``.
@@ -29,7 +29,7 @@ from .models import (
     can_respond_as_author,
     token_fingerprint,
 )
-from .signals import announce_change
+from .signals import refresh_after_moderation
 
 logger = logging.getLogger(__name__)
 
@@ -136,7 +136,7 @@ def submit_counterpoint(
                 elif counterpoint.status != Counterpoint.Status.SPAM:
                     notifications.mail_moderators(counterpoint=counterpoint)
                 if counterpoint.published_without_review:
-                    announce_change(post_ids={post.pk})
+                    refresh_after_moderation(post_ids={post.pk})
         except IntegrityError:
             # A race with the same text or the same form: look again.
             counterpoint.pk = None
@@ -203,7 +203,7 @@ def moderate_counterpoints(*, counterpoints, status, by, reason=None, note=""):
         if not count:
             return 0
         _log_moderation(changing, status=status, reason=reason, by=by)
-        announce_change(post_ids={counterpoint.post_id for counterpoint in changing})
+        refresh_after_moderation(post_ids={counterpoint.post_id for counterpoint in changing})
         if status == Counterpoint.Status.APPROVED:
             notifications.mail_approval(counterpoint_ids=ids)
         elif status == Counterpoint.Status.REJECTED:
@@ -251,7 +251,7 @@ def answer_counterpoint(*, counterpoint, response, reply, by):
             change_message=gettext("Answered as the author."),
             single_object=True,
         )
-        announce_change(post_ids={counterpoint.post_id})
+        refresh_after_moderation(post_ids={counterpoint.post_id})
         if tell and counterpoint.status == Counterpoint.Status.APPROVED:
             notifications.mail_answer(counterpoint=counterpoint)
     return True
@@ -281,7 +281,7 @@ def ban_submitters(*, counterpoints, by):
     return created, marked
 
 
-def announce_verdict(*, hindsight):
+def mail_verdict_to_readers(*, hindsight):
     """
     A new verdict on a post, its credits saved: e-mail every reader with an
     approved counterpoint on it (once per address, unless unsubscribed), in

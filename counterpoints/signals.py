@@ -15,7 +15,7 @@ from core.freshness import refresh_after_commit
 counterpoints_changed = Signal()
 
 
-def announce_change(*, post_ids):
+def refresh_after_moderation(*, post_ids):
     """After the commit, refresh these posts' pages and tell listeners their counterpoints changed."""
     from .models import Counterpoint
 

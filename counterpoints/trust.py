@@ -76,7 +76,7 @@ def revoke_trust(*, emails, by):
     )
 
 
-# The public readers' record (issue 16; the scores are claims/readers.py).
+# The public readers' record (issue 16; the scores are counterpoints/readers_record.py).
 #
 # A reader asks to join it with the box on the counterpoint form; the ask is
 # kept on the counterpoint, with the name. It is honoured only once the

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from core.caching import cache_for_anonymous
+from core.caching import cacheable_for_anonymous
 
 from . import permalinks, views
 
@@ -16,18 +16,20 @@ urlpatterns = [
     path("posts/<slug:slug>/counterpoints/<int:pk>/", permalinks.counterpoint_detail, name="detail"),
     path(
         "posts/<slug:slug>/counterpoints/feed/",
-        cache_for_anonymous(permalinks.CounterpointsFeed(), query=[]),
+        cacheable_for_anonymous(permalinks.CounterpointsFeed(), query=[]),
         name="post-feed",
     ),
     path(
         "posts/<slug:slug>/counterpoints/feed/atom/",
-        cache_for_anonymous(permalinks.AtomCounterpointsFeed(), query=[]),
+        cacheable_for_anonymous(permalinks.AtomCounterpointsFeed(), query=[]),
         name="post-feed-atom",
     ),
-    path("counterpoints/feed/", cache_for_anonymous(permalinks.CounterpointsFeed(), query=[]), name="feed"),
+    path(
+        "counterpoints/feed/", cacheable_for_anonymous(permalinks.CounterpointsFeed(), query=[]), name="feed"
+    ),
     path(
         "counterpoints/feed/atom/",
-        cache_for_anonymous(permalinks.AtomCounterpointsFeed(), query=[]),
+        cacheable_for_anonymous(permalinks.AtomCounterpointsFeed(), query=[]),
         name="feed-atom",
     ),
 ]

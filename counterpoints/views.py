@@ -15,9 +15,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from blog.markup import render_counterpoint_markdown
 from blog.views import post_page_queryset, render_post_page
 from claims import services as claim_services
+from core.markup import render_counterpoint_markdown
 
 from . import antispam, notifications, services, trust
 from .forms import CounterpointForm

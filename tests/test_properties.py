@@ -22,17 +22,15 @@ from django.db import transaction
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from blog.markup import (
+from blog.models import Post
+from blog.seeds import Seed, SeedError, parse_seed
+from core.markup import (
     COUNTERPOINT_ATTRIBUTES,
     COUNTERPOINT_TAGS,
-    POST_ATTRIBUTES,
-    POST_CLASSES,
-    POST_TAGS,
+    post_allow_list,
     render_counterpoint_markdown,
     render_post_markdown,
 )
-from blog.models import Post
-from blog.seeds import Seed, SeedError, parse_seed
 
 # Markdown.
 
@@ -145,7 +143,8 @@ def assert_safe(html, *, tags, attributes, extra_attributes=(), classes=None):
 def test_post_markdown_never_raises_and_never_lets_script_through(text):
     html = render_post_markdown(text)
 
-    assert_safe(html, tags=POST_TAGS, attributes=POST_ATTRIBUTES, classes=POST_CLASSES)
+    tags, attributes, classes = post_allow_list()  # with the claims plugin's
+    assert_safe(html, tags=tags, attributes=attributes, classes=classes)
 
 
 @settings(max_examples=200)

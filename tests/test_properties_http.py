@@ -23,7 +23,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from blog.markup import COUNTERPOINT_ATTRIBUTES, COUNTERPOINT_TAGS
+from core.markup import COUNTERPOINT_ATTRIBUTES, COUNTERPOINT_TAGS
 from counterpoints.antispam import issue_token
 from counterpoints.models import BODY_MAX_LENGTH, Counterpoint, body_fingerprint
 from tests.support.factories import make_post, make_user

@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from blog.markup import render_post_markdown
+from core.markup import render_post_markdown
 
 ABOUT = """This is a blog of opinions and predictions, held to account.
 

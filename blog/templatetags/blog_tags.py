@@ -10,7 +10,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import pgettext, pgettext_lazy
 
-from ..markup import plain_text
+from core.markup import plain_text
+
 from ..models import Post, Verdict
 
 register = template.Library()

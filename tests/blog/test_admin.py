@@ -15,7 +15,7 @@ from django.utils import timezone
 from PIL import Image
 
 from blog.models import Post, Verdict
-from tests.support.factories import make_author, make_post, make_user
+from tests.support.factories import make_author, make_counterpoint, make_post, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -365,3 +365,14 @@ def test_tag_suggestions_make_a_fixed_number_of_queries(client, django_assert_ma
         response = client.get(SUGGEST_URL, {"q": "topic"})
 
     assert len(response.json()["tags"]) == 10
+
+
+def test_post_page_shows_verdicts_claims_and_counterpoints_that_other_apps_add(admin_client):
+    # blog's admin knows none of them: claims and counterpoints add their inlines from their own admin.py.
+    post = make_post(author=None)
+    make_counterpoint(post)
+    page = admin_client.get(reverse("admin:blog_post_change", args=[post.pk])).content.decode()
+
+    prefixes = re.findall(r'name="([\w-]+)-TOTAL_FORMS"', page)
+    assert prefixes == ["hindsights", "claims", "counterpoints"]
+    assert 'name="hindsights-__prefix__-credited"' in page  # the readers a new verdict credits

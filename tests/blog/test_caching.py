@@ -411,11 +411,11 @@ def test_a_response_marked_private_is_never_stored(client, django_assert_max_num
     from django.test import override_settings
     from django.urls import path
 
-    from core.caching import cache_for_anonymous
+    from core.caching import cacheable_for_anonymous
 
     calls = []
 
-    @cache_for_anonymous
+    @cacheable_for_anonymous
     def private_view(request):
         calls.append(1)
         response = HttpResponse("for one reader")

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from blog.markup import render_counterpoint_markdown, render_post_markdown
+from core.markup import render_counterpoint_markdown, render_post_markdown
 from tests.support.factories import make_post
 
 FENCE = '```python\ndef forecast(year):\n    return "<bold>"  # a guess\n```\n'

@@ -3,8 +3,10 @@
 from html.parser import HTMLParser
 
 import pytest
+from django.core.exceptions import ValidationError
 
-from blog.markup import render_post_markdown
+from core import markup
+from core.markup import render_counterpoint_markdown, render_post_markdown
 from tests.support.factories import make_post
 
 pytestmark = pytest.mark.django_db
@@ -68,3 +70,49 @@ def test_excerpt_is_plain_text():
     post = make_post(body="# Title\n\nSome **bold** & plain words.")
 
     assert post.excerpt == "Title Some bold & plain words."
+
+
+@pytest.fixture
+def highlighter_plugin():
+    """A plugin as an app would register one: ``==word==`` marks a word; ``==`` alone is a mistake."""
+
+    def rule(state, silent):
+        if not state.src.startswith("==", state.pos):
+            return False
+        end = state.src.find("==", state.pos + 2)
+        if end < 0 or end == state.pos + 2:
+            return False
+        if not silent:
+            state.push(
+                "html_inline", "", 0
+            ).content = f'<mark class="hl">{state.src[state.pos + 2 : end]}</mark>'
+        state.pos = end + 2
+        return True
+
+    plugin = markup.Plugin(
+        name="test-highlighter",
+        extend=lambda md: md.inline.ruler.before("emphasis", "highlight", rule),
+        tags=frozenset({"mark"}),
+        classes={"mark": {"hl"}},
+        words=lambda text: text.replace("==", " "),
+        problems=lambda md, text: ["An empty highlight."] if "====" in text else [],
+    )
+    markup.register(plugin)
+    yield plugin
+    markup._plugins.pop(plugin.name)
+    markup._post_pipeline.cache_clear()
+
+
+def test_a_registered_plugin_adds_syntax_to_posts_only(highlighter_plugin):
+    assert render_post_markdown("A ==bold== claim.") == '<p>A <mark class="hl">bold</mark> claim.</p>\n'
+    assert "<mark" not in render_counterpoint_markdown("A ==bold== claim.")  # readers' language is unchanged
+
+
+def test_a_plugin_counts_its_words_and_stops_a_malformed_post(highlighter_plugin):
+    post = make_post(body="==Marked== ==words== == == count.")
+    assert post.word_count == 3  # a plain split would count 5
+
+    post.body = "An empty ==== highlight."
+    with pytest.raises(ValidationError) as raised:
+        post.clean()
+    assert raised.value.message_dict["body"] == ["An empty highlight."]

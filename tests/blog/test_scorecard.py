@@ -229,7 +229,7 @@ def test_verdict_feed_lists_verdicts_newest_first(client):
     hidden = make_post(title="Draft call", status=Post.Status.DRAFT)
     make_hindsight(hidden, verdict=Verdict.WRONG)
 
-    for name in ("blog:verdict-feed", "blog:verdict-feed-atom"):
+    for name in ("claims:verdict-feed", "claims:verdict-feed-atom"):
         feed = feedparser.parse(client.get(reverse(name)).content)
         assert not feed.bozo
         titles = [entry.title for entry in feed.entries]
@@ -287,7 +287,7 @@ def test_verdict_feed_links_land_on_their_verdict(client):
     old = make_hindsight(post, verdict=Verdict.STILL_OPEN, decided_at=timezone.now() - timedelta(days=9))
     new = make_hindsight(post, verdict=Verdict.WRONG)
 
-    feed = feedparser.parse(client.get(reverse("blog:verdict-feed")).content)
+    feed = feedparser.parse(client.get(reverse("claims:verdict-feed")).content)
     page = client.get(post.get_absolute_url()).content.decode()
 
     assert [entry.link.rsplit("#", 1)[1] for entry in feed.entries] == [

@@ -5,9 +5,9 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from blog.markup import post_parser, render_counterpoint_markdown, render_post_markdown
 from blog.models import count_words
 from claims.markup import parse_claims
+from core.markup import post_parser, render_counterpoint_markdown, render_post_markdown
 from tests.support.factories import make_post
 
 from .factories import body_with_claims, claim_block
@@ -24,7 +24,7 @@ def test_a_claim_renders_with_its_confidence_date_and_anchor():
 
 def test_parsing_gives_confidence_date_id_and_plain_text():
     claims, errors = parse_claims(
-        post_parser, "Intro.\n\n" + claim_block("GPU prices *halve*.", 65, by="2027-06-30")
+        post_parser(), "Intro.\n\n" + claim_block("GPU prices *halve*.", 65, by="2027-06-30")
     )
     assert errors == []
     [claim] = claims
@@ -41,7 +41,7 @@ def test_claims_inside_lists_and_quotes_are_found_and_rendered():
     body = (
         "- first\n\n  ::: claim 40%\n  In a list.\n  :::\n\n> ::: claim 80% {#quoted}\n> In a quote.\n> :::\n"
     )
-    claims, errors = parse_claims(post_parser, body)
+    claims, errors = parse_claims(post_parser(), body)
     assert errors == []
     assert [(c.confidence, c.text) for c in claims] == [(40, "In a list."), (80, "In a quote.")]
     html = render_post_markdown(body)
@@ -62,7 +62,7 @@ def test_claims_inside_lists_and_quotes_are_found_and_rendered():
     ],
 )
 def test_a_malformed_head_is_an_error_naming_the_line(head, problem):
-    claims, errors = parse_claims(post_parser, f"Intro.\n\nMore.\n\n{head}\nText.\n:::\n")
+    claims, errors = parse_claims(post_parser(), f"Intro.\n\nMore.\n\n{head}\nText.\n:::\n")
     assert claims == []
     [error] = errors
     assert error.line == 5
@@ -71,13 +71,13 @@ def test_a_malformed_head_is_an_error_naming_the_line(head, problem):
 
 
 def test_a_claim_inside_a_claim_is_an_error():
-    _claims, errors = parse_claims(post_parser, "::: claim 50%\nOuter.\n::: claim 60%\nInner.\n:::\n:::\n")
+    _claims, errors = parse_claims(post_parser(), "::: claim 50%\nOuter.\n::: claim 60%\nInner.\n:::\n:::\n")
     assert [(e.line, "cannot contain another claim" in e.problem) for e in errors] == [(3, True)]
 
 
 def test_the_same_id_twice_and_an_empty_claim_are_errors():
     body = claim_block("One.", key="same") + "\n" + claim_block("Two.", key="same") + "\n::: claim 50%\n:::\n"
-    _claims, errors = parse_claims(post_parser, body)
+    _claims, errors = parse_claims(post_parser(), body)
     assert ["used by two claims" in e.problem for e in errors] == [True, False]
     assert "no text" in errors[1].problem
 
@@ -137,7 +137,7 @@ def test_many_claims_render_in_linear_time():
         for _ in range(3):
             started = time.perf_counter()
             render_post_markdown(text)
-            parse_claims(post_parser, text)
+            parse_claims(post_parser(), text)
             best = min(best, time.perf_counter() - started)
         return best
 

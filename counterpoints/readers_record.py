@@ -24,10 +24,10 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
 
-from counterpoints.models import ConfirmedAddress, Counterpoint
+from claims.calibration import resolved_claims
+from claims.models import OUTCOME_VALUES, Forecast
 
-from .calibration import resolved_claims
-from .models import OUTCOME_VALUES, Forecast
+from .models import ConfirmedAddress, Counterpoint
 
 
 @dataclass

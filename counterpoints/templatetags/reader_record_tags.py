@@ -1,8 +1,8 @@
-"""The public readers' record on /hindsight/ (claims/readers.py), kept apart from the calibration tags."""
+"""The public readers' record on /hindsight/ (counterpoints/readers_record.py)."""
 
 from django import template
 
-from ..readers import public_readers_record as _public_readers_record
+from ..readers_record import public_readers_record as _public_readers_record
 
 register = template.Library()
 

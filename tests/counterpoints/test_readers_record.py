@@ -12,12 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from claims.models import Forecast, Outcome
-from claims.readers import public_readers_record
 from counterpoints.models import ConfirmedAddress, Counterpoint
+from counterpoints.readers_record import public_readers_record
+from tests.claims.factories import body_with_claims, claim_block, judge
 from tests.support.factories import make_counterpoint, make_post
 from tests.support.html import parse, text
-
-from .factories import body_with_claims, claim_block, judge
 
 pytestmark = pytest.mark.django_db
 

@@ -7,11 +7,17 @@ markdown-it-py runs CommonMark with raw HTML off and stays linear on hostile
 input (Python-Markdown, markdownx's default, goes quadratic on a run of
 ``[`` and passes raw HTML through). nh3 then keeps only an allow-list of
 tags, attributes and URL schemes, whatever the parser let through.
+
+Apps teach posts more syntax with a ``Plugin``, registered from their
+``AppConfig.ready()`` (claims registers ``::: claim``): this module knows no
+app, and every app may import it.
 """
 
 import functools
 import html
 import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
 import nh3
@@ -22,12 +28,7 @@ from pygments.lexers import get_lexer_by_name
 from pygments.token import STANDARD_TYPES
 from pygments.util import ClassNotFound
 
-from claims.markup import ALLOWED_CLASSES as CLAIM_CLASSES
-from claims.markup import claims_plugin
-
 _parser = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
-# Posts also understand claims (``::: claim 70% by 2027-06-30``, see claims/markup.py).
-post_parser = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"]).use(claims_plugin)
 
 URL_SCHEMES = {"http", "https", "mailto"}
 
@@ -38,19 +39,15 @@ POST_TAGS = {
 }  # fmt: skip
 POST_ATTRIBUTES = {
     "a": {"href", "title"},
-    "div": {"id"},  # a claim's anchor; raw HTML is off, so only the claims plugin writes one
     "img": {"src", "alt", "title"},
     "ol": {"start"},
     # Code fences: the fence's language (see highlight_fence).
     "pre": {"class"},
     "code": {"class"},
 }
-# Classes posts may carry: the claims plugin's, and Pygments' token classes
-# on the spans of a highlighted code fence.
-POST_CLASSES = {
-    **CLAIM_CLASSES,
-    "span": CLAIM_CLASSES.get("span", set()) | {name for name in STANDARD_TYPES.values() if name},
-}
+# Classes posts may carry, besides the plugins': Pygments' token classes on
+# the spans of a highlighted code fence.
+POST_CLASSES = {"span": {name for name in STANDARD_TYPES.values() if name}}
 
 # Readers get a smaller language: no images, no headings, no tables.
 COUNTERPOINT_TAGS = {
@@ -79,7 +76,77 @@ def highlight_fence(renderer, tokens, idx, options, env):
 
 
 _FORMATTER = HtmlFormatter(nowrap=True)
-post_parser.add_render_rule("fence", highlight_fence)
+
+
+@dataclass(frozen=True)
+class Plugin:
+    """
+    Syntax an app adds to posts (not to readers' counterpoints).
+
+    ``extend``: a markdown-it-py plugin, called with the post parser.
+    ``tags``, ``attributes``, ``classes``: what its HTML needs the sanitiser to keep.
+    ``words``: the Markdown as it should be counted for the word count (its markup removed).
+    ``problems``: ``problems(parser, text)``, messages for the author on a malformed use.
+    """
+
+    name: str
+    extend: Callable
+    tags: frozenset = frozenset()
+    attributes: dict = field(default_factory=dict)
+    classes: dict = field(default_factory=dict)
+    words: Callable | None = None
+    problems: Callable | None = None
+
+
+_plugins = {}
+
+
+def register(plugin):
+    """Add ``plugin`` to posts' Markdown (from an ``AppConfig.ready()``; again under one name replaces it)."""
+    _plugins[plugin.name] = plugin
+    _post_pipeline.cache_clear()
+
+
+@dataclass(frozen=True)
+class _Pipeline:
+    parser: MarkdownIt
+    tags: set
+    attributes: dict
+    classes: dict
+
+
+def _merged(base, extras):
+    merged = {key: set(value) for key, value in base.items()}
+    for extra in extras:
+        for key, value in extra.items():
+            merged[key] = merged.get(key, set()) | set(value)
+    return merged
+
+
+@functools.cache
+def _post_pipeline():
+    parser = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+    plugins = list(_plugins.values())
+    for plugin in plugins:
+        parser.use(plugin.extend)
+    parser.add_render_rule("fence", highlight_fence)
+    return _Pipeline(
+        parser=parser,
+        tags=POST_TAGS.union(*(plugin.tags for plugin in plugins)),
+        attributes=_merged(POST_ATTRIBUTES, (plugin.attributes for plugin in plugins)),
+        classes=_merged(POST_CLASSES, (plugin.classes for plugin in plugins)),
+    )
+
+
+def post_parser():
+    """The parser for the author's Markdown, with every registered plugin."""
+    return _post_pipeline().parser
+
+
+def post_allow_list():
+    """What the sanitiser keeps in a post, the plugins' needs included, as (tags, attributes, classes)."""
+    pipeline = _post_pipeline()
+    return pipeline.tags, pipeline.attributes, pipeline.classes
 
 
 def render_markdown(
@@ -99,13 +166,36 @@ def render_markdown(
     )
 
 
-def render_post_markdown(text, *, claims=None):
+def render_post_markdown(text, *, env=None):
     """
     The author's Markdown (posts, verdict notes, the editor preview).
-    ``claims``: the post's stored claims in text order, as claims.services
-    passes them, so each claim shows its id and verdict.
+    ``env`` reaches the plugins' renderers: claims.services passes the post's
+    stored claims, so each claim shows its id and verdict.
     """
-    return render_markdown(text, parser=post_parser, env={"claims": claims or []}, classes=POST_CLASSES)
+    pipeline = _post_pipeline()
+    return render_markdown(
+        text,
+        tags=pipeline.tags,
+        attributes=pipeline.attributes,
+        parser=pipeline.parser,
+        env=env,
+        classes=pipeline.classes,
+    )
+
+
+def post_problems(text):
+    """What the plugins find malformed in the author's Markdown, as messages (empty when all is well)."""
+    parser = post_parser()
+    checks = [plugin.problems for plugin in _plugins.values() if plugin.problems]
+    return [message for problems in checks for message in problems(parser, text)]
+
+
+def countable_text(text):
+    """The Markdown with the plugins' markup removed, as the word count counts it."""
+    for plugin in _plugins.values():
+        if plugin.words:
+            text = plugin.words(text)
+    return text or ""
 
 
 @functools.lru_cache(maxsize=16)
@@ -125,7 +215,7 @@ def render_counterpoint_markdown(text):
 
 def plain_text(text):
     """The words of some Markdown, without markup (for excerpts and meta)."""
-    text_only = nh3.clean(post_parser.render(text or "", {"plain": True}), tags=set())
+    text_only = nh3.clean(post_parser().render(text or "", {"plain": True}), tags=set())
     return " ".join(html.unescape(text_only).split())
 
 

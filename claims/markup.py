@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import nh3
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from mdit_py_plugins.container import container_plugin
 
 from core.markup import Plugin
@@ -209,7 +210,7 @@ def key_from_text(text):
 def claim_problems(md, text):
     """The author's mistakes in claims, worded for the post form."""
     _claims, errors = parse_claims(md, text)
-    return [f"Claim syntax: {error}" for error in errors]
+    return [gettext("Claim syntax: %(error)s") % {"error": error} for error in errors]
 
 
 PLUGIN = Plugin(

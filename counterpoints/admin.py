@@ -7,7 +7,7 @@ from django.db.models import Count
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
 from blog.admin import HindsightAdmin, HindsightForm, HindsightInline, PostAdmin
 from blog.models import Hindsight
@@ -411,9 +411,13 @@ class CreditingHindsightForm(HindsightForm):
         post = cleaned.get("post") or getattr(self.instance, "post", None)
         strangers = [c for c in cleaned.get("credited") or [] if c.post_id != getattr(post, "pk", None)]
         if strangers:
-            self.add_error("credited", "Only counterpoints on this post can be credited in its verdict.")
+            self.add_error(
+                "credited", gettext("Only counterpoints on this post can be credited in its verdict.")
+            )
         elif cleaned.get("credited") and self.user and not can_respond_as_author(self.user, post):
-            self.add_error("credited", "Only the post's author credits counterpoints in its verdict.")
+            self.add_error(
+                "credited", gettext("Only the post's author credits counterpoints in its verdict.")
+            )
         return cleaned
 
 

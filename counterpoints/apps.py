@@ -17,7 +17,7 @@ class CounterpointsConfig(AppConfig):
 
         # Cached pages show approved counterpoints and their counts. A new
         # submission is pending and changes no page, so saves are not
-        # watched: moderation refreshes through signals.refresh_after_moderation,
+        # watched: moderation refreshes through services.refresh_after_moderation,
         # deletes are caught here; all of it once the transaction commits.
         def counterpoint_deleted(sender, instance, **kwargs):
             refresh_after_commit(post_ids={instance.post_id}, using=kwargs.get("using"))

@@ -9,54 +9,16 @@ no oracle for finding out what is blocked.
 
 import ipaddress
 import re
-from urllib.parse import urlsplit
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from .models import BlockedPattern, normalise_email
+from .models import BlockedPattern, normalise_email, normalise_pattern
 
 Kind = BlockedPattern.Kind
 
-DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$")
 # Hosts of links in Markdown text: http(s) URLs, autolinks, bare www. names.
 LINKED_HOST = re.compile(r"(?:https?://|\bwww\.)([^\s/?#<>()\[\]\"'`]+)", re.IGNORECASE)
-
-
-def normalise_pattern(kind, value):
-    """One spelling per pattern, or ValidationError saying what is wrong."""
-    value = " ".join((value or "").split())
-    if kind == Kind.EMAIL:
-        value = value.lower().removeprefix("@")
-        if "@" in value:
-            validate_email(value)
-        elif not DOMAIN.match(value):
-            raise ValidationError(
-                {"value": _("Give an e-mail address (troll@example.com) or a domain (example.com).")}
-            )
-    elif kind == Kind.IP:
-        try:
-            value = str(ipaddress.ip_network(value, strict=False))
-        except ValueError:
-            raise ValidationError(
-                {"value": _("Give an IP address (203.0.113.7) or a network (203.0.113.0/24, 2001:db8::/32).")}
-            ) from None
-    elif kind == Kind.LINK:
-        value = value.lower()
-        value = (urlsplit(value).hostname or "") if "//" in value else value.strip("/")
-        value = value.removeprefix("www.")
-        if not DOMAIN.match(value):
-            raise ValidationError(
-                {"value": _("Give a domain (example.com); its subdomains are blocked too.")}
-            )
-    elif kind == Kind.WORD:
-        value = value.casefold()
-        if not value:
-            raise ValidationError({"value": _("Give a word or phrase.")})
-    return value
 
 
 def _in_domain(host, domain):

@@ -2,16 +2,21 @@
 
 import hashlib
 import html
+import ipaddress
+import re
 import secrets
+from urllib.parse import urlsplit
 
 import nh3
 from django.conf import settings
-from django.core.validators import MaxLengthValidator, MinLengthValidator, URLValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, MinLengthValidator, URLValidator, validate_email
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.markup import render_counterpoint_markdown
@@ -335,25 +340,6 @@ class Counterpoint(models.Model):
     def excerpt(self):
         return Truncator(self.text).chars(100)
 
-    # A change to one row still goes through the one moderation path
-    # (services.moderate_counterpoints): stamps, history, cache and mail.
-    def _moderate(self, status, by):
-        from .services import moderate_counterpoints
-
-        moderate_counterpoints(counterpoints=Counterpoint.objects.filter(pk=self.pk), status=status, by=by)
-        self.refresh_from_db(
-            fields=["status", "reviewed_by", "reviewed_at", "rejection_reason", "rejection_note"]
-        )
-
-    def approve(self, *, by):
-        self._moderate(self.Status.APPROVED, by)
-
-    def reject(self, *, by):
-        self._moderate(self.Status.REJECTED, by)
-
-    def mark_spam(self, *, by):
-        self._moderate(self.Status.SPAM, by)
-
 
 def can_respond_as_author(user, post):
     """
@@ -434,6 +420,46 @@ class BlockKind(models.TextChoices):
     LINK = "link", _("link domain")
 
 
+DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$")
+
+
+def normalise_pattern(kind, value):
+    """One spelling per pattern, or ValidationError saying what is wrong."""
+    value = " ".join((value or "").split())
+    if kind == BlockKind.EMAIL:
+        value = value.lower().removeprefix("@")
+        if "@" in value:
+            validate_email(value)
+        elif not DOMAIN.match(value):
+            raise ValidationError(
+                {"value": gettext("Give an e-mail address (troll@example.com) or a domain (example.com).")}
+            )
+    elif kind == BlockKind.IP:
+        try:
+            value = str(ipaddress.ip_network(value, strict=False))
+        except ValueError:
+            raise ValidationError(
+                {
+                    "value": gettext(
+                        "Give an IP address (203.0.113.7) or a network (203.0.113.0/24, 2001:db8::/32)."
+                    )
+                }
+            ) from None
+    elif kind == BlockKind.LINK:
+        value = value.lower()
+        value = (urlsplit(value).hostname or "") if "//" in value else value.strip("/")
+        value = value.removeprefix("www.")
+        if not DOMAIN.match(value):
+            raise ValidationError(
+                {"value": gettext("Give a domain (example.com); its subdomains are blocked too.")}
+            )
+    elif kind == BlockKind.WORD:
+        value = value.casefold()
+        if not value:
+            raise ValidationError({"value": gettext("Give a word or phrase.")})
+    return value
+
+
 class BlockedPattern(models.Model):
     """
     A blocklist entry, managed in the admin: a counterpoint that matches one
@@ -472,8 +498,6 @@ class BlockedPattern(models.Model):
         return f"{self.get_kind_display()}: {self.value}"
 
     def clean(self):
-        from .blocklist import normalise_pattern  # blocklist.py imports this module
-
         self.value = normalise_pattern(self.kind, self.value)
 
 

@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.freshness import refresh_after_commit
+
 from . import blocklist, notifications, trust
 from .models import (
     NOT_PUBLISHED,
@@ -29,7 +31,7 @@ from .models import (
     can_respond_as_author,
     token_fingerprint,
 )
-from .signals import refresh_after_moderation
+from .signals import counterpoints_changed
 
 logger = logging.getLogger(__name__)
 
@@ -154,6 +156,25 @@ MODERATION_LOG = {
 }
 
 
+def refresh_after_moderation(*, post_ids):
+    """
+    After the commit, refresh these posts' pages and search documents, and
+    tell ``counterpoints_changed`` listeners (signals.py) their counterpoints changed.
+    """
+    post_ids = set(post_ids)
+    refresh_after_commit(post_ids=post_ids)
+    transaction.on_commit(lambda: counterpoints_changed.send(sender=Counterpoint, post_ids=post_ids))
+
+
+def moderate_counterpoint(counterpoint, status, *, by):
+    """``moderate_counterpoints`` for one counterpoint, which then shows its new status."""
+    one = Counterpoint.objects.filter(pk=counterpoint.pk)
+    moderate_counterpoints(counterpoints=one, status=status, by=by)
+    counterpoint.refresh_from_db(
+        fields=["status", "reviewed_by", "reviewed_at", "rejection_reason", "rejection_note"]
+    )
+
+
 def moderate_counterpoints(*, counterpoints, status, by, reason=None, note=""):
     """
     Give every counterpoint in the queryset ``status``, stamped with the
@@ -161,7 +182,7 @@ def moderate_counterpoints(*, counterpoints, status, by, reason=None, note=""):
     audit trail stays true). Returns how many changed.
 
     This is the only code that changes a counterpoint's status: the admin's
-    bulk actions, its change form and the model's ``approve()`` and friends
+    bulk actions, its change form and ``moderate_counterpoint`` for one row
     all come here, so every path stamps, logs, refreshes and mails alike.
     Each changed row gets an admin ``LogEntry`` (its "History" page says who
     did what), the changed posts are announced for the page cache, and

@@ -1,7 +1,7 @@
 """
 How the code depends on itself (issue 12): the apps sit in layers, each
 importing only the ones below it, so no app imports another that imports it
-back.
+back, and no module imports another that imports it back.
 
     core                  shared infrastructure: Markdown, page cache, limits…
     redirects             remembers moved addresses (blog's slugs, tags)
@@ -155,3 +155,23 @@ def test_no_import_cycle_between_apps(graph):
     for app in APPS:
         visit(app, [app])
     assert not cycles, "\n".join(sorted(cycles))
+
+
+def test_no_module_imports_itself_back(graph):
+    # Inside an app too: a function-level import that closes a loop is still a loop.
+    cycles = []
+    state = {}
+
+    def visit(module, trail):
+        state[module] = "open"
+        for target in sorted(graph[module]):
+            if state.get(target) == "open":
+                cycles.append(" → ".join([*trail[trail.index(target) :], target]))
+            elif target not in state:
+                visit(target, [*trail, target])
+        state[module] = "done"
+
+    for module in sorted(graph):
+        if module not in state:
+            visit(module, [module])
+    assert not cycles, "\n".join(cycles)

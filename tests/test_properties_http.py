@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from core.markup import COUNTERPOINT_ATTRIBUTES, COUNTERPOINT_TAGS
 from counterpoints.antispam import issue_token
 from counterpoints.models import BODY_MAX_LENGTH, Counterpoint, body_fingerprint
+from counterpoints.services import moderate_counterpoint
 from tests.support.factories import make_post, make_user
 from tests.test_properties import XSS_FRAGMENTS, assert_safe, markdown_documents
 
@@ -173,7 +174,7 @@ def test_any_counterpoint_is_accepted_or_handed_back_and_never_runs_script(data)
                 attributes=COUNTERPOINT_ATTRIBUTES,
                 extra_attributes={"rel"},
             )
-            saved.approve(by=moderator)
+            moderate_counterpoint(saved, Counterpoint.Status.APPROVED, by=moderator)
             page = Client().get(post.get_absolute_url())
             assert page.status_code == 200
             html = page.content.decode()

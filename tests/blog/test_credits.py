@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from blog.models import Hindsight, Verdict
 from counterpoints.models import Counterpoint
+from counterpoints.services import moderate_counterpoint
 from tests.support.admin import post_change_url
 from tests.support.factories import make_counterpoint, make_hindsight, make_post, make_user
 from tests.support.forms import form_values
@@ -98,7 +99,7 @@ def test_a_credit_disappears_when_its_counterpoint_is_unpublished(
     assert text(credit_line(page(client, post))) == "Credit: Ada saw this coming."
 
     with django_capture_on_commit_callbacks(execute=True):
-        ada.mark_spam(by=admin_user)
+        moderate_counterpoint(ada, Status.SPAM, by=admin_user)
     html = page(client, post)
 
     assert "saw this coming" not in html

@@ -2,7 +2,8 @@
 
 import pytest
 
-from counterpoints.models import Counterpoint
+from counterpoints.models import Counterpoint, Status
+from counterpoints.services import moderate_counterpoint
 from tests.support.factories import make_counterpoint, make_post
 from tests.support.html import counterpoints_section
 from tests.support.submissions import form_data, submit_url
@@ -73,7 +74,7 @@ def test_hostile_body_submitted_through_the_form_is_harmless_on_the_page(client,
         '<iframe src="https://evil.example"></iframe> [x](javascript:alert(1))'
     )
     client.post(submit_url(post), form_data(post, body=body))
-    Counterpoint.objects.get().approve(by=admin_user)
+    moderate_counterpoint(Counterpoint.objects.get(), Status.APPROVED, by=admin_user)
     html = client.get(post.get_absolute_url()).content.decode()
     section = counterpoints_section(html)
     assert "<script" not in section

@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from counterpoints.models import Counterpoint
+from counterpoints.services import moderate_counterpoint
 from tests.support.admin import REVIEW_QUEUE, counterpoint_change_url, review_form
 from tests.support.factories import make_counterpoint, make_hindsight, make_post
 from tests.support.html import one, parse, text
@@ -217,7 +218,7 @@ def test_status_page_shows_a_change_at_once(client, admin_user):
     counterpoint = make_counterpoint(make_post(), status=Status.PENDING)
     status_page(client, counterpoint)
 
-    counterpoint.approve(by=admin_user)
+    moderate_counterpoint(counterpoint, Status.APPROVED, by=admin_user)
 
     assert "Published" in status_page(client, counterpoint)[1]
 

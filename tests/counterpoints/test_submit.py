@@ -5,7 +5,8 @@ import re
 import pytest
 
 from counterpoints.forms import BIDI as BIDI_MESSAGE
-from counterpoints.models import Counterpoint
+from counterpoints.models import Counterpoint, Status
+from counterpoints.services import moderate_counterpoint
 from tests.support.factories import make_post
 from tests.support.html import field_value, one, text
 from tests.support.submissions import form_data, submit_url
@@ -73,7 +74,7 @@ def test_submitted_counterpoint_is_not_public_until_approved(client, admin_user)
     client.post(submit_url(post), data)
     assert "Nobody may read this" not in client.get(post.get_absolute_url()).content.decode()
 
-    Counterpoint.objects.get().approve(by=admin_user)
+    moderate_counterpoint(Counterpoint.objects.get(), Status.APPROVED, by=admin_user)
     assert "Nobody may read this" in client.get(post.get_absolute_url()).content.decode()
 
 

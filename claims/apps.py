@@ -1,6 +1,11 @@
 from django.apps import AppConfig
 
 
+def claims_section(request, post, context):
+    """The post page's claims: one query, shared by the claims summary and the form's claim choice."""
+    return {"claims": post.claims.order_by("withdrawn", "order", "pk")}
+
+
 class ClaimsConfig(AppConfig):
     name = "claims"
     default_auto_field = "django.db.models.BigAutoField"
@@ -9,6 +14,7 @@ class ClaimsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from blog.models import Post
+        from blog.sections import post_page_section
 
         from .models import ClaimVerdict
         from .services import sync_claims_from_body, verdicts_changed
@@ -20,6 +26,7 @@ class ClaimsConfig(AppConfig):
                 sync_claims_from_body(instance)
 
         post_save.connect(post_saved, sender=Post, weak=False, dispatch_uid="claims-sync")
+        post_page_section(claims_section)
 
         # A verdict deleted (by a superuser, possibly in bulk) hands the claim
         # back to the one before it, on the page too.

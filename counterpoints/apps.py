@@ -10,9 +10,13 @@ class CounterpointsConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_delete
 
         from blog.models import Hindsight
+        from blog.sections import post_page_section
         from core.freshness import refresh_after_commit
 
         from .models import Counterpoint
+        from .post_page import counterpoints_section
+
+        post_page_section(counterpoints_section)
 
         # Cached pages show approved counterpoints and their counts. A new
         # submission is pending and changes no page, so saves are not

@@ -1,12 +1,15 @@
 """The reading side as a reader (and a staff previewer) sees it."""
 
+import ast
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from blog.models import Post, Verdict
+import blog.views
+from blog.models import Post, Series, SeriesPart, Verdict
 from tests.support.factories import make_hindsight, make_post, make_user
 
 pytestmark = pytest.mark.django_db
@@ -283,8 +286,49 @@ def test_post_page_query_count_does_not_grow_with_tags_or_verdicts(client, djang
         make_post(tags=[f"tag-{i}" for i in range(n % 5, 30, 3)])
 
     # Post, tags, verdicts and their credits, counterpoints; plus the page cache's generation;
-    # related posts (tag weights, then the posts) and the previous and next post (issue 15);
+    # related posts (tag weights, then the posts) and the previous and next post in one (issue 15);
     # the post's claims (issue 16).
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(10):
         response = client.get(post.get_absolute_url())
     assert response.status_code == 200
+
+
+def test_post_page_in_a_series_adds_one_query_however_long_the_series(client, django_assert_max_num_queries):
+    series = Series.objects.create(title="A long series", slug="a-long-series")
+    posts = [make_post(tags=["shared"], verdict=Verdict.WRONG) for _ in range(12)]
+    for position, part in enumerate(posts, start=1):
+        SeriesPart.objects.create(series=series, post=part, position=position)
+    post = posts[5]
+
+    # The ten queries above, and one for the series with its published parts.
+    with django_assert_max_num_queries(11):
+        page = client.get(post.get_absolute_url()).content.decode()
+
+    assert "Part 6 of 12 in the series" in page
+    assert page.count('rel="prev"') == 1 and page.count('rel="next"') == 1
+
+
+def test_blog_views_reach_counterpoints_and_claims_only_through_sections():
+    """Issue 12: blog/views.py imports neither app; they add their parts through blog.sections."""
+    imported = set()
+    for node in ast.walk(ast.parse(Path(blog.views.__file__).read_text())):
+        if isinstance(node, ast.ImportFrom) and node.level == 0:
+            imported.add(node.module.split(".")[0])
+        elif isinstance(node, ast.Import):
+            imported.update(alias.name.split(".")[0] for alias in node.names)
+
+    assert not imported & {"counterpoints", "claims"}
+
+
+def test_empty_counterpoint_form_drawn_once_still_follows_its_settings(client, settings):
+    """The empty form's fields are drawn once per process, keyed by what they show (a changed limit shows)."""
+    settings.PAGE_CACHE_SECONDS = 0
+    post = make_post()
+    settings.COUNTERPOINT_MAX_LINKS = 2
+    first = client.get(post.get_absolute_url()).content.decode()
+    settings.COUNTERPOINT_MAX_LINKS = 7
+    second = client.get(post.get_absolute_url()).content.decode()
+
+    assert "at most 2 links" in first
+    assert "at most 7 links" in second
+    assert 'name="author_name"' in second and 'name="body"' in second

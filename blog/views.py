@@ -86,7 +86,7 @@ def post_page_queryset(user):
     return Post.objects.visible_to(user).select_related("author")
 
 
-@cache_for_anonymous(query=[])
+@cache_for_anonymous(query=[], per_post=True)
 def post_detail(request, slug):
     post = get_object_or_404(post_page_queryset(request.user), slug=slug)
     return render_post_page(request, post)

@@ -20,5 +20,6 @@ def announce_change(*, post_ids):
     from .models import Counterpoint
 
     post_ids = set(post_ids)
-    refresh_after_commit(post_ids=post_ids)
+    # Scoped: a counterpoint shows on its own post's page, never on another's.
+    refresh_after_commit(post_ids=post_ids, scoped=True)
     transaction.on_commit(lambda: counterpoints_changed.send(sender=Counterpoint, post_ids=post_ids))

@@ -28,14 +28,14 @@ EXTRA_POSTS = 20
 APPROVED_COUNTERPOINTS = 6
 
 
-def set_up_environment(directory):
+def set_up_environment(directory, *, cached=False):
     os.environ["DATABASE_URL"] = f"sqlite:///{Path(directory) / 'profile.sqlite3'}"
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     os.environ.setdefault("DJANGO_SECRET_KEY", "profile-post-page-only")
     os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
     os.environ["DJANGO_DEBUG"] = "0"  # as served: templates without debug information
     os.environ["DJANGO_SECURE_SSL_REDIRECT"] = "0"
-    os.environ["PAGE_CACHE_SECONDS"] = "0"  # no page cache, no fragment cache
+    os.environ["PAGE_CACHE_SECONDS"] = "600" if cached else "0"  # 0: no page cache, no fragment cache
     os.environ["STATIC_ROOT"] = str(Path(directory) / "static")
     os.environ["MEDIA_ROOT"] = str(Path(directory) / "media")
     os.environ["LOG_LEVEL"] = "WARNING"
@@ -165,15 +165,130 @@ def measure(url, *, requests, cprofile):
     }
 
 
+def measure_cached(url, *, requests, cprofile, static_root):
+    """
+    A cache hit of the post page against its static twin (the same bytes
+    served by whitenoise), in alternating batches, each request from a
+    visitor without cookies (as wrk is): CPU ms per request.
+    """
+    from django.test import Client
+
+    page = Client().get(url)
+    twin = Path(static_root) / "bench" / "post.html"
+    twin.parent.mkdir(parents=True, exist_ok=True)
+    twin.write_bytes(page.content)
+    client = Client()  # a new handler: whitenoise finds the twin when it starts
+    assert client.get("/static/bench/post.html").status_code == 200
+
+    def batch_of(path, n):
+        started = time.process_time()
+        for _ in range(n):
+            client.cookies.clear()
+            response = client.get(path)
+        assert response.status_code == 200, response.status_code
+        return (time.process_time() - started) * 1000 / n
+
+    hits, statics = [], []
+    batch = max(1, requests // 10)
+    for _ in range(10):
+        hits.append(batch_of(url, batch))
+        statics.append(batch_of("/static/bench/post.html", batch))
+    if cprofile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+        batch_of(url, batch)
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
+    return {"size": len(page.content), "hit": min(hits), "static": min(statics)}
+
+
+def serve_and_load(url, *, page, rounds, duration):
+    """
+    The cached post page against its static twin under gunicorn (2 workers)
+    and wrk (4 connections, no cookie jar), in alternating rounds: the best
+    requests per second of each.
+    """
+    import re
+    import socket
+    import subprocess
+    import urllib.request
+
+    from django.conf import settings
+
+    twin = Path(settings.STATIC_ROOT) / "bench" / "post.html"
+    twin.parent.mkdir(parents=True, exist_ok=True)
+    twin.write_bytes(page)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "DJANGO_SECURE_COOKIES": "0"}
+    command = [sys.executable, "-m", "gunicorn", "config.wsgi", f"--bind=127.0.0.1:{port}", "--workers=2"]
+    root = Path(__file__).resolve().parent.parent
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    server = subprocess.Popen(command, cwd=root, env=env, **quiet)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(base + "/robots.txt", timeout=2).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        rates = {"cached": 0.0, "static": 0.0}
+        for _ in range(rounds):
+            for name, path in (("cached", url), ("static", "/static/bench/post.html")):
+                for _ in range(3):  # warm both workers
+                    urllib.request.urlopen(base + path, timeout=10).close()
+                command = ["wrk", "-t1", "-c4", f"-d{duration}s", base + path]
+                output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+                rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+                rates[name] = max(rates[name], rate)
+        return rates
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=200, help="renders to time (10 batches)")
     parser.add_argument("--cprofile", action="store_true", help="print cProfile's top functions too")
     parser.add_argument("--queries", action="store_true", help="print the SQL of one render")
+    parser.add_argument("--cached", action="store_true", help="time a cache hit against its static twin")
+    parser.add_argument(
+        "--gunicorn", type=int, metavar="ROUNDS", help="with --cached: load both with wrk under gunicorn"
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="profile-post-") as directory:
-        set_up_environment(directory)
+        set_up_environment(directory, cached=args.cached)
         post = build_site()
+        if args.cached and args.gunicorn:
+            from django.test import Client
+
+            url = post.get_absolute_url()
+            rates = serve_and_load(url, page=Client().get(url).content, rounds=args.gunicorn, duration=3)
+            print(f"post page under gunicorn: cached {rates['cached']:,.0f} req/s, static twin ", end="")
+            print(f"{rates['static']:,.0f} req/s: {rates['cached'] / rates['static']:.0%}")
+            print(f"  load average (1 min): {os.getloadavg()[0]:.1f}")
+            return
+        if args.cached:
+            from django.conf import settings
+
+            result = measure_cached(
+                post.get_absolute_url(),
+                requests=args.requests,
+                cprofile=args.cprofile,
+                static_root=settings.STATIC_ROOT,
+            )
+            print(f"post page, cached: {post.get_absolute_url()} ({result['size'] / 1024:.1f} KiB)")
+            hit, static = result["hit"], result["static"]
+            print(f"  CPU ms per hit: {hit:.3f}; its static twin: {static:.3f} (best batch)")
+            print(f"  cached / static, as requests per second: {result['static'] / result['hit']:.0%}")
+            print(f"  load average (1 min): {os.getloadavg()[0]:.1f}")
+            return
         result = measure(post.get_absolute_url(), requests=args.requests, cprofile=args.cprofile)
         from django.db import connection
 

@@ -56,14 +56,16 @@ nothing sent to a session, a message or a POST is ever marked public.
 """
 
 import hashlib
+import os
 import time
 import uuid
-from functools import partial, wraps
+from functools import lru_cache, partial, wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import caches
-from django.middleware.csrf import CsrfViewMiddleware
+from django.core.signals import setting_changed
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, CsrfViewMiddleware
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
@@ -231,11 +233,13 @@ def cache_for_anonymous(view=None, *, query=None, per_post=False):
     return wrapped
 
 
+@lru_cache(maxsize=4096)
 def page_cache_rule(path):
     """
     How the page at ``path`` is cached: ``(query parameters, per_post)``, or
     None if its view is never cached; known from the URL alone, so a page
-    that is never stored costs no cache lookup.
+    that is never stored costs no cache lookup. Remembered per path (the
+    URLconf does not change while the process runs; a bounded number of paths).
     """
     try:
         view = resolve(path).func
@@ -245,6 +249,14 @@ def page_cache_rule(path):
     view = view_class.dispatch if view_class else view
     query = getattr(view, "page_cache_query", None)
     return None if query is None else (query, getattr(view, "page_cache_per_post", False))
+
+
+def _urlconf_changed(*, setting, **kwargs):
+    if setting == "ROOT_URLCONF":  # tests that swap the URLconf
+        page_cache_rule.cache_clear()
+
+
+setting_changed.connect(_urlconf_changed)
 
 
 def filling_page_cache(request):
@@ -267,11 +279,37 @@ def per_visitor(request, make_value):
     return placeholder
 
 
-def csrf_token(request):
-    """The visitor's CSRF token (``per_visitor(request, csrf_token)`` for a stored page)."""
-    from django.middleware.csrf import get_token
+def _random_csrf_string(length=CSRF_SECRET_LENGTH):
+    """
+    ``length`` characters of CSRF_ALLOWED_CHARS, uniformly at random, from one
+    read of the system's randomness: Django's ``get_random_string`` makes a
+    call per character, 64 for a new visitor's secret and mask, which was the
+    largest cost of a cached post page.
+    """
+    chars, size = CSRF_ALLOWED_CHARS, len(CSRF_ALLOWED_CHARS)
+    usable = 256 - 256 % size  # bytes at or above this would favour the first letters
+    picked = []
+    while len(picked) < length:
+        picked += [chars[byte % size] for byte in os.urandom(2 * length) if byte < usable]
+    return "".join(picked[:length])
 
-    return get_token(request)
+
+def csrf_token(request):
+    """
+    The visitor's CSRF token (``per_visitor(request, csrf_token)`` for a
+    stored page), as Django's ``get_token`` makes it: their secret (from
+    their cookie, else a new one the CSRF middleware sets as the cookie),
+    masked afresh.
+    """
+    secret = request.META.get("CSRF_COOKIE")
+    if secret is None:
+        secret = request.META["CSRF_COOKIE"] = _random_csrf_string()
+    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True  # sent (or its expiry renewed) on the way out
+    mask = _random_csrf_string()
+    chars = CSRF_ALLOWED_CHARS
+    pairs = zip(secret, mask, strict=True)
+    cipher = "".join(chars[(chars.index(x) + chars.index(y)) % len(chars)] for x, y in pairs)
+    return mask + cipher
 
 
 def page_key(request, query):

@@ -733,3 +733,22 @@ def test_an_approval_and_a_post_edit_in_one_transaction_refresh_every_post_page(
         answered.save()
 
     assert "Retitled with the approval" in client.get(other.get_absolute_url()).content.decode()
+
+
+def test_the_csrf_token_filled_into_a_cached_page_is_the_visitors_cookie_masked(client):
+    from django.conf import settings as django_settings
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS, _unmask_cipher_token
+    from django.test import Client
+
+    post = make_post()
+    client.get(post.get_absolute_url())  # stored
+    tokens = set()
+    for _ in range(3):
+        visitor = Client()
+        response = visitor.get(post.get_absolute_url())
+        token = response.content.decode().split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+        secret = response.cookies[django_settings.CSRF_COOKIE_NAME].value
+        assert len(token) == 64 and set(token) <= set(CSRF_ALLOWED_CHARS)
+        assert _unmask_cipher_token(token) == secret
+        tokens.add(token)
+    assert len(tokens) == 3

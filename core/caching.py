@@ -279,19 +279,22 @@ def per_visitor(request, make_value):
     return placeholder
 
 
-def _random_csrf_string(length=CSRF_SECRET_LENGTH):
+_CSRF_PLACES = {char: place for place, char in enumerate(CSRF_ALLOWED_CHARS)}
+
+
+def _random_places(length=CSRF_SECRET_LENGTH):
     """
-    ``length`` characters of CSRF_ALLOWED_CHARS, uniformly at random, from one
+    ``length`` places in CSRF_ALLOWED_CHARS, uniformly at random, from one
     read of the system's randomness: Django's ``get_random_string`` makes a
     call per character, 64 for a new visitor's secret and mask, which was the
     largest cost of a cached post page.
     """
-    chars, size = CSRF_ALLOWED_CHARS, len(CSRF_ALLOWED_CHARS)
+    size = len(CSRF_ALLOWED_CHARS)
     usable = 256 - 256 % size  # bytes at or above this would favour the first letters
-    picked = []
-    while len(picked) < length:
-        picked += [chars[byte % size] for byte in os.urandom(2 * length) if byte < usable]
-    return "".join(picked[:length])
+    places = []
+    while len(places) < length:
+        places += [byte % size for byte in os.urandom(2 * length) if byte < usable]
+    return places[:length]
 
 
 def csrf_token(request):
@@ -301,15 +304,15 @@ def csrf_token(request):
     their cookie, else a new one the CSRF middleware sets as the cookie),
     masked afresh.
     """
+    chars, size = CSRF_ALLOWED_CHARS, len(CSRF_ALLOWED_CHARS)
     secret = request.META.get("CSRF_COOKIE")
     if secret is None:
-        secret = request.META["CSRF_COOKIE"] = _random_csrf_string()
+        secret = request.META["CSRF_COOKIE"] = "".join(chars[place] for place in _random_places())
     request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True  # sent (or its expiry renewed) on the way out
-    mask = _random_csrf_string()
-    chars = CSRF_ALLOWED_CHARS
-    pairs = zip(secret, mask, strict=True)
-    cipher = "".join(chars[(chars.index(x) + chars.index(y)) % len(chars)] for x, y in pairs)
-    return mask + cipher
+    mask = _random_places()
+    pairs = zip((_CSRF_PLACES[char] for char in secret), mask, strict=True)
+    cipher = "".join(chars[(x + y) % size] for x, y in pairs)
+    return "".join(chars[place] for place in mask) + cipher
 
 
 def page_key(request, query):

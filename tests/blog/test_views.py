@@ -11,6 +11,7 @@ from django.utils import timezone
 import blog.views
 from blog.models import Post, Series, SeriesPart, Verdict
 from tests.support.factories import make_hindsight, make_post, make_user
+from tests.support.html import parse
 
 pytestmark = pytest.mark.django_db
 
@@ -332,3 +333,20 @@ def test_empty_counterpoint_form_drawn_once_still_follows_its_settings(client, s
     assert "at most 2 links" in first
     assert "at most 7 links" in second
     assert 'name="author_name"' in second and 'name="body"' in second
+
+
+def test_the_verdict_note_in_the_claim_review_is_rendered_on_save_not_per_request(client, settings):
+    import json
+    from unittest import mock
+
+    settings.PAGE_CACHE_SECONDS = 0
+    post = make_post()
+    make_hindsight(post, verdict=Verdict.WRONG, note="It **did not** hold, [see](https://example.com).")
+
+    per_request = AssertionError("Markdown rendered per request")
+    with mock.patch("blog.templatetags.blog_tags.plain_text", side_effect=per_request):
+        page = client.get(post.get_absolute_url()).content.decode()
+
+    blocks = [json.loads(tag.get_text()) for tag in parse(page).select('script[type="application/ld+json"]')]
+    review = next(block for block in blocks if block["@type"] == "ClaimReview")
+    assert review["reviewBody"] == "It did not hold, see."

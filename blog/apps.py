@@ -12,6 +12,13 @@ def next_scheduled_publication():
     return upcoming.order_by("published_at").values_list("published_at", flat=True).first()
 
 
+def post_page_paths(post_ids):
+    """The paths of ``post_ids``' post pages, for a refresh scoped to them (core/freshness.py)."""
+    from .models import Post
+
+    return [post.get_absolute_url() for post in Post.objects.filter(pk__in=post_ids).only("slug")]
+
+
 def refresh_search_documents(post_ids):
     from .search import refresh_search_index
 
@@ -28,7 +35,7 @@ class BlogConfig(AppConfig):
         from taggit.models import Tag
 
         from core.caching import watch_schedule
-        from core.freshness import on_refresh, refresh_after_commit
+        from core.freshness import on_post_pages, on_refresh, refresh_after_commit
 
         from .models import (
             Hindsight,
@@ -43,6 +50,7 @@ class BlogConfig(AppConfig):
 
         watch_schedule(next_scheduled_publication)
         on_refresh(refresh_search_documents)
+        on_post_pages(post_page_paths)
 
         # Freshness is the one place signals beat a plain call: every way a
         # post, its verdicts or its tags change must reach the page cache and

@@ -340,6 +340,8 @@ class Hindsight(models.Model):
     verdict = models.CharField(_("verdict"), max_length=20, choices=Verdict)
     note = models.TextField(_("note"), blank=True, help_text=_("Markdown: why, in hindsight."))
     note_html = models.TextField(editable=False, default="")
+    # The note's words without markup, for the ClaimReview JSON-LD: rendered on save, not per request.
+    note_text = models.TextField(editable=False, default="")
     decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
     credited = models.ManyToManyField(
         "counterpoints.Counterpoint",
@@ -370,6 +372,7 @@ class Hindsight(models.Model):
                 f"Verdict {self.pk} is saved and cannot be changed; add a new verdict instead."
             )
         self.note_html = render_post_markdown(self.note)
+        self.note_text = plain_text(self.note)
         super().save(*args, **kwargs)
         refresh_current_verdicts(Post.objects.filter(pk=self.post_id))
 

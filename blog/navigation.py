@@ -21,17 +21,21 @@ RELATED_POSTS = 3
 
 def older_and_newer(post):
     """
-    The published posts just before and just after ``post``: two unevaluated
-    one-row QuerySets (none for a draft that has no date yet).
+    The published posts just before and just after ``post``: two lists of at
+    most one post each (empty for a draft that has no date yet), from one query.
     """
-    published = Post.objects.published().only("title", "slug", "published_at")
     if post.published_at is None:
-        return published.none(), published.none()
+        return [], []
+    published = Post.objects.published().only("title", "slug", "published_at")
     before = Q(published_at__lt=post.published_at) | Q(published_at=post.published_at, pk__lt=post.pk)
     after = Q(published_at__gt=post.published_at) | Q(published_at=post.published_at, pk__gt=post.pk)
+    older = published.filter(before).order_by("-published_at", "-pk").values("pk")[:1]
+    newer = published.filter(after).order_by("published_at", "pk").values("pk")[:1]
+    neighbours = list(published.filter(Q(pk__in=older) | Q(pk__in=newer)))
+    place = (post.published_at, post.pk)
     return (
-        published.filter(before).order_by("-published_at", "-pk")[:1],
-        published.filter(after).order_by("published_at", "pk")[:1],
+        [other for other in neighbours if (other.published_at, other.pk) < place],
+        [other for other in neighbours if (other.published_at, other.pk) > place],
     )
 
 

@@ -5,7 +5,7 @@ among the published ones, so a draft part is never counted or linked.
 """
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -31,18 +31,21 @@ def public_series():
 def series_of(post):
     """
     ``post``'s place in its series, for the post page: ``{"series", "parts",
-    "number", "total", "previous", "next"}``, or None. Two queries.
+    "number", "total", "previous", "next"}``, or None. One query: the
+    published parts of whichever series holds ``post``, and ``post`` itself.
     """
-    part = SeriesPart.objects.filter(post=post).select_related("series").first()
-    if part is None:
-        return None
     parts = list(
-        published_parts()
-        .filter(series=part.series)
-        .select_related("post")
-        .only("position", "post__title", "post__slug", "post__published_at")
+        SeriesPart.objects.filter(series__parts__post=post)
+        .filter(published_condition("post__") | Q(post=post))
+        .select_related("series", "post")
+        .only("position", "series__title", "series__slug", "post__title", "post__slug", "post__published_at")
         .order_by("position")
     )
+    if not parts:
+        return None
+    part = next(p for p in parts if p.post_id == post.pk)
+    if not post.is_published:  # a staff preview of a draft part: not numbered among the published
+        parts.remove(part)
     posts = [p.post for p in parts]
     if post not in posts:  # a staff preview of a draft part
         return {"series": part.series, "parts": posts, "number": None, "total": len(posts)}

@@ -1,8 +1,5 @@
-from functools import partial
-
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,17 +9,15 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import ListView
 
-from core.caching import cacheable_for_anonymous, csrf_token, filling_page_cache, fragment_cache, per_visitor
+from core.caching import cacheable_for_anonymous, fragment_cache
 from core.markup import render_post_markdown
-from counterpoints import antispam
-from counterpoints.forms import CounterpointForm
-from counterpoints.models import Counterpoint
 
 from .models import Post, Verdict, published_tags
 from .navigation import older_and_newer, related_posts
 from .scorecard import judged_posts, track_record
 from .search import MAX_QUERY_LENGTH, clean_query, highlight, verdict_facets
 from .search import search as search_posts
+from .sections import add_sections
 from .series import series_of
 
 
@@ -92,57 +87,40 @@ def post_page_queryset(user):
     return Post.objects.visible_to(user).select_related("author")
 
 
-@cacheable_for_anonymous(query=[])
+@cacheable_for_anonymous(query=[], per_post=True)
 def post_detail(request, slug):
     post = get_object_or_404(post_page_queryset(request.user), slug=slug)
     return render_post_page(request, post)
 
 
-def render_post_page(request, post, *, counterpoint_form=None, status=200):
+def render_post_page(request, post, *, extra_context=None, status=200):
     """
-    The post page; the counterpoint view re-renders it with a bound form.
+    The post page; the counterpoint view re-renders it with a bound form
+    (``extra_context={"counterpoint_form": form}``).
 
-    Tags, verdicts and counterpoints are passed as unevaluated QuerySets:
-    each is one query, run only when the template renders the cached
-    fragment that shows it. An anonymous reader's page is stored whole, with
+    Tags, verdicts and what other apps add (``blog.sections``: claims,
+    counterpoints and the form) are passed as unevaluated QuerySets or lazy
+    objects: each runs only when the template renders the cached fragment
+    that shows it. An anonymous reader's page is stored whole, with
     placeholders for the per-visitor CSRF and form tokens that the page
     cache fills in for each visitor (core/caching.py).
     """
-    older, newer = older_and_newer(post)
-    form = counterpoint_form or CounterpointForm(post=post)
+    neighbours = SimpleLazyObject(lambda: older_and_newer(post))
     context = {
         "post": post,
         "tags": post.tags.all(),
-        # Credits unordered (the template sorts the few there are): with an
-        # ORDER BY, SQLite walks every approved counterpoint to find them.
-        "verdicts": post.hindsights.order_by("-decided_at", "-pk").prefetch_related(
-            Prefetch("credited", queryset=Counterpoint.objects.approved().order_by())
-        ),
-        # One query shared by the claims summary and the counterpoint form's claim choice.
-        "claims": post.claims.order_by("withdrawn", "order", "pk"),
-        "counterpoints": Counterpoint.objects.approved()
-        .for_post_page(post)
-        .select_related("forecast__claim"),
-        # Two queries each (related: tag weights, then posts; series: the part, then its parts),
-        # lazy so that a cache hit runs none of them.
+        "verdicts": post.hindsights.order_by("-decided_at", "-pk"),
+        # Two queries (related: tag weights, then posts), one (series), one
+        # (the previous and next posts): lazy, so that a cache hit runs none.
         "related": SimpleLazyObject(lambda: related_posts(post)),
         "series": SimpleLazyObject(lambda: series_of(post)),
-        "older": older,
-        "newer": newer,
-        "counterpoint_form": form,
+        "older": SimpleLazyObject(lambda: neighbours[0]),
+        "newer": SimpleLazyObject(lambda: neighbours[1]),
         **fragment_cache(request),
+        **(extra_context or {}),
     }
-    if filling_page_cache(request) and not form.is_bound:
-        context["csrf_token"] = per_visitor(request, csrf_token)
-        # Issued when this visitor gets the page, not when it was stored:
-        # the form's too-fast and too-old checks keep their meaning.
-        form.initial["issued"] = per_visitor(request, partial(form_token, post.pk))
+    add_sections(request, post, context)
     return render(request, "blog/post_detail.html", context, status=status)
-
-
-def form_token(post_pk, request):
-    """A fresh signed form timestamp for the post ``post_pk``."""
-    return antispam.issue_token(Post(pk=post_pk))
 
 
 @cacheable_for_anonymous(query=[])

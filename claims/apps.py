@@ -2,6 +2,11 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def claims_section(request, post, context):
+    """The post page's claims: one query, shared by the claims summary and the form's claim choice."""
+    return {"claims": post.claims.order_by("withdrawn", "order", "pk")}
+
+
 class ClaimsConfig(AppConfig):
     name = "claims"
     verbose_name = _("Claims")
@@ -11,6 +16,7 @@ class ClaimsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from blog.models import Post
+        from blog.sections import post_page_section
         from blog.seeds import register_front_matter
         from core import markup
 
@@ -31,6 +37,7 @@ class ClaimsConfig(AppConfig):
                 sync_claims_from_body(instance)
 
         post_save.connect(post_saved, sender=Post, weak=False, dispatch_uid="claims-sync")
+        post_page_section(claims_section)
 
         # A verdict deleted (by a superuser, possibly in bulk) hands the claim
         # back to the one before it, on the page too.

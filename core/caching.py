@@ -31,6 +31,14 @@ CSRF middleware would). The stored copy never holds a token or a cookie,
 so no visitor can receive another's. Its fragments are cached too
 (``fragment_cache``), so a re-render after a change is cheap.
 
+Pages of one post (the post page, marked ``per_post=True``) show no other
+post's counterpoints, so a change scoped to some posts' counterpoints
+(``refresh_after_commit(…, scoped=True)``: an approval, a reply, a credit)
+leaves every other post's page as it is: they are keyed by a generation
+only unscoped changes replace, and a version of their own that the scoped
+change replaces for the posts it touched. After an approval on one post,
+readers of the others keep their cached pages (issue 11).
+
 Stampedes: a page is stored with the generation it was rendered in. When a
 change makes it stale, the first request to ask takes a short lock in the
 page cache and re-renders it; any other request for it meanwhile (another
@@ -48,27 +56,33 @@ nothing sent to a session, a message or a POST is ever marked public.
 """
 
 import hashlib
+import os
 import time
 import uuid
-from functools import partial, wraps
+from functools import lru_cache, partial, wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import caches
-from django.middleware.csrf import CsrfViewMiddleware
+from django.core.signals import setting_changed
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, CsrfViewMiddleware
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.crypto import salted_hmac
 from django.utils.http import http_date, parse_http_date_safe
 
-GENERATION_KEY = "pages:generation"
+GENERATION_KEY = "pages:generation"  # every page but per-post ones: replaced by every change
+POST_PAGES_KEY = "pages:generation:per-post"  # per-post pages: replaced by every unscoped change
 # Anonymous requests with a session or messages cookie never reach the cache.
 CACHE_KEY_VARIES = {"cookie"}
 ALL_PARAMETERS = "*"  # a view that did not say which query parameters it reads
 
-# This process's copy of the shared generation: (generation, next_due, read_at).
+# This process's copy of the shared generations: (generation, next_due, per_post_generation, read_at),
+# and of per-post pages' own versions: {path: (version, read_at)}.
 _remembered = None
+_remembered_versions = {}
+REMEMBERED_VERSIONS = 10_000  # forgotten all at once past this: a second of lookups, never unbounded
 
 # Functions returning when the next change nobody saves is due (a scheduled
 # post going live), or None. The blog registers one; core imports no app.
@@ -81,41 +95,95 @@ def watch_schedule(next_due):
         _schedules.append(next_due)
 
 
-def new_generation():
-    """Replace the shared generation: every cached page is stale (see ``core.freshness``)."""
+def version_key(path):
+    """The shared-cache key of the per-post page at ``path``'s own version."""
+    return "pages:version:" + hashlib.sha256(path.encode()).hexdigest()
+
+
+def new_generation(*, scoped_paths=None):
+    """
+    Replace the shared generation: every cached page is stale (see
+    ``core.freshness``), but for a change scoped to the per-post pages at
+    ``scoped_paths``, which leaves the other per-post pages fresh.
+    """
     due = [when for when in (next_due() for next_due in _schedules) if when is not None]
     state = (uuid.uuid4().hex, min(due, default=None))
-    caches["shared"].set(GENERATION_KEY, state, timeout=None)
+    shared = caches["shared"]
+    # Separate keys, each only ever set whole: no read-modify-write for two
+    # app servers' changes to race on.
+    if scoped_paths is None:
+        shared.set_many({GENERATION_KEY: state, POST_PAGES_KEY: state[0]}, timeout=None)
+    else:
+        # A version only has to outlive the copies stored before it: once it
+        # expires, a copy stored under it no longer matches, and none older is left.
+        versions = {version_key(path): state[0] for path in scoped_paths}
+        shared.set_many(versions, timeout=2 * settings.PAGE_CACHE_SECONDS)
+        shared.set(GENERATION_KEY, state, timeout=None)
     return state
 
 
-def _remember(state):
+def _read_shared(path=None):
+    """Ask the shared cache for the generations (and ``path``'s version) in one round trip."""
     global _remembered
-    _remembered = (*state, time.monotonic())
-    return state[0]
-
-
-def page_generation():
-    if _remembered is not None:
-        generation, next_due, read_at = _remembered
-        fresh = time.monotonic() - read_at < settings.PAGE_GENERATION_SECONDS
-        if fresh and (next_due is None or timezone.now() < next_due):
-            return generation
-    state = caches["shared"].get(GENERATION_KEY)
-    if state is None or (state[1] is not None and timezone.now() >= state[1]):
+    shared = caches["shared"]
+    keys = [GENERATION_KEY, POST_PAGES_KEY] + ([version_key(path)] if path else [])
+    found = shared.get_many(keys)
+    state, per_post = found.get(GENERATION_KEY), found.get(POST_PAGES_KEY)
+    if state is None or per_post is None or (state[1] is not None and timezone.now() >= state[1]):
         state = new_generation()
-    return _remember(state)
+        per_post = state[0]
+    now = time.monotonic()
+    _remembered = (*state, per_post, now)
+    if path:
+        # "-" until a scoped change touches the post (or after its version expired).
+        version = found.get(version_key(path), "-")
+        if len(_remembered_versions) >= REMEMBERED_VERSIONS:
+            _remembered_versions.clear()
+        _remembered_versions[path] = (version, now)
+    return _remembered
 
 
-def invalidate_pages():
-    """Make every cached page stale now, and at once in this process."""
-    _remember(new_generation())
+def _fresh(read_at):
+    return time.monotonic() - read_at < settings.PAGE_GENERATION_SECONDS
+
+
+def page_generation(path=None):
+    """
+    The generation pages are stored under; for the per-post page at ``path``,
+    its own (unscoped changes and scoped changes to its post replace it).
+    """
+    remembered = _remembered
+    if remembered is not None:
+        _, next_due, _, read_at = remembered
+        if not (_fresh(read_at) and (next_due is None or timezone.now() < next_due)):
+            remembered = None
+    if path is None:
+        if remembered is None:
+            remembered = _read_shared()
+        return remembered[0]
+    version = _remembered_versions.get(path)
+    if remembered is None or version is None or not _fresh(version[1]):
+        remembered = _read_shared(path)
+        version = _remembered_versions[path]
+    return f"{remembered[2]}:{version[0]}"
+
+
+def invalidate_pages(*, scoped_paths=None):
+    """
+    Make every cached page stale now, and at once in this process; with
+    ``scoped_paths``, every page but the per-post pages not among them.
+    """
+    new_generation(scoped_paths=scoped_paths)
+    _read_shared()
+    for path in scoped_paths or ():
+        _read_shared(path)
 
 
 def forget_generation():
     """Drop this process's copy of the generation (tests start from a clean slate)."""
     global _remembered
     _remembered = None
+    _remembered_versions.clear()
 
 
 def _anonymous_get(request):
@@ -137,7 +205,7 @@ def fragment_cache(request):
     return {"fragment_ttl": 0, "fragment_generation": "fresh"}
 
 
-def cacheable_for_anonymous(view=None, *, query=None):
+def cacheable_for_anonymous(view=None, *, query=None, per_post=False):
     """
     Mark ``view``'s responses as the same for every anonymous reader who
     sends the same ``query`` parameters (the ones the view reads, such as
@@ -146,9 +214,13 @@ def cacheable_for_anonymous(view=None, *, query=None):
     page instead of each filling the cache with a copy. A view that names
     none is keyed by its whole query string, which is safe but lets every
     made-up parameter store a copy.
+
+    ``per_post``: the page shows one post and no other post's counterpoints,
+    so a change scoped to other posts' counterpoints leaves it fresh (see
+    the module docstring).
     """
     if view is None:
-        return partial(cacheable_for_anonymous, query=query)
+        return partial(cacheable_for_anonymous, query=query, per_post=per_post)
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -157,21 +229,34 @@ def cacheable_for_anonymous(view=None, *, query=None):
         return response
 
     wrapped.page_cache_query = ALL_PARAMETERS if query is None else tuple(sorted(set(query)))
+    wrapped.page_cache_per_post = per_post
     return wrapped
 
 
-def page_cache_query(path):
+@lru_cache(maxsize=4096)
+def page_cache_rule(path):
     """
-    The query parameters the page at ``path`` is cached by, or None if its
-    view is never cached: known from the URL alone, so a page that is never
-    stored costs no cache lookup.
+    How the page at ``path`` is cached: ``(query parameters, per_post)``, or
+    None if its view is never cached; known from the URL alone, so a page
+    that is never stored costs no cache lookup. Remembered per path (the
+    URLconf does not change while the process runs; a bounded number of paths).
     """
     try:
         view = resolve(path).func
     except Resolver404:
         return None
     view_class = getattr(view, "view_class", None)  # a class-based view, decorated on dispatch()
-    return getattr(view_class.dispatch if view_class else view, "page_cache_query", None)
+    view = view_class.dispatch if view_class else view
+    query = getattr(view, "page_cache_query", None)
+    return None if query is None else (query, getattr(view, "page_cache_per_post", False))
+
+
+def _urlconf_changed(*, setting, **kwargs):
+    if setting == "ROOT_URLCONF":  # tests that swap the URLconf
+        page_cache_rule.cache_clear()
+
+
+setting_changed.connect(_urlconf_changed)
 
 
 def filling_page_cache(request):
@@ -194,11 +279,40 @@ def per_visitor(request, make_value):
     return placeholder
 
 
-def csrf_token(request):
-    """The visitor's CSRF token (``per_visitor(request, csrf_token)`` for a stored page)."""
-    from django.middleware.csrf import get_token
+_CSRF_PLACES = {char: place for place, char in enumerate(CSRF_ALLOWED_CHARS)}
 
-    return get_token(request)
+
+def _random_places(length=CSRF_SECRET_LENGTH):
+    """
+    ``length`` places in CSRF_ALLOWED_CHARS, uniformly at random, from one
+    read of the system's randomness: Django's ``get_random_string`` makes a
+    call per character, 64 for a new visitor's secret and mask, which was the
+    largest cost of a cached post page.
+    """
+    size = len(CSRF_ALLOWED_CHARS)
+    usable = 256 - 256 % size  # bytes at or above this would favour the first letters
+    places = []
+    while len(places) < length:
+        places += [byte % size for byte in os.urandom(2 * length) if byte < usable]
+    return places[:length]
+
+
+def csrf_token(request):
+    """
+    The visitor's CSRF token (``per_visitor(request, csrf_token)`` for a
+    stored page), as Django's ``get_token`` makes it: their secret (from
+    their cookie, else a new one the CSRF middleware sets as the cookie),
+    masked afresh.
+    """
+    chars, size = CSRF_ALLOWED_CHARS, len(CSRF_ALLOWED_CHARS)
+    secret = request.META.get("CSRF_COOKIE")
+    if secret is None:
+        secret = request.META["CSRF_COOKIE"] = "".join(chars[place] for place in _random_places())
+    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True  # sent (or its expiry renewed) on the way out
+    mask = _random_places()
+    pairs = zip((_CSRF_PLACES[char] for char in secret), mask, strict=True)
+    cipher = "".join(chars[(x + y) % size] for x, y in pairs)
+    return "".join(chars[place] for place in mask) + cipher
 
 
 def page_key(request, query):
@@ -227,10 +341,11 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not _anonymous_get(request) or settings.PAGE_CACHE_SECONDS <= 0:
             return self.get_response(request)
-        query = page_cache_query(request.path_info)
-        if query is None:
+        rule = page_cache_rule(request.path_info)
+        if rule is None:
             return self.get_response(request)
-        key, generation = page_key(request, query), page_generation()
+        query, per_post = rule
+        key, generation = page_key(request, query), page_generation(request.path if per_post else None)
         cache = caches["default"]
         stored = cache.get(key)
         if stored is not None:

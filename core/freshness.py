@@ -28,6 +28,8 @@ logger = logging.getLogger(__name__)
 
 # Functions called with the set of touched post ids before the generation changes.
 _refreshers = []
+# Functions giving the paths of the per-post pages of a set of post ids (the blog registers one).
+_post_pages = []
 
 
 def on_refresh(refresher):
@@ -37,21 +39,34 @@ def on_refresh(refresher):
     return refresher
 
 
-def refresh_after_commit(*, post_ids=(), using=None):
+def on_post_pages(paths_for):
+    """Have ``paths_for(post_ids)`` name the per-post pages (core/caching.py) a scoped refresh replaces."""
+    if paths_for not in _post_pages:
+        _post_pages.append(paths_for)
+    return paths_for
+
+
+def refresh_after_commit(*, post_ids=(), scoped=False, using=None):
     """
     Refresh what readers see of ``post_ids`` (and every cached page) once
     the current transaction commits: at once outside a transaction, and one
     refresh however many times a transaction calls this.
+
+    ``scoped``: the change shows on ``post_ids``' own pages and on pages
+    about many posts (lists, feeds), never on another post's page (a
+    counterpoint's status, reply or credit): other posts' pages stay cached.
+    A transaction's refresh is scoped only if every change in it was.
     """
     connection = transaction.get_connection(using)
     if not connection.in_atomic_block:
-        _refresh(set(post_ids))
+        _refresh(set(post_ids), scoped=scoped)
         return
     pending = getattr(connection, "_pending_refresh", None)
     if pending is None or not pending.waiting(connection):
         pending = _PendingRefresh()
         connection._pending_refresh = pending
     pending.post_ids.update(post_ids)
+    pending.scoped = pending.scoped and scoped
     # One callback a call, so each savepoint keeps its own (a rolled-back
     # savepoint drops only its callbacks); the first to run refreshes for all.
     transaction.on_commit(pending.run, using=using, robust=True)
@@ -62,6 +77,7 @@ class _PendingRefresh:
 
     def __init__(self):
         self.post_ids = set()
+        self.scoped = True
         self.done = False
 
     def waiting(self, connection):
@@ -73,14 +89,22 @@ class _PendingRefresh:
     def run(self):
         if not self.done:
             self.done = True
-            _refresh(self.post_ids)
+            _refresh(self.post_ids, scoped=self.scoped)
 
 
-def _refresh(post_ids):
+def _refresh(post_ids, *, scoped=False):
     for refresher in _refreshers:
         try:
             refresher(post_ids)
         except Exception:
             # The pages must still change even if, say, a search document fails.
             logger.exception("Refreshing %s after a change failed", refresher.__qualname__)
+    if scoped and _post_pages:
+        try:
+            paths = {path for paths_for in _post_pages for path in paths_for(post_ids)}
+        except Exception:
+            logger.exception("Finding the pages of posts %s failed: refreshing every page", post_ids)
+        else:
+            invalidate_pages(scoped_paths=paths)
+            return
     invalidate_pages()

@@ -40,7 +40,9 @@ def issue_token(post, *, issued_at=None):
     # spent once (see services.submit_counterpoint) without two readers who
     # opened the page in the same second refusing each other.
     payload = {"post": post.pk, "at": int(issued_at), "n": secrets.token_urlsafe(6)}
-    return signing.dumps(payload, salt=SIGNING_SALT, compress=True)
+    # Not compressed: too small for zlib to shorten, and it is issued on every
+    # cached post page (tokens issued compressed still load).
+    return signing.dumps(payload, salt=SIGNING_SALT)
 
 
 def check_token(token, post):

@@ -11,23 +11,28 @@ class CounterpointsConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_delete
 
         from blog.models import Hindsight
+        from blog.sections import post_page_section
         from core.freshness import refresh_after_commit
 
         from .models import Counterpoint
+        from .post_page import counterpoints_section
 
-        # Cached pages show approved counterpoints and their counts. A new
+        post_page_section(counterpoints_section)
+
+        # Cached pages show approved counterpoints and their counts, each on
+        # its own post's page only (a scoped refresh: other post pages stay cached). A new
         # submission is pending and changes no page, so saves are not
         # watched: moderation refreshes through services.refresh_after_moderation,
         # deletes are caught here; all of it once the transaction commits.
         def counterpoint_deleted(sender, instance, **kwargs):
-            refresh_after_commit(post_ids={instance.post_id}, using=kwargs.get("using"))
+            refresh_after_commit(post_ids={instance.post_id}, scoped=True, using=kwargs.get("using"))
 
         # Credits in a verdict are set after the verdict is saved (the admin
         # saves many-to-many fields last): the page shows them on both sides.
         def credits_changed(sender, instance, action, **kwargs):
             if action.startswith("post_"):
                 post_id = instance.post_id  # a Hindsight or a Counterpoint: both belong to one post
-                refresh_after_commit(post_ids={post_id}, using=kwargs.get("using"))
+                refresh_after_commit(post_ids={post_id}, scoped=True, using=kwargs.get("using"))
 
         credits = Hindsight.credited.through
         post_delete.connect(counterpoint_deleted, sender=Counterpoint, weak=False, dispatch_uid="fresh-del")

@@ -162,7 +162,8 @@ def refresh_after_moderation(*, post_ids):
     tell ``counterpoints_changed`` listeners (signals.py) their counterpoints changed.
     """
     post_ids = set(post_ids)
-    refresh_after_commit(post_ids=post_ids)
+    # Scoped: a counterpoint shows on its own post's page, never on another's.
+    refresh_after_commit(post_ids=post_ids, scoped=True)
     transaction.on_commit(lambda: counterpoints_changed.send(sender=Counterpoint, post_ids=post_ids))
 
 

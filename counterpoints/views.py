@@ -67,7 +67,7 @@ def submit_counterpoint(request, slug):
     form = CounterpointForm(request.POST, post=post)
     if not form.is_valid():
         form.refresh_token()
-        return render_post_page(request, post, counterpoint_form=form, status=400)
+        return render_post_page(request, post, extra_context={"counterpoint_form": form}, status=400)
 
     try:
         submission = services.submit_counterpoint(
@@ -83,7 +83,7 @@ def submit_counterpoint(request, slug):
     except services.FormAlreadySent:
         form.add_error(None, FORM_SPENT)
         form.refresh_token()
-        return render_post_page(request, post, counterpoint_form=form, status=400)
+        return render_post_page(request, post, extra_context={"counterpoint_form": form}, status=400)
     counterpoint = submission.counterpoint
     if submission.created:
         claim_services.record_forecast(
@@ -112,7 +112,8 @@ def _preview(request, post):
     if valid:
         form.preview_html = render_counterpoint_markdown(form.cleaned_data["body"])
     form.refresh_token()
-    return render_post_page(request, post, counterpoint_form=form, status=200 if valid else 400)
+    status = 200 if valid else 400
+    return render_post_page(request, post, extra_context={"counterpoint_form": form}, status=status)
 
 
 def _with_status_link(text, counterpoint):
@@ -130,7 +131,7 @@ def _with_status_link(text, counterpoint):
 def _refuse_closed(request, post):
     """The page says the post is closed; the bound form hands the reader's text back."""
     form = CounterpointForm(request.POST, post=post)
-    return render_post_page(request, post, counterpoint_form=form, status=403)
+    return render_post_page(request, post, extra_context={"counterpoint_form": form}, status=403)
 
 
 def _private(response):

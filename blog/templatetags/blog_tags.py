@@ -87,7 +87,8 @@ def claim_review_json_ld(post, hindsight):
         "datePublished": hindsight.decided_at.date().isoformat(),
         "author": author,
         "reviewRating": rating,
-        "reviewBody": plain_text(hindsight.note),
+        # Stored on save; verdicts saved before it was (or bulk-created) render it here.
+        "reviewBody": hindsight.note_text or plain_text(hindsight.note),
         "itemReviewed": {
             "@type": "Claim",
             "author": author,

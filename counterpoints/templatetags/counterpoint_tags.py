@@ -1,7 +1,8 @@
-"""What the post page says about its counterpoints as a whole."""
+"""What the post page says about its counterpoints as a whole, and its form."""
 
 from django import template
-from django.utils.translation import ngettext, ngettext_lazy
+from django.template.loader import render_to_string
+from django.utils.translation import get_language, ngettext, ngettext_lazy
 
 from ..models import AuthorResponse
 
@@ -36,3 +37,45 @@ def response_summary(counterpoints):
     parts = [ngettext("%(n)d counterpoint", "%(n)d counterpoints", total) % {"n": total}]
     parts += [RESPONSE_COUNTS[response] % {"n": n} for response, n in counts.items() if n]
     return ", ".join(parts)
+
+
+# The empty form's fields, rendered once per process for each way they can
+# look (language, labels, help texts, widget attributes): the same for every
+# reader and every post, and about a fifth of an uncached post page's render
+# when drawn through Django's form templates each time (issue 11).
+_empty_fields = {}
+EMPTY_FIELDS_TEMPLATE = "counterpoints/form_fields.html"
+# Drawn elsewhere in the form: the honeypot, the timestamp, and the post's claims.
+PER_POST_FIELDS = {"subject", "issued", "claim", "probability"}
+
+
+def _fields_signature(form):
+    return (
+        get_language(),
+        type(form),
+        tuple(
+            (
+                name,
+                str(field.label),
+                str(field.help_text),
+                field.required,
+                tuple(sorted(field.widget.attrs.items())),
+                tuple((value, str(label)) for value, label in getattr(field, "choices", ())),
+                form.initial.get(name, field.initial),
+            )
+            for name, field in form.fields.items()
+            if name not in PER_POST_FIELDS
+        ),
+    )
+
+
+@register.simple_tag
+def empty_form_fields(form):
+    """The unbound counterpoint form's visible fields (``counterpoints/form_fields.html``)."""
+    key = _fields_signature(form)
+    html = _empty_fields.get(key)
+    if html is None:
+        if len(_empty_fields) > 32:  # a few languages and settings, never unbounded
+            _empty_fields.clear()
+        html = _empty_fields[key] = render_to_string(EMPTY_FIELDS_TEMPLATE, {"form": form})
+    return html

@@ -619,3 +619,136 @@ def test_a_deleted_post_is_not_served_from_its_stale_copy(client, django_capture
 
     assert client.get(url).status_code == 404
     assert client.get(url).status_code == 404
+
+
+# After an approval, other posts' pages stay cached (issue 11 item 7) -----------------
+
+
+def approve(counterpoint, django_capture_on_commit_callbacks):
+    from counterpoints.models import Counterpoint
+    from counterpoints.services import moderate_counterpoints
+
+    with django_capture_on_commit_callbacks(execute=True):
+        moderate_counterpoints(
+            counterpoints=Counterpoint.objects.filter(pk=counterpoint.pk),
+            status=Counterpoint.Status.APPROVED,
+            by=make_user(staff=True),
+        )
+
+
+@pytest.fixture
+def two_posts_cached(client, django_capture_on_commit_callbacks):
+    from counterpoints.models import Counterpoint
+    from tests.support.factories import make_counterpoint
+
+    # Committed, as a site's posts are: the approval is then a transaction of its own.
+    with django_capture_on_commit_callbacks(execute=True):
+        answered = make_post(title="The answered post")
+        other = make_post(title="Another post")
+        pending = make_counterpoint(
+            answered, status=Counterpoint.Status.PENDING, body="A fresh objection, now approved."
+        )
+    for post in (answered, other):
+        client.get(post.get_absolute_url())
+    client.get("/")
+    return answered, other, pending
+
+
+def test_after_an_approval_readers_of_other_posts_keep_the_cached_page(
+    client, two_posts_cached, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    answered, other, pending = two_posts_cached
+
+    approve(pending, django_capture_on_commit_callbacks)
+
+    # No view, template or query: the stored copy, current for this post.
+    with django_assert_num_queries(0):
+        response = client.get(other.get_absolute_url())
+    assert "Another post" in response.content.decode()
+    # The answered post and the lists that count counterpoints are fresh at once.
+    assert "A fresh objection, now approved." in client.get(answered.get_absolute_url()).content.decode()
+    assert "1 counterpoint" in client.get("/").content.decode()
+
+
+def test_another_app_server_keeps_other_posts_cached_after_an_approval_and_renders_the_answered_one(
+    client, two_posts_cached, django_capture_on_commit_callbacks, django_assert_num_queries, settings
+):
+    from core.caching import forget_generation
+
+    answered, other, pending = two_posts_cached
+    approve(pending, django_capture_on_commit_callbacks)
+    forget_generation()  # as another app server, which asks the shared cache afresh
+    settings.PAGE_GENERATION_SECONDS = 0
+
+    with django_assert_num_queries(1):  # the shared generations and this page's version, in one read
+        response = client.get(other.get_absolute_url())
+    assert "Another post" in response.content.decode()
+    assert "A fresh objection, now approved." in client.get(answered.get_absolute_url()).content.decode()
+
+
+def test_a_change_to_a_post_itself_still_refreshes_every_post_page(
+    client, two_posts_cached, django_capture_on_commit_callbacks
+):
+    answered, other, _ = two_posts_cached
+
+    with django_capture_on_commit_callbacks(execute=True):
+        answered.title = "A retitled neighbour"
+        answered.save()
+
+    # The other post's page links to it (previous/next): a change to a post is not scoped.
+    assert "A retitled neighbour" in client.get(other.get_absolute_url()).content.decode()
+
+
+def test_after_an_approval_one_request_re_renders_the_answered_post_while_others_get_the_previous_copy(
+    client, two_posts_cached, django_capture_on_commit_callbacks
+):
+    from django.core.cache import caches
+    from django.test import RequestFactory
+
+    from core.caching import page_generation, page_key, render_lock_key
+
+    answered, _, pending = two_posts_cached
+    approve(pending, django_capture_on_commit_callbacks)
+    url = answered.get_absolute_url()
+    # Another worker took the re-render of the answered post's page.
+    key = page_key(RequestFactory().get(url), query=())
+    caches["default"].add(render_lock_key(key, page_generation(url)), 1, timeout=1)
+
+    assert "A fresh objection, now approved." not in client.get(url).content.decode()
+
+    caches["default"].delete(render_lock_key(key, page_generation(url)))  # its second is up
+    assert "A fresh objection, now approved." in client.get(url).content.decode()
+
+
+def test_an_approval_and_a_post_edit_in_one_transaction_refresh_every_post_page(
+    client, two_posts_cached, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    answered, other, pending = two_posts_cached
+
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        pending.approve(by=make_user(staff=True))
+        answered.title = "Retitled with the approval"
+        answered.save()
+
+    assert "Retitled with the approval" in client.get(other.get_absolute_url()).content.decode()
+
+
+def test_the_csrf_token_filled_into_a_cached_page_is_the_visitors_cookie_masked(client):
+    from django.conf import settings as django_settings
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS, _unmask_cipher_token
+    from django.test import Client
+
+    post = make_post()
+    client.get(post.get_absolute_url())  # stored
+    tokens = set()
+    for _ in range(3):
+        visitor = Client()
+        response = visitor.get(post.get_absolute_url())
+        token = response.content.decode().split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+        secret = response.cookies[django_settings.CSRF_COOKIE_NAME].value
+        assert len(token) == 64 and set(token) <= set(CSRF_ALLOWED_CHARS)
+        assert _unmask_cipher_token(token) == secret
+        tokens.add(token)
+    assert len(tokens) == 3

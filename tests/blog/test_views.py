@@ -1,13 +1,17 @@
 """The reading side as a reader (and a staff previewer) sees it."""
 
+import ast
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from blog.models import Post, Verdict
+import blog.views
+from blog.models import Post, Series, SeriesPart, Verdict
 from tests.support.factories import make_hindsight, make_post, make_user
+from tests.support.html import parse
 
 pytestmark = pytest.mark.django_db
 
@@ -282,9 +286,67 @@ def test_post_page_query_count_does_not_grow_with_tags_or_verdicts(client, djang
     for n in range(20):
         make_post(tags=[f"tag-{i}" for i in range(n % 5, 30, 3)])
 
-    # Post, tags, verdicts and their credits, counterpoints; plus the page cache's generation;
-    # related posts (tag weights, then the posts) and the previous and next post (issue 15);
-    # the post's claims (issue 16).
+    # Post, tags, verdicts and their credits, counterpoints; plus the page cache's generation and
+    # this page's own version, in one read; related posts (tag weights, then the posts), the
+    # previous and next post in one, the series in one (issue 15); the post's claims (issue 16).
     with django_assert_max_num_queries(11):
         response = client.get(post.get_absolute_url())
     assert response.status_code == 200
+
+
+def test_post_page_in_a_series_costs_no_more_however_long_the_series(client, django_assert_max_num_queries):
+    series = Series.objects.create(title="A long series", slug="a-long-series")
+    posts = [make_post(tags=["shared"], verdict=Verdict.WRONG) for _ in range(12)]
+    for position, part in enumerate(posts, start=1):
+        SeriesPart.objects.create(series=series, post=part, position=position)
+    post = posts[5]
+
+    # The queries above: the series with its published parts is one, as is finding none.
+    with django_assert_max_num_queries(11):
+        page = client.get(post.get_absolute_url()).content.decode()
+
+    assert "Part 6 of 12 in the series" in page
+    assert page.count('rel="prev"') == 1 and page.count('rel="next"') == 1
+
+
+def test_blog_views_reach_counterpoints_and_claims_only_through_sections():
+    """Issue 12: blog/views.py imports neither app; they add their parts through blog.sections."""
+    imported = set()
+    for node in ast.walk(ast.parse(Path(blog.views.__file__).read_text())):
+        if isinstance(node, ast.ImportFrom) and node.level == 0:
+            imported.add(node.module.split(".")[0])
+        elif isinstance(node, ast.Import):
+            imported.update(alias.name.split(".")[0] for alias in node.names)
+
+    assert not imported & {"counterpoints", "claims"}
+
+
+def test_empty_counterpoint_form_drawn_once_still_follows_its_settings(client, settings):
+    """The empty form's fields are drawn once per process, keyed by what they show (a changed limit shows)."""
+    settings.PAGE_CACHE_SECONDS = 0
+    post = make_post()
+    settings.COUNTERPOINT_MAX_LINKS = 2
+    first = client.get(post.get_absolute_url()).content.decode()
+    settings.COUNTERPOINT_MAX_LINKS = 7
+    second = client.get(post.get_absolute_url()).content.decode()
+
+    assert "at most 2 links" in first
+    assert "at most 7 links" in second
+    assert 'name="author_name"' in second and 'name="body"' in second
+
+
+def test_the_verdict_note_in_the_claim_review_is_rendered_on_save_not_per_request(client, settings):
+    import json
+    from unittest import mock
+
+    settings.PAGE_CACHE_SECONDS = 0
+    post = make_post()
+    make_hindsight(post, verdict=Verdict.WRONG, note="It **did not** hold, [see](https://example.com).")
+
+    per_request = AssertionError("Markdown rendered per request")
+    with mock.patch("blog.templatetags.blog_tags.plain_text", side_effect=per_request):
+        page = client.get(post.get_absolute_url()).content.decode()
+
+    blocks = [json.loads(tag.get_text()) for tag in parse(page).select('script[type="application/ld+json"]')]
+    review = next(block for block in blocks if block["@type"] == "ClaimReview")
+    assert review["reviewBody"] == "It did not hold, see."

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Q
 
+from blog.images import responsive_images
 from blog.models import Post, Verdict
 from core.freshness import refresh_after_commit
 from core.markup import post_parser, render_post_markdown
@@ -103,14 +104,21 @@ def sync_claims(post, parsed, *, in_body=True):
 
 
 def _render_with_claims(post, claims):
-    return render_post_markdown(
-        post.body,
-        env={
-            "claims": [
-                {"key": c.key, "verdict": c.current_verdict, "verdict_label": c.get_current_verdict_display()}
-                for c in claims
-            ]
-        },
+    # As Post.render does, images included: a post with claims keeps its renditions.
+    return responsive_images(
+        render_post_markdown(
+            post.body,
+            env={
+                "claims": [
+                    {
+                        "key": c.key,
+                        "verdict": c.current_verdict,
+                        "verdict_label": c.get_current_verdict_display(),
+                    }
+                    for c in claims
+                ]
+            },
+        )
     )
 
 

@@ -32,6 +32,7 @@ from blog.forms import CoverImageField
 from blog.images import ReencodedImage, process_image, validate_image_upload
 from blog.models import Post
 from tests.support.factories import make_author, make_post, make_user
+from tests.support.html import parse
 
 UPLOAD_URL = "/markdownx/upload/"
 PREVIEW_URL = "/markdownx/markdownify/"
@@ -640,3 +641,17 @@ def test_cover_is_a_picture_on_its_post_and_a_small_rendition_on_list_cards(admi
         f'<img class="card-image" src="{stem}-480w.webp" width="480" height="240" alt="A skyline at dusk" '
         'loading="lazy" decoding="async">'
     ) in listing
+
+
+def test_a_post_with_claims_keeps_its_image_renditions(staff_client, media_root):
+    # Claims re-render the body with their ids and verdicts after the post's own save.
+    image = re.search(
+        r"\((.+)\)", upload(staff_client, image_bytes("PNG", size=(1200, 600))).json()["image_code"]
+    )[1]
+    body = f"![A chart]({image})\n\n::: claim 70% {{#chart}}\nThe chart goes up.\n:::\n"
+
+    post = make_post(body=body)
+
+    page = parse(post.body_html)
+    assert page.select_one("picture source[type='image/webp']") is not None
+    assert page.select_one("#claim-chart") is not None

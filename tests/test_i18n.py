@@ -3,9 +3,19 @@ The interface in a second language (issue 15): one language per site, chosen
 by ``LANGUAGE_CODE``; German ships complete with the English.
 """
 
+import ast
+import gettext
+import shutil
+import subprocess
+from datetime import UTC, datetime
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.core.cache import caches
 
+from blog.models import Verdict
+from tests.support.browser import missing
 from tests.support.factories import make_post
 
 pytestmark = pytest.mark.django_db
@@ -36,3 +46,208 @@ def test_page_cached_in_one_language_is_not_served_in_other(client, settings, dj
     page = client.get("/").content.decode()
 
     assert '<html lang="de"' in page
+
+
+# The catalogs ------------------------------------------------------------------
+# Every .po file of the project (templates' in locale/, Python code's in each
+# app's locale/), read with the standard library: no gettext needed to run.
+
+BASE_DIR = Path(settings.BASE_DIR)
+CATALOGS = sorted(
+    path
+    for path in BASE_DIR.glob("**/locale/*/LC_MESSAGES/*.po")
+    if not {".venv", "node_modules"} & set(path.relative_to(BASE_DIR).parts)
+)
+
+
+def read_po(path):
+    """The entries of a .po file: dicts with context, msgid, plural, msgstr (a list) and flags."""
+    entries, entry, field = [], None, None
+    for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
+        line = line.strip()
+        if not line or line.startswith("#"):
+            if entry is not None and field is not None:
+                entries.append(entry)
+                entry, field = None, None
+            if line.startswith("#,"):
+                entry = {
+                    "context": None,
+                    "plural": None,
+                    "msgstr": [],
+                    "flags": line[2:].replace(" ", "").split(","),
+                }
+            continue
+        if entry is None:
+            entry = {"context": None, "plural": None, "msgstr": [], "flags": []}
+        if line.startswith('"'):
+            value = ast.literal_eval(line)
+            if field == "msgstr":
+                entry["msgstr"][-1] += value
+            else:
+                entry[field] += value
+            continue
+        keyword, _, value = line.partition(" ")
+        value = ast.literal_eval(value)
+        if keyword == "msgctxt":
+            field, entry["context"] = "context", value
+        elif keyword == "msgid":
+            field, entry["msgid"] = "msgid", value
+        elif keyword == "msgid_plural":
+            field, entry["plural"] = "plural", value
+        else:  # msgstr or msgstr[n]
+            field = "msgstr"
+            entry["msgstr"].append(value)
+    return entries
+
+
+def catalog_key(entry):
+    msgid = entry["msgid"] if entry["context"] is None else f"{entry['context']}\x04{entry['msgid']}"
+    if entry["plural"] is None:
+        return {msgid: entry["msgstr"][0]}
+    return {(msgid, n): text for n, text in enumerate(entry["msgstr"])}
+
+
+def test_there_is_a_german_catalog_for_the_templates():
+    assert BASE_DIR / "locale/de/LC_MESSAGES/django.po" in CATALOGS
+    assert settings.LOCALE_PATHS == [BASE_DIR / "locale"]
+
+
+@pytest.mark.parametrize("po", CATALOGS, ids=lambda path: str(path.relative_to(BASE_DIR)))
+def test_catalog_is_complete_and_compiled(po):
+    entries = read_po(po)
+    header = entries[0]
+    assert header["msgid"] == "" and "fuzzy" not in header["flags"], (
+        "the header is fuzzy: msgfmt would drop it"
+    )
+    messages = entries[1:]
+    assert messages, "an empty catalog"
+    untranslated = [entry["msgid"] for entry in messages if not all(entry["msgstr"])]
+    fuzzy = [entry["msgid"] for entry in messages if "fuzzy" in entry["flags"]]
+    assert not untranslated, f"untranslated in {po.name}: {untranslated}"
+    assert not fuzzy, f"fuzzy in {po.name}: {fuzzy}"
+
+    mo = po.with_suffix(".mo")
+    assert mo.exists(), f"{mo} is missing: run manage.py compilemessages"
+    with mo.open("rb") as compiled:
+        catalog = gettext.GNUTranslations(compiled)._catalog
+    expected = {}
+    for entry in messages:
+        expected |= catalog_key(entry)
+    catalog.pop("", None)  # the header
+    assert catalog == expected, f"{mo.name} is out of date with its .po: run manage.py compilemessages"
+
+
+@pytest.mark.parametrize("po", CATALOGS, ids=lambda path: str(path.relative_to(BASE_DIR)))
+def test_catalog_passes_msgfmt_check(po, tmp_path):
+    """gettext's own check: placeholders such as %(name)s kept in every translation, plural forms right."""
+    if shutil.which("msgfmt") is None:
+        missing("msgfmt not found: install Debian's gettext package to check the catalogs")
+    result = subprocess.run(
+        ["msgfmt", "--check", "--statistics", "-o", str(tmp_path / "out.mo"), str(po)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "fuzzy" not in result.stderr and "untranslated" not in result.stderr, result.stderr
+
+
+# The pages in German ------------------------------------------------------------
+
+
+@pytest.fixture
+def german(settings):
+    """A site configured with LANGUAGE_CODE=de, as the environment variable sets it."""
+    settings.LANGUAGE_CODE = "de"
+
+
+def text_of(response):
+    assert response.status_code in (200, 404), response.status_code
+    return response.content.decode()
+
+
+def assert_german(page, *, german, english):
+    assert '<html lang="de"' in page
+    for phrase in german:
+        assert phrase in page, phrase
+    for phrase in english:
+        assert phrase not in page, phrase
+
+
+def test_home_page_in_german(client, german):
+    make_post(title="Erster Beitrag", tags=["ai"], verdict=Verdict.WRONG)
+    page = text_of(client.get("/"))
+    assert_german(
+        page,
+        german=["Zum Inhalt springen", "Rückblick", "Schlagwörter", "Min. Lesezeit", "Abonnieren:", "Archiv"],
+        english=["Skip to content", "min read", "Subscribe:", "Latest posts", "No account, no e-mail"],
+    )
+
+
+def test_tag_page_in_german(client, german):
+    make_post(title="Mit Schlagwort", tags=["ai"])
+    page = text_of(client.get("/tags/ai/"))
+    assert_german(
+        page,
+        german=[
+            "Beiträge mit dem Schlagwort #ai, die neuesten zuerst",
+            "alle Schlagwörter",
+            "Abonnieren Sie #ai:",
+        ],
+        english=["Posts tagged", "newest first", "all tags"],
+    )
+    page = text_of(client.get("/tags/"))
+    assert_german(page, german=["1 Beitrag"], english=["1 post<"])
+
+
+def test_archive_pages_in_german_with_german_month_names(client, german):
+    make_post(title="Im März", published_at=datetime(2025, 3, 14, 9, tzinfo=UTC))
+    page = text_of(client.get("/archive/"))
+    assert_german(
+        page, german=["Alle Beiträge, nach Jahr und Monat.", "März", "1 Beitrag"], english=["March", "1 post"]
+    )
+    page = text_of(client.get("/archive/2025/03/"))
+    assert_german(page, german=["März 2025", "alle Jahre", "ganz 2025"], english=["March", "all years"])
+    page = text_of(client.get("/archive/2025/"))
+    assert_german(page, german=[">Mär<"], english=[">Mar<"])
+
+
+def test_hindsight_page_in_german(client, german):
+    make_post(title="Beurteilt", tags=["ai"], verdict=Verdict.NAILED_IT)
+    make_post(title="Offen", tags=["ai"])
+    page = text_of(client.get("/hindsight/"))
+    assert_german(
+        page,
+        german=["Die Bilanz, berechnet aus allen veröffentlichten Beiträgen.", "Nach Jahr", "Kalibrierung"],
+        english=["The track record", "By year", "settled verdict", "not judged yet"],
+    )
+
+
+def test_search_page_in_german(client, german, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # the search index is refreshed on commit
+        make_post(title="Grafikkarten", body="Nvidia verkauft Grafikkarten.")
+    page = text_of(client.get("/search/?q=Grafikkarten"))
+    assert_german(
+        page,
+        german=["Beiträge durchsuchen", "1 Beitrag gefunden für „Grafikkarten“."],
+        english=["Search the posts", "found for"],
+    )
+    page = text_of(client.get("/search/?q=zzzzqqqq"))
+    assert "Nichts passt zu „zzzzqqqq“." in page
+
+
+def test_not_found_page_in_german(client, german):
+    response = client.get("/posts/gibt-es-nicht/")
+    assert response.status_code == 404
+    assert_german(
+        text_of(response),
+        german=["Nicht gefunden", "Lesen Sie die neuesten Beiträge"],
+        english=["Not found", "Read the latest posts"],
+    )
+
+
+def test_english_stays_the_default(client):
+    make_post(title="Plain English", tags=["ai"])
+    page = text_of(client.get("/"))
+    assert "Skip to content" in page and "min read" in page and "1 post" not in page
+    assert "Zum Inhalt springen" not in page

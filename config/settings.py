@@ -141,6 +141,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGES = [("en", "English"), ("de", "Deutsch")]
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "en-us")
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and numbers follow the language; our English date form is in config/formats/en/.
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

@@ -212,6 +212,18 @@ def test_archive_pages_in_german_with_german_month_names(client, german):
     assert_german(page, german=[">Mär<"], english=[">Mar<"])
 
 
+def test_dates_read_as_german_dates_and_stay_iso_for_machines(client, german):
+    make_post(title="Datiert", published_at=datetime(2025, 3, 14, 9, tzinfo=UTC))
+    page = text_of(client.get("/"))
+    assert '<time datetime="2025-03-14T09:00:00+00:00">14. März 2025</time>' in page
+    assert "14 Mar 2025" not in page
+
+
+def test_english_dates_keep_their_one_form(client):
+    make_post(title="Dated", published_at=datetime(2025, 3, 14, 9, tzinfo=UTC))
+    assert '<time datetime="2025-03-14T09:00:00+00:00">14 Mar 2025</time>' in text_of(client.get("/"))
+
+
 def test_hindsight_page_in_german(client, german):
     make_post(title="Beurteilt", tags=["ai"], verdict=Verdict.NAILED_IT)
     make_post(title="Offen", tags=["ai"])

@@ -5,7 +5,7 @@ from django import template
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateformat import format as format_date
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -25,8 +25,8 @@ def verdict_label(value):
 
 
 # One human form for every date a reader sees (issue 15: the meta line said
-# "28 Jan 2025" and the banner "2025-09-14").
-HUMAN_DATE = "j M Y"
+# "28 Jan 2025" and the banner "2025-09-14"): the language's DATE_FORMAT,
+# "j M Y" in English (config/formats/en/formats.py).
 
 
 @register.filter
@@ -49,7 +49,7 @@ def time_element(value):
     if not value:
         return ""
     shown = timezone.localtime(value) if isinstance(value, datetime.datetime) else value
-    return format_html('<time datetime="{}">{}</time>', machine_time(value), format_date(shown, HUMAN_DATE))
+    return format_html('<time datetime="{}">{}</time>', machine_time(value), date_format(shown))
 
 
 @register.filter

@@ -5,6 +5,7 @@ by ``LANGUAGE_CODE``; German ships complete with the English.
 
 import ast
 import gettext
+import json
 import shutil
 import subprocess
 from datetime import UTC, datetime
@@ -15,8 +16,10 @@ from django.conf import settings
 from django.core.cache import caches
 
 from blog.models import Verdict
+from tests.reader_pages import make_reader_site
 from tests.support.browser import missing
 from tests.support.factories import make_post
+from tests.test_html_validity import checker  # noqa: F401 (the Nu HTML Checker, a fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -263,3 +266,16 @@ def test_english_stays_the_default(client):
     page = text_of(client.get("/"))
     assert "Skip to content" in page and "min read" in page and "1 post" not in page
     assert "Zum Inhalt springen" not in page
+
+
+def test_every_reader_page_in_german_passes_the_nu_html_checker(client, german, checker):  # noqa: F811
+    documents = {}
+    for name, path in make_reader_site().items():
+        response = client.get(path)
+        assert response.status_code == (404 if name == "not found" else 200), path
+        documents[f"{name} ({path})"] = page = response.content.decode()
+        assert '<html lang="de"' in page
+
+    errors = checker(documents)
+
+    assert errors == {}, json.dumps(errors, indent=2, ensure_ascii=False)

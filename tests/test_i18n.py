@@ -51,6 +51,19 @@ def test_page_cached_in_one_language_is_not_served_in_other(client, settings, dj
     assert '<html lang="de"' in page
 
 
+def test_post_page_fragments_cached_in_one_language_are_not_served_in_another(client, settings):
+    post = make_post(title="Fragment", tags=["ai"], published_at=datetime(2025, 3, 14, 9, tzinfo=UTC))
+    make_post(title="Neighbour", tags=["ai"], published_at=datetime(2025, 3, 10, 9, tzinfo=UTC))
+    page = client.get(post.get_absolute_url()).content.decode()
+    assert "14 Mar 2025" in page and "Related posts" in page
+
+    settings.LANGUAGE_CODE = "de"
+    page = client.get(post.get_absolute_url()).content.decode()
+
+    assert "14. März 2025" in page and "Verwandte Beiträge" in page
+    assert "14 Mar 2025" not in page and "Related posts" not in page
+
+
 # The catalogs ------------------------------------------------------------------
 # Every .po file of the project (templates' in locale/, Python code's in each
 # app's locale/), read with the standard library: no gettext needed to run.

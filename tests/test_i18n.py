@@ -6,8 +6,10 @@ by ``LANGUAGE_CODE``; German ships complete with the English.
 import ast
 import gettext
 import json
+import os
 import shutil
 import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,6 +25,8 @@ from tests.test_html_validity import checker  # noqa: F401 (the Nu HTML Checker,
 
 pytestmark = pytest.mark.django_db
 
+BASE_DIR = Path(settings.BASE_DIR)
+
 
 @pytest.fixture(autouse=True)
 def clear_caches():
@@ -36,6 +40,36 @@ def test_html_lang_follows_language_code(client, settings):
 
     settings.LANGUAGE_CODE = "de"
     assert '<html lang="de"' in client.get("/").content.decode()
+
+
+def run_with_language(code, *args):
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    env |= {"DJANGO_DEBUG": "1", "LANGUAGE_CODE": code}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_language_code_comes_from_the_environment():
+    shown = "from django.conf import settings; from django.utils.translation import gettext as _; "
+    shown += "print(settings.LANGUAGE_CODE, _('Not found'))"
+
+    assert run_with_language("de", "shell", "--no-imports", "-c", shown).stdout.strip() == "de Nicht gefunden"
+    assert (
+        run_with_language("en-us", "shell", "--no-imports", "-c", shown).stdout.strip() == "en-us Not found"
+    )
+
+
+def test_a_language_without_a_translation_is_refused():
+    result = run_with_language("fr", "check")
+
+    assert result.returncode != 0
+    assert "translation.E004" in result.stderr
 
 
 def test_page_cached_in_one_language_is_not_served_in_other(client, settings, django_assert_max_num_queries):
@@ -68,7 +102,6 @@ def test_post_page_fragments_cached_in_one_language_are_not_served_in_another(cl
 # Every .po file of the project (templates' in locale/, Python code's in each
 # app's locale/), read with the standard library: no gettext needed to run.
 
-BASE_DIR = Path(settings.BASE_DIR)
 CATALOGS = sorted(
     path
     for path in BASE_DIR.glob("**/locale/*/LC_MESSAGES/*.po")

@@ -325,3 +325,13 @@ def test_every_reader_page_in_german_passes_the_nu_html_checker(client, german, 
     errors = checker(documents)
 
     assert errors == {}, json.dumps(errors, indent=2, ensure_ascii=False)
+
+
+def test_percentages_follow_the_language(client, settings):
+    make_post(title="Getroffen", verdict=Verdict.NAILED_IT)
+    make_post(title="Daneben", verdict=Verdict.WRONG)
+    make_post(title="Auch daneben", verdict=Verdict.WRONG)
+    assert "<strong>Right 33%</strong>" in text_of(client.get("/hindsight/"))
+
+    settings.LANGUAGE_CODE = "de"
+    assert "<strong>33\u00a0% richtig</strong>" in text_of(client.get("/hindsight/"))

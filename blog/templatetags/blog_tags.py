@@ -5,7 +5,7 @@ from django import template
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, get_format, number_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -156,5 +156,8 @@ def posts_due_for_verdict(user):
 
 @register.filter
 def percent(share):
-    """0.625 → '63%'; None (no denominator) → '—'."""
-    return "—" if share is None else f"{round(share * 100)}%"
+    """0.625 → '63%' ('63 %' in German: PERCENT_FORMAT in config/formats/); None (no denominator) → '—'."""
+    if share is None:
+        return "—"
+    pattern = get_format("PERCENT_FORMAT")
+    return (pattern if "{}" in pattern else "{}%").format(number_format(round(share * 100)))

@@ -4,3 +4,5 @@
 # formats ("14. September 2025", "14. September 2025, 09:00").
 DATE_FORMAT = "j M Y"
 DATETIME_FORMAT = "j M Y, H:i"
+# blog_tags.percent: "63%".
+PERCENT_FORMAT = "{}%"

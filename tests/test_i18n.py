@@ -10,7 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -18,9 +18,10 @@ from django.conf import settings
 from django.core.cache import caches
 
 from blog.models import Verdict
+from counterpoints.models import Counterpoint
 from tests.reader_pages import make_reader_site
 from tests.support.browser import missing
-from tests.support.factories import make_post
+from tests.support.factories import make_counterpoint, make_hindsight, make_post
 from tests.test_html_validity import checker  # noqa: F401 (the Nu HTML Checker, a fixture)
 
 pytestmark = pytest.mark.django_db
@@ -335,3 +336,74 @@ def test_percentages_follow_the_language(client, settings):
 
     settings.LANGUAGE_CODE = "de"
     assert "<strong>33\u00a0% richtig</strong>" in text_of(client.get("/hindsight/"))
+
+
+def test_post_page_in_german(client, german):
+    body = "Billige offene Modelle.\n\n::: claim 70% by 2027-06-30 {#gpu}\nGPU-Mieten halbieren sich.\n:::\n"
+    post = make_post(
+        title="Ein Beitrag", body=body, tags=["ai"], published_at=datetime(2025, 1, 28, 9, tzinfo=UTC)
+    )
+    make_hindsight(post, verdict=Verdict.NAILED_IT, decided_at=datetime(2025, 9, 14, 12, tzinfo=UTC))
+    make_counterpoint(post, author_name="Rosa Leserin", body="Nicht ganz.", author_reply="Guter Punkt.")
+    page = text_of(client.get(post.get_absolute_url()))
+    assert_german(
+        page,
+        german=[
+            "Min. Lesezeit",
+            "Wörter",
+            "Rückblick — <strong>",
+            "14. September 2025",
+            "Aussagen in diesem Beitrag",
+            "1 Aussage",
+            "70\u00a0%",
+            "Gegenargumente</h2>",
+            "Antwort des Autors",
+            "Gegenargument senden",
+            "Zur Prüfung senden",
+            "Abonnieren Sie die Gegenargumente zu diesem Beitrag:",
+        ],
+        english=[
+            "min read",
+            " words<",
+            "hindsight —",
+            "Claims in this post",
+            "Counterpoints</h2>",
+            "Reply from the author",
+            "Send for review",
+            "No approved counterpoints yet",
+            "Sep 2025",
+        ],
+    )
+
+
+def test_post_page_in_german_says_when_a_verdict_is_overdue(client, german):
+    post = make_post(title="Fällig", check_back_by=date(2025, 6, 1))
+    page = text_of(client.get(post.get_absolute_url()))
+    assert "Urteil überfällig: fällig am <time" in page and "1. Juni 2025" in page
+
+
+def test_counterpoint_status_page_in_german(client, german):
+    post = make_post(title="Ein Beitrag")
+    pending = make_counterpoint(post, status=Counterpoint.Status.PENDING, author_name="Pat")
+    page = text_of(client.get(pending.get_status_url()))
+    assert_german(
+        page,
+        german=[
+            "Ihr Gegenargument",
+            "Wartet auf Prüfung",
+            "Was Sie gesendet haben",
+            "Diese Seite ist privat",
+        ],
+        english=["Your counterpoint", "Waiting for review", "What you sent"],
+    )
+
+
+def test_counterpoint_page_in_german(client, german):
+    post = make_post(title="Ein Beitrag")
+    approved = make_counterpoint(post, author_name="Rosa")
+    page = text_of(client.get(f"/posts/{post.slug}/counterpoints/{approved.pk}/"))
+    assert_german(
+        page,
+        german=["Ein Gegenargument von Rosa", "An seiner Stelle unter dem Beitrag ansehen"],
+        english=["A counterpoint by", "See it in its place"],
+    )

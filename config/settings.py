@@ -135,7 +135,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-us"
+# The interface speaks one language per site, chosen by LANGUAGE_CODE (no
+# LocaleMiddleware: every reader gets the same page, which is what the page
+# cache and the CDN keep). English and German ship; the German catalogs live
+# in locale/ (templates) and in each app's locale/ (Python strings), with the
+# compiled .mo files committed so nothing needs gettext to run.
+LANGUAGES = [("en", "English"), ("de", "Deutsch")]
+LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "en-us")
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and numbers follow the language; our English date form is in config/formats/en/.
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

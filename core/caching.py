@@ -71,6 +71,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.crypto import salted_hmac
 from django.utils.http import http_date, parse_http_date_safe
+from django.utils.translation import get_language
 
 GENERATION_KEY = "pages:generation"  # every page but per-post ones: replaced by every change
 POST_PAGES_KEY = "pages:generation:per-post"  # per-post pages: replaced by every unscoped change
@@ -201,7 +202,10 @@ def fragment_cache(request):
     lifetime (render every time) for everyone else.
     """
     if _anonymous_get(request) and not request.user.is_authenticated and settings.PAGE_CACHE_SECONDS > 0:
-        return {"fragment_ttl": settings.PAGE_CACHE_SECONDS, "fragment_generation": page_generation()}
+        return {
+            "fragment_ttl": settings.PAGE_CACHE_SECONDS,
+            "fragment_generation": f"{page_generation()}:{get_language()}",
+        }
     return {"fragment_ttl": 0, "fragment_generation": "fresh"}
 
 
@@ -321,7 +325,7 @@ def page_key(request, query):
     else:
         params = urlencode([(name, value) for name in query for value in request.GET.getlist(name)])
     url = hashlib.sha256(f"{request.build_absolute_uri(request.path)}?{params}".encode()).hexdigest()
-    return f"page:{request.method}:{url}"
+    return f"page:{request.method}:{get_language()}:{url}"
 
 
 def render_lock_key(key, generation):

@@ -178,13 +178,13 @@ def test_a_rejection_mail_gives_the_reason_in_german(admin_client, mailoutbox):
 
 @pytest.mark.usefixtures("german")
 def test_the_verdict_mail_is_german(mailoutbox, django_capture_on_commit_callbacks):
-    from counterpoints.services import announce_verdict
+    from counterpoints.services import mail_verdict_to_readers
     from tests.support.factories import make_hindsight
 
     post = make_post(title="Eine kühne Vorhersage")
     make_counterpoint(post, author_name="Ada", author_email="ada@example.com")
     with django_capture_on_commit_callbacks(execute=True):
-        announce_verdict(hindsight=make_hindsight(post, verdict=Verdict.NAILED_IT, note=""))
+        mail_verdict_to_readers(hindsight=make_hindsight(post, verdict=Verdict.NAILED_IT, note=""))
 
     send_outbox()
 

@@ -37,7 +37,7 @@ from taggit.models import Tag
 from blog.models import Hindsight, Post, Series, SeriesPart
 from claims.markup import KEY_LENGTH, KEY_PATTERN, MAX_CONFIDENCE, MIN_CONFIDENCE
 from claims.models import Claim, ClaimVerdict, Outcome
-from claims.services import verdicts_changed
+from claims.services import refresh_claim_verdict
 from counterpoints.models import Counterpoint, body_fingerprint
 from redirects.models import Redirect
 from redirects.services import forget_cached
@@ -391,7 +391,7 @@ def _import_claims(directory, posts, errors, tally):
                 tally["claim verdicts"] = tally.get("claim verdicts", 0) + 1
                 changed = True
         if changed:
-            verdicts_changed(claim)
+            refresh_claim_verdict(claim)
 
 
 def _cannot_make(post_id, row):

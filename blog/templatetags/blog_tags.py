@@ -5,10 +5,9 @@ from django import template
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateformat import format as format_date
+from django.utils.formats import date_format, get_format, number_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import pgettext, pgettext_lazy
 
 from core.markup import plain_text
 
@@ -27,10 +26,8 @@ def verdict_label(value):
 
 
 # One human form for every date a reader sees (issue 15: the meta line said
-# "28 Jan 2025" and the banner "2025-09-14").
-# A date format as Django's date filter reads it, so that a translation can
-# give its language's order ("28. Jan 2025").
-HUMAN_DATE = pgettext_lazy("a date readers read, in Django's date format", "j M Y")
+# "28 Jan 2025" and the banner "2025-09-14"): the language's DATE_FORMAT,
+# "j M Y" in English (config/formats/en/formats.py).
 
 
 @register.filter
@@ -53,7 +50,7 @@ def time_element(value):
     if not value:
         return ""
     shown = timezone.localtime(value) if isinstance(value, datetime.datetime) else value
-    return format_html('<time datetime="{}">{}</time>', machine_time(value), format_date(shown, HUMAN_DATE))
+    return format_html('<time datetime="{}">{}</time>', machine_time(value), date_format(shown))
 
 
 @register.filter
@@ -161,5 +158,8 @@ def posts_due_for_verdict(user):
 
 @register.filter
 def percent(share):
-    """0.625 → '63%'; None (no denominator) → '—'."""
-    return "—" if share is None else pgettext("a share", "%(percent)d%%") % {"percent": round(share * 100)}
+    """0.625 → '63%' ('63 %' in German: PERCENT_FORMAT in config/formats/); None (no denominator) → '—'."""
+    if share is None:
+        return "—"
+    pattern = get_format("PERCENT_FORMAT")
+    return (pattern if "{}" in pattern else "{}%").format(number_format(round(share * 100)))

@@ -31,7 +31,8 @@
   var button = document.createElement("button");
   button.type = "button";
   button.className = "quote-to-counter";
-  button.textContent = "Counter this";
+  // The label comes translated from the template (counterpoints/form.html).
+  button.textContent = form.getAttribute("data-quote-label") || "Counter this";
   button.hidden = true;
   button.setAttribute("aria-controls", quoteField.id);
   document.body.appendChild(button);

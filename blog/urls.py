@@ -19,6 +19,7 @@ urlpatterns = [
     path("hindsight/", views.hindsight, name="hindsight"),
     path("hindsight/feed/", cache_for_anonymous(VerdictsFeed(), query=[]), name="verdict-feed"),
     path("hindsight/feed/atom/", cache_for_anonymous(AtomVerdictsFeed(), query=[]), name="verdict-feed-atom"),
+    path("hindsight/<str:verdict>/", views.hindsight_verdict, name="hindsight-verdict"),
     path("search/", views.search, name="search"),
     path("feed/", cache_for_anonymous(PostsFeed(), query=[]), name="feed"),
     path("feed/atom/", cache_for_anonymous(AtomPostsFeed(), query=[]), name="feed-atom"),

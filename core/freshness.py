@@ -16,6 +16,11 @@ nothing. Refreshing *before* the commit, as signal receivers did until
 issue 11, let a reader who arrived in between cache the old rows under the
 new generation for the page cache's whole lifetime; and one admin "add
 post" with tags and a verdict replaced the generation a dozen times.
+
+Derived rows kept in the database itself (the track record's tallies) go the
+other way: they must change *with* the writer's transaction, not after it,
+so the functions registered with ``on_change`` run at once, inside it, at
+every change, and commit or roll back with it.
 """
 
 import logging
@@ -28,6 +33,20 @@ logger = logging.getLogger(__name__)
 
 # Functions called with the set of touched post ids before the generation changes.
 _refreshers = []
+# Functions called with the database alias inside the writer's transaction, at each change.
+_changers = []
+
+
+def on_change(changer):
+    """Have ``changer(using)`` run inside the writer's transaction at each change (keep it cheap)."""
+    if changer not in _changers:
+        _changers.append(changer)
+    return changer
+
+
+def _changed(using):
+    for changer in _changers:
+        changer(using)
 
 
 def on_refresh(refresher):
@@ -43,6 +62,7 @@ def refresh_after_commit(*, post_ids=(), using=None):
     the current transaction commits: at once outside a transaction, and one
     refresh however many times a transaction calls this.
     """
+    _changed(using)
     connection = transaction.get_connection(using)
     if not connection.in_atomic_block:
         _refresh(set(post_ids))

@@ -11,10 +11,8 @@ Denominators are honest: "right" is out of the posts with a settled verdict,
 and still-open and unjudged posts are counted and shown beside it.
 """
 
-import operator
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from functools import reduce
 
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
 from django.db.models.functions import ExtractYear
@@ -140,19 +138,23 @@ def judged_posts(*, tag=None, verdict=None):
     return posts
 
 
+def newest_ids(querysets, limit):
+    """
+    The ids of the first ``limit`` rows of each of ``querysets``: one small
+    query each, read from an index in its order. Asked one by one rather than
+    as ``pk IN (…) OR pk IN (…)`` in a single query, which PostgreSQL answers
+    by scanning the whole table.
+    """
+    return [pk for queryset in querysets for pk in queryset.values_list("pk", flat=True)[:limit]]
+
+
 def newest_judged(*, tag=None):
-    """{verdict: [the newest GROUP_SIZE posts with it]}, in one query, each verdict read from its index."""
-    newest = [
-        Q(
-            pk__in=_published(tag)
-            .filter(current_verdict=verdict)
-            .order_by("-published_at", "-pk")
-            .values("pk")[:GROUP_SIZE]
-        )
-        for verdict in Verdict.values
-    ]
+    """{verdict: [the newest GROUP_SIZE posts with it]}: one query per verdict, then one for the cards."""
+    newest = (
+        _published(tag).filter(current_verdict=v).order_by("-published_at", "-pk") for v in Verdict.values
+    )
     groups = {verdict: [] for verdict in Verdict.values}
-    for post in judged_posts().filter(reduce(operator.or_, newest)):
+    for post in judged_posts().filter(pk__in=newest_ids(newest, GROUP_SIZE)):
         groups[post.current_verdict].append(post)
     return groups
 
@@ -181,16 +183,16 @@ def most_conceded(*, tag=None, limit=10):
     AuthorResponse = Counterpoint.AuthorResponse
     # The newest few of each response, each read from the partial index
     # counterpoint_conceded in its order (its condition spelled out so the
-    # database may use it), then ordered together: without the per-response
-    # limits SQLite starts from every published post's approved counterpoints.
-    newest = [
-        Q(pk__in=_conceded(Counterpoint, response, tag).order_by("-reviewed_at", "-pk").values("pk")[:limit])
+    # database may use it), then ordered together: asked as one query, the
+    # databases start from every published post's approved counterpoints.
+    newest = (
+        _conceded(Counterpoint, response, tag).order_by("-reviewed_at", "-pk")
         for response in (AuthorResponse.CONCEDED, AuthorResponse.PARTLY_CONCEDED)
-    ]
+    )
     fully = Case(
         When(response=AuthorResponse.CONCEDED, then=Value(1)), default=Value(0), output_field=IntegerField()
     )
-    conceded = Counterpoint.objects.filter(reduce(operator.or_, newest)).select_related("post")
+    conceded = Counterpoint.objects.filter(pk__in=newest_ids(newest, limit)).select_related("post")
     return conceded.annotate(fully=fully).order_by("-fully", "-reviewed_at", "-pk")[:limit]
 
 

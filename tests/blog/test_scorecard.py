@@ -214,10 +214,11 @@ def test_scorecard_query_count_is_fixed_with_500_judged_posts(
 
     client.get(reverse("blog:hindsight"))  # the first reader after a change rebuilds the tallies
 
-    # The tallies' state and rows, the newest judged posts and their tags,
-    # most conceded, the tag filter's list, the calibration tallies' state
-    # and rows, the readers' record.
-    with django_assert_max_num_queries(9):
+    # The tallies' state and rows, the newest judged posts (four verdicts'
+    # ids, the cards, their tags), most conceded (two responses' ids, the
+    # counterpoints), the calibration tallies' state and rows, the readers'
+    # record.
+    with django_assert_max_num_queries(13):
         response = client.get(reverse("blog:hindsight"))
     assert response.context["overall"].judged == 500
 

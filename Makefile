@@ -74,10 +74,11 @@ serve: install
 	$(BIN)/python manage.py createcachetable
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn -c config/gunicorn.conf.py config.wsgi
 
-# The benchmark (bench/run.py): a generated 10,000-post site in var/bench/
-# (on PostgreSQL when BENCH_DATABASE_URL is set), its pages loaded with wrk
-# against gunicorn on loopback; writes docs/benchmarks.md. Takes about five
-# minutes. wrk comes from Debian's packages.
+# The benchmark (bench/run.py): generated sites of 10 and 10,000 posts and
+# one with 30,000 claims in var/bench/ (on PostgreSQL too when
+# BENCH_DATABASE_URL is set), their pages timed in process and loaded with
+# wrk against gunicorn on loopback; writes docs/benchmarks.md. Takes about
+# ten minutes per database. wrk comes from Debian's packages.
 bench: install
 	@command -v wrk >/dev/null || { echo "Installing wrk from Debian's packages"; \
 		apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }; }

@@ -5,17 +5,21 @@ The pages the benchmark loads, and the queries each one makes.
 
 Picks the URLs from the generated site (the newest post, the most used tag,
 a search that matches a few percent of the posts) and renders each through
-Django's test client under ``CaptureQueriesContext``, uncached. Prints one
-JSON object: name → {url, queries, bytes, status}.
+Django's test client under ``CaptureQueriesContext``, uncached, then times
+it in process (best of TIMED_RUNS: no server, no load generator, so less
+noisy than wrk on a shared machine). Prints one JSON object:
+name → {url, queries, bytes, status, ms}.
 """
 
 import json
 import os
 import sys
+import time
 
 import django
 
 SEARCH_TERM = "inference"
+TIMED_RUNS = 10
 
 
 def bench_pages():
@@ -51,12 +55,23 @@ def count_queries(pages):
             "status": response.status_code,
             "queries": len(queries),
             "bytes": len(response.content),
+            "ms": best_time(client, url) * 1000,
         }
         if name == "search":
             # A search that finds nothing would measure nothing.
             page = response.context and response.context.get("page_obj")
             results[name]["hits"] = page.paginator.count if page else 0
     return results
+
+
+def best_time(client, url):
+    """The fastest of TIMED_RUNS uncached renders of ``url``, in seconds."""
+    times = []
+    for _ in range(TIMED_RUNS):
+        started = time.perf_counter()
+        client.get(url)
+        times.append(time.perf_counter() - started)
+    return min(times)
 
 
 def main():

@@ -25,6 +25,12 @@ def refresh_search_documents(post_ids):
     refresh_search_index(post_ids)
 
 
+def mark_tallies_stale(using):
+    from .tallies import mark_stale
+
+    mark_stale(using)
+
+
 class BlogConfig(AppConfig):
     name = "blog"
     verbose_name = _("Blog")
@@ -35,7 +41,7 @@ class BlogConfig(AppConfig):
         from taggit.models import Tag
 
         from core.caching import watch_schedule
-        from core.freshness import on_post_pages, on_refresh, refresh_after_commit
+        from core.freshness import on_change, on_post_pages, on_refresh, refresh_after_commit
 
         from .models import (
             Hindsight,
@@ -51,6 +57,7 @@ class BlogConfig(AppConfig):
         watch_schedule(next_scheduled_publication)
         on_refresh(refresh_search_documents)
         on_post_pages(post_page_paths)
+        on_change(mark_tallies_stale)
 
         # Freshness is the one place signals beat a plain call: every way a
         # post, its verdicts or its tags change must reach the page cache and

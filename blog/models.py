@@ -220,7 +220,9 @@ class Post(models.Model):
         ordering = ["-published_at", "-pk"]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="post_status_published"),
-            models.Index(fields=["status", "current_verdict"], name="post_status_verdict"),
+            models.Index(
+                fields=["status", "current_verdict", "-published_at"], name="post_status_verdict_date"
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=["draft", "published"]), name="post_status_valid"),
@@ -469,3 +471,39 @@ class SeriesPart(models.Model):
 
     def __str__(self):
         return f"{self.series}: {self.position}. {self.post}"
+
+
+class TallyState(models.Model):
+    """
+    Whether a set of tallies (``name``) matches the rows it counts. Any change a
+    reader could see marks every set stale inside the writer's transaction
+    (``core.freshness.on_change``); the next reader rebuilds it (blog/tallies.py).
+    A missing row means never built.
+    """
+
+    name = models.CharField(max_length=40, primary_key=True)
+    stale = models.BooleanField(default=True)
+    # The next scheduled post goes live then, with no save to mark the tallies stale.
+    valid_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.name} ({'stale' if self.stale else 'fresh'})"
+
+
+class VerdictTally(models.Model):
+    """
+    How many published posts carry each current verdict ("" for unjudged), per
+    tag (null: all posts) and year of publication (null: all years): the
+    track record's breakdowns, read in one query whatever the site's size.
+    """
+
+    tag = models.ForeignKey(Tag, null=True, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(null=True)
+    verdict = models.CharField(max_length=20, blank=True)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["tag", "year"], name="verdict_tally_tag_year")]
+
+    def __str__(self):
+        return f"{self.tag or 'all'} {self.year or 'all years'} {self.verdict or 'unjudged'}: {self.count}"

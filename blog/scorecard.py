@@ -1,10 +1,12 @@
 """
 The track record behind /hindsight/: what the author got right and wrong.
 
-Everything is computed from the data in a fixed number of queries, whatever
-the number of posts: one grouped count per breakdown (overall, per year, per
-tag), the newest judged posts of each verdict, and the most-conceded
-counterpoints.
+The breakdowns (overall, per year, per tag) are read from tallies kept in
+VerdictTally (blog/tallies.py: rebuilt by the first reader after a change),
+so a request reads a few hundred rows however many posts there are; the
+newest judged posts of each verdict come from the verdict's index, ten at a
+time; and the most-conceded counterpoints from a partial index. A fixed
+number of queries, whatever the number of posts.
 Denominators are honest: "right" is out of the posts with a settled verdict,
 and still-open and unjudged posts are counted and shown beside it.
 """
@@ -12,11 +14,12 @@ and still-open and unjudged posts are counted and shown beside it.
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, F, IntegerField, Value, When, Window
-from django.db.models.functions import ExtractYear, RowNumber
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
+from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext
 
-from .models import Post, Verdict
+from .models import Post, TaggedPost, Verdict, VerdictTally, published_condition
+from .tallies import ensure_fresh
 
 GROUP_SIZE = 10
 SETTLED = (Verdict.NAILED_IT, Verdict.PARTLY_RIGHT, Verdict.WRONG)
@@ -68,18 +71,59 @@ class Tally:
         return [self.counts[verdict] for verdict in Verdict.values] + [self.unjudged]
 
 
-def _grouped(posts, key, label=None):
-    """{group: Tally} from one grouped count query."""
-    rows = posts.values(key, *([label] if label else []), "current_verdict").annotate(
-        n=Count("pk", distinct=True)
+def rebuild_tallies():
+    """Count every published post again into VerdictTally (see blog/tallies.py): two grouped queries."""
+    posts = Post.objects.published().order_by().annotate(year=ExtractYear("published_at"))
+    counts = Counter()
+    for row in posts.values("year", "current_verdict").annotate(n=Count("pk")):
+        for year in (row["year"], None):
+            counts[None, year, row["current_verdict"]] += row["n"]
+    tagged = posts.filter(tags__isnull=False).values("tags", "year", "current_verdict")
+    for row in tagged.annotate(n=Count("pk", distinct=True)):
+        for year in (row["year"], None):
+            counts[row["tags"], year, row["current_verdict"]] += row["n"]
+    VerdictTally.objects.all().delete()
+    VerdictTally.objects.bulk_create(
+        VerdictTally(tag_id=tag, year=year, verdict=verdict, count=n)
+        for (tag, year, verdict), n in counts.items()
     )
-    tallies = defaultdict(Tally)
-    for row in rows:
-        tally = tallies[row[key]]
-        tally.slug = row[key]
-        tally.label = row[label] if label else row[key]
-        tally.counts[row["current_verdict"] or UNJUDGED] += row["n"]
-    return tallies
+
+
+def _tallies(tag):
+    """
+    (overall, {year: Tally}, {tag slug: Tally}) for ``tag`` (or all posts),
+    from one query; the per-tag tallies (every tag a published post carries,
+    in all years) whatever ``tag`` is, as the tag filter lists them.
+    """
+    ensure_fresh("verdicts", rebuild_tallies)
+    mine = Q(tag__isnull=True) if tag is None else Q(tag=tag)
+    rows = VerdictTally.objects.filter(mine | Q(tag__isnull=False, year__isnull=True))
+    overall, by_year, by_tag = Tally(label=gettext("All posts")), defaultdict(Tally), defaultdict(Tally)
+    for row in rows.values("tag", "tag__slug", "tag__name", "year", "verdict", "count"):
+        verdict = row["verdict"] or UNJUDGED
+        if row["year"] is not None:
+            tally = by_year[row["year"]]
+            tally.slug = tally.label = row["year"]
+            tally.counts[verdict] += row["count"]
+            continue
+        if row["tag"] is not None:
+            tally = by_tag[row["tag__slug"]]
+            tally.slug, tally.label = row["tag__slug"], row["tag__name"]
+            tally.counts[verdict] += row["count"]
+        if row["tag"] == (tag.pk if tag else None):
+            overall.counts[verdict] += row["count"]
+    return overall, by_year, by_tag
+
+
+def verdicts_in_use():
+    """The verdicts at least one published post carries now, in display order (from the tallies)."""
+    ensure_fresh("verdicts", rebuild_tallies)
+    carried = set(
+        VerdictTally.objects.filter(tag__isnull=True, year__isnull=True, count__gt=0).values_list(
+            "verdict", flat=True
+        )
+    )
+    return [verdict for verdict in Verdict.values if verdict in carried]
 
 
 def _published(tag=None):
@@ -95,37 +139,33 @@ def judged_posts(*, tag=None, verdict=None):
     return posts
 
 
-def track_record(*, tag=None):
-    posts = _published(tag)
+def newest_ids(querysets, limit):
+    """
+    The ids of the first ``limit`` rows of each of ``querysets``: one small
+    query each, read from an index in its order. Asked one by one rather than
+    as ``pk IN (…) OR pk IN (…)`` in a single query, which PostgreSQL answers
+    by scanning the whole table.
+    """
+    return [pk for queryset in querysets for pk in queryset.values_list("pk", flat=True)[:limit]]
 
-    overall = Tally(label=gettext("All posts"))
-    for row in posts.values("current_verdict").annotate(n=Count("pk")):
-        overall.counts[row["current_verdict"] or UNJUDGED] += row["n"]
 
-    by_year = _grouped(posts.annotate(year=ExtractYear("published_at")), "year")
-    by_tag = _grouped(posts.filter(tags__isnull=False), "tags__slug", "tags__name")
-
-    # The newest few posts of each verdict, in one query (a window per
-    # verdict); the full lists are paginated by judged_posts().
-    newest_ids = (
-        _published(tag)
-        .exclude(current_verdict="")
-        .annotate(
-            row=Window(
-                RowNumber(),
-                partition_by=F("current_verdict"),
-                order_by=[F("published_at").desc(), F("pk").desc()],
-            )
-        )
-        .filter(row__lte=GROUP_SIZE)
+def newest_judged(*, tag=None):
+    """{verdict: [the newest GROUP_SIZE posts with it]}: one query per verdict, then one for the cards."""
+    newest = (
+        _published(tag).filter(current_verdict=v).order_by("-published_at", "-pk") for v in Verdict.values
     )
-    # Pick the few posts first, then load what their cards show.
-    latest = judged_posts().filter(pk__in=newest_ids.values("pk"))
     groups = {verdict: [] for verdict in Verdict.values}
-    for post in latest:
+    for post in judged_posts().filter(pk__in=newest_ids(newest, GROUP_SIZE)):
         groups[post.current_verdict].append(post)
+    return groups
 
+
+def track_record(*, tag=None):
+    """Everything /hindsight/ shows of the record, overall or for ``tag``, in a fixed number of queries."""
+    overall, by_year, by_tag = _tallies(tag)
+    groups = newest_judged(tag=tag)
     return {
+        "tags": sorted(by_tag.values(), key=lambda tally: tally.label.casefold()),
         "overall": overall,
         "conceded": most_conceded(tag=tag),
         "by_year": sorted(by_year.values(), key=lambda tally: tally.label, reverse=True),
@@ -139,25 +179,32 @@ def track_record(*, tag=None):
 
 def most_conceded(*, tag=None, limit=10):
     """Approved counterpoints the author conceded, fully conceded first."""
-    from counterpoints.models import Counterpoint
+    # Counterpoints point at posts ("blog.Post"): blog reaches them through that relation.
+    Counterpoint = Post._meta.get_field("counterpoints").related_model
 
     AuthorResponse = Counterpoint.AuthorResponse
+    # The newest few of each response, each read from the partial index
+    # counterpoint_conceded in its order (its condition spelled out so the
+    # database may use it), then ordered together: asked as one query, the
+    # databases start from every published post's approved counterpoints.
+    newest = (
+        _conceded(Counterpoint, response, tag).order_by("-reviewed_at", "-pk")
+        for response in (AuthorResponse.CONCEDED, AuthorResponse.PARTLY_CONCEDED)
+    )
+    fully = Case(
+        When(response=AuthorResponse.CONCEDED, then=Value(1)), default=Value(0), output_field=IntegerField()
+    )
+    conceded = Counterpoint.objects.filter(pk__in=newest_ids(newest, limit)).select_related("post")
+    return conceded.annotate(fully=fully).order_by("-fully", "-reviewed_at", "-pk")[:limit]
+
+
+def _conceded(Counterpoint, response, tag):
     conceded = (
         Counterpoint.objects.approved()
-        .filter(
-            response__in=[AuthorResponse.CONCEDED, AuthorResponse.PARTLY_CONCEDED],
-            post__in=Post.objects.published(),
-        )
-        .select_related("post")
-        .annotate(
-            fully=Case(
-                When(response=AuthorResponse.CONCEDED, then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("-fully", "-reviewed_at", "-pk")
+        .exclude(response="")
+        .filter(published_condition("post__"), response=response)
     )
-    if tag is not None:
-        conceded = conceded.filter(post__tags=tag)
-    return conceded[:limit]
+    if tag is None:
+        return conceded
+    # A probe per conceded counterpoint, so the database still starts from them.
+    return conceded.filter(Exists(TaggedPost.objects.filter(content_object=OuterRef("post"), tag=tag)))

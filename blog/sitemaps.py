@@ -55,6 +55,21 @@ class PageSitemap(SiteSitemap):
         return Post.objects.published().aggregate(latest=Max("updated_at"))["latest"]
 
 
+class VerdictSitemap(SiteSitemap):
+    """Each verdict's listing on /hindsight/<verdict>/ that has a post (issue 12)."""
+
+    changefreq = "weekly"
+    priority = 0.4
+
+    def items(self):
+        from .scorecard import verdicts_in_use
+
+        return verdicts_in_use()
+
+    def location(self, verdict):
+        return reverse("blog:hindsight-verdict", args=[verdict])
+
+
 class ArchiveSitemap(SiteSitemap):
     """Each month with a published post, and each year (issue 15)."""
 
@@ -112,6 +127,7 @@ sitemaps = {
     "pages": PageSitemap,
     "posts": PostSitemap,
     "tags": TagSitemap,
+    "verdicts": VerdictSitemap,
     "archives": ArchiveSitemap,
     "authors": AuthorSitemap,
     "standing": StandingPageSitemap,

@@ -129,27 +129,22 @@ def tag_list(request):
     return render(request, "blog/tag_list.html", {"tags": tags})
 
 
-@cacheable_for_anonymous(query=["tag", "verdict", "year", "page"])
+def _hindsight_tag(request):
+    """The tag ``?tag=`` narrows the track record to, or None."""
+    slug = request.GET.get("tag")
+    return get_object_or_404(published_tags(), slug=slug) if slug else None
+
+
+@cacheable_for_anonymous(query=["tag", "verdict", "year"])
 def hindsight(request):
     """
     The track record: verdict counts overall, per year and per tag, and the
-    newest judged posts of each verdict; ``?verdict=`` lists all of one
-    verdict's posts, page by page. ``?tag=`` narrows either to one tag.
+    newest judged posts of each verdict (``?tag=`` narrows it to one tag).
+    The old ``?verdict=`` listing now lives at /hindsight/<verdict>/.
     """
-    tag = None
-    if request.GET.get("tag"):
-        tag = get_object_or_404(published_tags(), slug=request.GET["tag"])
-    verdict = request.GET.get("verdict")
-    if verdict:
-        if verdict not in Verdict.values:
-            raise Http404("No such verdict.")
-        paginator = Paginator(judged_posts(tag=tag, verdict=verdict), settings.POSTS_PER_PAGE)
-        page_obj = paginator.get_page(request.GET.get("page"))
-        return render(
-            request,
-            "blog/hindsight_verdict.html",
-            {"tag": tag, "verdict": Verdict(verdict), "page_obj": page_obj, "posts": page_obj.object_list},
-        )
+    if "verdict" in request.GET:
+        return _moved_verdict_listing(request)
+    tag = _hindsight_tag(request)
     return render(
         request,
         "blog/hindsight.html",
@@ -157,8 +152,33 @@ def hindsight(request):
             **track_record(tag=tag),
             "tag": tag,
             "verdicts": Verdict.choices,
-            "tags": published_tags().order_by("name"),
         },
+    )
+
+
+def _moved_verdict_listing(request):
+    """/hindsight/?verdict=x&tag=…&page=… answers 301 to /hindsight/x/?tag=…&page=…."""
+    verdict = request.GET["verdict"]
+    if verdict not in Verdict.values:
+        raise Http404("No such verdict.")
+    query = request.GET.copy()
+    del query["verdict"]
+    url = reverse("blog:hindsight-verdict", kwargs={"verdict": verdict})
+    return redirect(f"{url}?{query.urlencode()}" if query else url, permanent=True)
+
+
+@cacheable_for_anonymous(query=["tag", "page"])
+def hindsight_verdict(request, verdict):
+    """Every published post judged ``verdict`` (optionally under ``?tag=``), newest first, page by page."""
+    if verdict not in Verdict.values:
+        raise Http404("No such verdict.")
+    tag = _hindsight_tag(request)
+    paginator = Paginator(judged_posts(tag=tag, verdict=verdict), settings.POSTS_PER_PAGE)
+    page_obj = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "blog/hindsight_verdict.html",
+        {"tag": tag, "verdict": Verdict(verdict), "page_obj": page_obj, "posts": page_obj.object_list},
     )
 
 

@@ -5,18 +5,21 @@ probability and what happened (0 is perfect; always saying 50% scores
 0.25 on true/false claims, which is the baseline shown beside it).
 
 Only claims with a scored verdict count: true (1), false (0) and partly
-true (0.5). Still-open and void claims are not scored. One grouped query
-(per confidence and verdict, at most 99 × 3 rows) feeds everything, so the
-cost does not grow with the number of claims.
+true (0.5). Still-open and void claims are not scored. The counts per year,
+confidence and verdict are kept in ClaimTally (rebuilt by the first reader
+after a change, see blog/tallies.py), so a request reads a few hundred rows
+however many claims there are.
 """
 
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Min, Q
-from django.utils.timezone import localtime
+from django.db.models import Count, Exists, F, OuterRef
+from django.db.models.functions import ExtractYear
 
-from .models import OUTCOME_VALUES, Claim, Forecast
+from blog.tallies import ensure_fresh
+
+from .models import OUTCOME_VALUES, Claim, ClaimTally, Forecast
 
 BUCKET_WIDTH = 10
 MIN_FOR_CALIBRATION = 10  # fewer resolved claims than this are too few to judge calibration
@@ -99,31 +102,38 @@ def resolved_claims(*, tag=None):
     return claims if tag is None else claims.filter(post__tags=tag)
 
 
+def rebuild_tallies():
+    """Count every resolved claim of a published post again into ClaimTally: two grouped queries."""
+    claims = resolved_claims().order_by().annotate(year=ExtractYear("post__published_at"))
+    rows = [
+        ClaimTally(tag_id=None, **row)
+        for row in claims.values("year", "confidence", verdict=F("current_verdict")).annotate(
+            count=Count("pk")
+        )
+    ]
+    tagged = claims.filter(post__tags__isnull=False).values(
+        "year", "confidence", tag_id=F("post__tags"), verdict=F("current_verdict")
+    )
+    rows += [ClaimTally(**row) for row in tagged.annotate(count=Count("pk", distinct=True))]
+    ClaimTally.objects.all().delete()
+    ClaimTally.objects.bulk_create(rows)
+
+
 def calibration_record(*, tag=None, year=None):
     """
     The Record for ``tag`` (optional) and ``year`` of publication (optional),
-    and the years that have resolved claims, newest first, from one grouped
-    query (per confidence and verdict: a few hundred rows at most). The year
-    is a date range inside the count and the years come from each group's
-    first and last date, so no per-row date function runs (SQLite computes
-    those in Python).
+    and the years that have resolved claims, newest first, from the tallies
+    (per year, confidence and verdict: a few hundred rows at most, however
+    many claims there are; see blog/tallies.py).
     """
-    in_year = Q(post__published_at__year=year) if year is not None else Q()
-    rows = list(
-        resolved_claims(tag=tag)
-        .order_by()
-        .values("confidence", "current_verdict")
-        .annotate(
-            n=Count("pk", filter=in_year),
-            first=Min("post__published_at"),
-            last=Max("post__published_at"),
-        )
+    ensure_fresh("claims", rebuild_tallies)
+    rows = ClaimTally.objects.filter(tag__isnull=True) if tag is None else ClaimTally.objects.filter(tag=tag)
+    rows = list(rows.values_list("year", "confidence", "verdict", "count"))
+    years = sorted({row[0] for row in rows}, reverse=True)
+    pairs = (
+        (confidence, verdict, n) for row_year, confidence, verdict, n in rows if year in (None, row_year)
     )
-    years = []
-    if rows:
-        first, last = min(row["first"] for row in rows), max(row["last"] for row in rows)
-        years = list(range(localtime(last).year, localtime(first).year - 1, -1))
-    return score((row["confidence"], row["current_verdict"], row["n"]) for row in rows), years
+    return score(pairs), years
 
 
 @dataclass
@@ -141,15 +151,19 @@ def readers_record(*, tag=None, year=None):
     One grouped query over the public forecasts (approved counterpoints) on
     resolved claims: per stated confidence, verdict and reader probability.
     """
-    from counterpoints.models import Counterpoint
-
-    forecasts = Forecast.objects.filter(
-        probability__isnull=False,
-        claim__in=resolved_claims(tag=tag),
-        counterpoint__status=Counterpoint.Status.APPROVED,
-    )
+    # Forecasts point at counterpoints ("counterpoints.Counterpoint"): reached through that relation.
+    Counterpoint = Forecast._meta.get_field("counterpoint").related_model
+    # The claim and the counterpoint probed per forecast (not ``claim__in``
+    # or joins), so the database starts from the forecasts: their number, not
+    # the claims' or the counterpoints', sets the cost.
+    claims = resolved_claims(tag=tag)
     if year is not None:
-        forecasts = forecasts.filter(claim__post__published_at__year=year)
+        claims = claims.filter(post__published_at__year=year)
+    forecasts = Forecast.objects.filter(
+        Exists(claims.filter(pk=OuterRef("claim"))),
+        Exists(Counterpoint.objects.approved().filter(pk=OuterRef("counterpoint"))),
+        probability__isnull=False,
+    )
     rows = forecasts.order_by().values("claim__confidence", "claim__current_verdict", "probability")
     record, reader_total, author_total = ReadersRecord(), 0.0, 0.0
     for row in rows.annotate(n=Count("pk")):

@@ -9,6 +9,7 @@ from django.db.models import OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from taggit.models import Tag
 
 from blog.models import Post, published_condition
 
@@ -185,3 +186,24 @@ class Forecast(models.Model):
 
     def __str__(self):
         return f"{self.probability or '—'}% on {self.claim}"
+
+
+class ClaimTally(models.Model):
+    """
+    How many resolved claims of published posts were stated at each
+    confidence and resolved each way, per tag (null: all posts) and year of
+    publication: the calibration record, read in one query whatever the
+    number of claims. Kept like the track record's tallies (blog/tallies.py).
+    """
+
+    tag = models.ForeignKey(Tag, null=True, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    confidence = models.PositiveSmallIntegerField()
+    verdict = models.CharField(max_length=10, choices=Outcome)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["tag", "year"], name="claim_tally_tag_year")]
+
+    def __str__(self):
+        return f"{self.tag or 'all'} {self.year} {self.confidence}% {self.verdict}: {self.count}"

@@ -16,6 +16,11 @@ nothing. Refreshing *before* the commit, as signal receivers did until
 issue 11, let a reader who arrived in between cache the old rows under the
 new generation for the page cache's whole lifetime; and one admin "add
 post" with tags and a verdict replaced the generation a dozen times.
+
+Derived rows kept in the database itself (the track record's tallies) go the
+other way: they must change *with* the writer's transaction, not after it,
+so the functions registered with ``on_change`` run at once, inside it, at
+every change, and commit or roll back with it.
 """
 
 import logging
@@ -30,6 +35,20 @@ logger = logging.getLogger(__name__)
 _refreshers = []
 # Functions giving the paths of the per-post pages of a set of post ids (the blog registers one).
 _post_pages = []
+# Functions called with the database alias inside the writer's transaction, at each change.
+_changers = []
+
+
+def on_change(changer):
+    """Have ``changer(using)`` run inside the writer's transaction at each change (keep it cheap)."""
+    if changer not in _changers:
+        _changers.append(changer)
+    return changer
+
+
+def _changed(using):
+    for changer in _changers:
+        changer(using)
 
 
 def on_refresh(refresher):
@@ -57,6 +76,7 @@ def refresh_after_commit(*, post_ids=(), scoped=False, using=None):
     counterpoint's status, reply or credit): other posts' pages stay cached.
     A transaction's refresh is scoped only if every change in it was.
     """
+    _changed(using)
     connection = transaction.get_connection(using)
     if not connection.in_atomic_block:
         _refresh(set(post_ids), scoped=scoped)

@@ -49,7 +49,7 @@ def make_reader_site():
         "search": "/search/?q=claim",
         "search with nothing typed": "/search/",
         "hindsight": "/hindsight/",
-        "hindsight, one verdict": "/hindsight/?verdict=nailed_it",
+        "hindsight, one verdict": "/hindsight/nailed_it/",
         "counterpoint status": pending.get_status_url(),
         "archive": "/archive/",
         "year archive": f"/archive/{judged.published_at:%Y}/",

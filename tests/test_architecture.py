@@ -44,13 +44,6 @@ MAY_IMPORT = {
     "config": {"core", "redirects", "blog", "claims", "counterpoints", "transfer"},
 }
 
-# Crossings that other branches are removing; this list only shrinks.
-KNOWN_CROSSINGS = {
-    # issue-11b: the scorecard and calibration are being rewritten.
-    ("blog.scorecard", "counterpoints.models"),
-    ("claims.calibration", "counterpoints.models"),
-}
-
 
 def project_modules():
     for app in APPS:
@@ -121,23 +114,14 @@ def test_the_graph_sees_imports_at_module_level_and_in_functions(graph):
 
 
 def test_each_app_imports_only_the_layers_below_it(graph):
-    upward = sorted(crossings(graph) - KNOWN_CROSSINGS)
+    upward = sorted(crossings(graph))
     assert not upward, "\n".join(f"{module} imports {target}" for module, target in upward)
 
 
-def test_known_crossings_are_still_there(graph):
-    # Once a branch removes one, it comes off the list, so it cannot come back unseen.
-    gone = sorted(KNOWN_CROSSINGS - crossings(graph))
-    assert not gone, "no longer imported, take off KNOWN_CROSSINGS: " + ", ".join(map(str, gone))
-
-
 def test_no_import_cycle_between_apps(graph):
-    # The crossings being removed elsewhere are left out: they are what still closes a cycle today.
     apps = {app: set() for app in APPS}
     for module, targets in graph.items():
-        apps[app_of(module)] |= {
-            app_of(target) for target in targets if (module, target) not in KNOWN_CROSSINGS
-        } - {app_of(module)}
+        apps[app_of(module)] |= {app_of(target) for target in targets} - {app_of(module)}
     cycles = set()
 
     def visit(app, trail):

@@ -2,7 +2,8 @@
 Integration: nothing a reader sends is lost when many send at once.
 
 Each test starts the real app (``config.wsgi``, production settings) under
-gunicorn with several worker processes on a free loopback port, against a
+gunicorn with several worker processes on a free loopback port (through
+bench/serve.py, the harness the benchmark uses too), against a
 database of its own: a temporary SQLite file, or a temporary database on the
 PostgreSQL server named by TEST_POSTGRES_URL. Twenty clients, each with its
 own cookie jar, fetch the post page (CSRF cookie and token, the signed form
@@ -21,12 +22,8 @@ import http.cookiejar
 import os
 import re
 import secrets
-import socket
 import sqlite3
-import subprocess
-import sys
 import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -35,9 +32,11 @@ from pathlib import Path
 
 import pytest
 
+from bench import serve
+from bench.serve import manage
+
 pytestmark = pytest.mark.integration
 
-ROOT = Path(__file__).resolve().parent.parent
 WORKERS = 16
 WRITERS = 20
 SUBMISSIONS_PER_WRITER = 10
@@ -54,38 +53,15 @@ def env_flag(name):
 
 
 def app_env(database_url, static_root):
-    """Production settings, loosened only where a loopback test needs it."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_", "CACHE_", "COUNTERPOINT_", "EMAIL_"))
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.settings",
-        DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(40),
-        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
-        DJANGO_SECURE_SSL_REDIRECT="0",
-        DJANGO_SECURE_COOKIES="0",
-        DATABASE_URL=database_url,
-        STATIC_ROOT=str(static_root),
+    """The benchmark's production settings, with flood control opened for one loopback address."""
+    return serve.app_env(
+        database_url,
+        static_root=static_root,
         MODERATOR_EMAILS="moderators@example.com",
-        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
         # Everyone here shares 127.0.0.1: let them all through flood control.
         COUNTERPOINT_RATE_LIMIT="1000/3600",
         COUNTERPOINT_MIN_SECONDS="0",
-        LOG_LEVEL="WARNING",
-        PYTHONUNBUFFERED="1",
     )
-    return env
-
-
-def manage(env, *args):
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
-    )
-    assert result.returncode == 0, f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
-    return result.stdout
 
 
 CREATE_POST = f"""
@@ -106,57 +82,9 @@ def prepare_database(env):
     manage(env, "shell", "-c", CREATE_POST)
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextlib.contextmanager
 def gunicorn(env, log_path):
-    port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    with open(log_path, "w") as log:
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "config.wsgi",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(WORKERS),
-                "--timeout",
-                "60",
-                # Import the app once, then fork: sixteen imports on two cores take seconds.
-                "--preload",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert server.poll() is None, f"gunicorn exited early:\n{Path(log_path).read_text()}"
-            try:
-                with urllib.request.urlopen(f"{base_url}/robots.txt", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, f"gunicorn did not answer:\n{Path(log_path).read_text()}"
-            time.sleep(0.2)
-        yield base_url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+    # Import the app once, then fork: sixteen imports on two cores take seconds.
+    return serve.gunicorn(env, workers=WORKERS, log_path=log_path, preload=True, ready_within=30)
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):

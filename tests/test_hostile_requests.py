@@ -124,6 +124,7 @@ def test_the_worst_bodies_to_every_endpoint_are_cheap_4xx_or_harmless(site, case
         "/posts/%ff%fe/",
         "/counterpoints/status/" + "x" * 10_000 + "/",
         "/hindsight/?tag=" + "a" * 10_000 + "&verdict=" + "z" * 1000,
+        "/hindsight/" + "z" * 5000 + "/?tag=" + "a" * 10_000 + "&page=" + "9" * 100,
     ],
 )
 def test_hostile_addresses_are_cheap_and_never_a_5xx(site, client, path):

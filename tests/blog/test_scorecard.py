@@ -9,10 +9,12 @@ from datetime import date, timedelta
 
 import feedparser
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from blog.models import Post, Verdict
+from blog.models import Post, TallyState, Verdict
 from counterpoints.models import Counterpoint
 from tests.support.factories import make_counterpoint, make_hindsight, make_post
 from tests.support.html import one, parse, text
@@ -202,15 +204,21 @@ def test_scorecard_lists_most_conceded_counterpoints(client):
     assert "Pending Paul" not in page
 
 
-def test_scorecard_query_count_is_fixed_with_500_judged_posts(client, django_assert_max_num_queries):
+def test_scorecard_query_count_is_fixed_with_500_judged_posts(
+    client, django_assert_max_num_queries, settings
+):
+    settings.PAGE_CACHE_SECONDS = 0
     verdicts = list(Verdict)
     for n in range(500):
         judged(verdicts[n % 4], tags=[f"tag-{n % 7}", "shared"], year=2020 + n % 5)
 
-    # Generation, overall, per year, per tag, judged posts, their tags,
-    # most conceded, the tag filter's list, the calibration record's years
-    # and buckets.
-    with django_assert_max_num_queries(10):
+    client.get(reverse("blog:hindsight"))  # the first reader after a change rebuilds the tallies
+
+    # The tallies' state and rows, the newest judged posts (four verdicts'
+    # ids, the cards, their tags), most conceded (two responses' ids, the
+    # counterpoints), the calibration tallies' state and rows, the readers'
+    # record.
+    with django_assert_max_num_queries(13):
         response = client.get(reverse("blog:hindsight"))
     assert response.context["overall"].judged == 500
 
@@ -321,11 +329,38 @@ def test_one_verdicts_posts_are_listed_page_by_page(client):
         judged(Verdict.WRONG, title=f"Wrong call {n:02}", published_at=timezone.now() - timedelta(days=n + 1))
     judged(Verdict.NAILED_IT, title="The one good call")
 
-    second = client.get(reverse("blog:hindsight"), {"verdict": "wrong", "page": 2})
+    second = client.get(reverse("blog:hindsight-verdict", args=["wrong"]), {"page": 2})
 
     assert [post.title for post in second.context["posts"]] == ["Wrong call 10", "Wrong call 11"]
     assert "12 posts judged “wrong”" in second.content.decode()
-    assert client.get(reverse("blog:hindsight"), {"verdict": "maybe"}).status_code == 404
+    assert client.get("/hindsight/maybe/").status_code == 404
+
+
+def test_the_old_verdict_listing_address_moves_permanently_to_its_own(client):
+    response = client.get("/hindsight/", {"verdict": "wrong", "tag": "ai", "page": "2"})
+
+    assert response.status_code == 301
+    assert response["Location"] == "/hindsight/wrong/?tag=ai&page=2"
+    assert client.get("/hindsight/", {"verdict": "wrong"})["Location"] == "/hindsight/wrong/"
+    assert client.get("/hindsight/", {"verdict": "maybe"}).status_code == 404
+
+
+def test_the_verdict_listing_links_its_pages_and_feeds_and_is_in_the_sitemap(client):
+    for n in range(12):
+        judged(Verdict.WRONG, tags=["ai"], published_at=timezone.now() - timedelta(days=n + 1))
+
+    record = parse(client.get(reverse("blog:hindsight"), {"tag": "ai"}))
+    listing = parse(client.get(one(record, ".verdict-wrong .more a")["href"]))
+    sitemap = client.get(reverse("sitemap")).content.decode()
+
+    assert one(record, ".verdict-wrong .more a")["href"] == "/hindsight/wrong/?tag=ai"
+    assert one(listing, 'a[rel="next"]')["href"] == "?tag=ai&page=2"
+    assert {link["href"] for link in listing.select('link[rel="alternate"]')} >= {
+        reverse("claims:verdict-feed"),
+        reverse("claims:verdict-feed-atom"),
+    }
+    assert "/hindsight/wrong/</loc>" in sitemap
+    assert "/hindsight/nailed_it/</loc>" not in sitemap
 
 
 def test_scorecard_for_a_tag_shows_that_tags_newest_posts(client):
@@ -339,3 +374,69 @@ def test_scorecard_for_a_tag_shows_that_tags_newest_posts(client):
 
     groups = {group["verdict"]: group for group in response.context["groups"]}
     assert [post.title for post in groups[Verdict.WRONG]["posts"]] == ["Older tagged"]
+
+
+# The tallies behind the breakdowns (blog/tallies.py)
+
+
+def hindsight_context(client, **query):
+    return client.get(reverse("blog:hindsight"), query).context
+
+
+def test_a_new_verdict_is_in_the_next_track_record(client, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    post = judged(Verdict.WRONG, tags=["ai"])
+    assert hindsight_context(client)["overall"].counts[Verdict.WRONG] == 1
+
+    make_hindsight(post, verdict=Verdict.NAILED_IT)
+    make_post(tags=["ai"])
+
+    context = hindsight_context(client)
+    assert dict(context["overall"].counts) == {Verdict.NAILED_IT: 1, "unjudged": 1}
+    [ai] = context["by_tag"]
+    assert (ai.label, ai.judged, ai.unjudged) == ("ai", 1, 1)
+
+
+def test_a_rolled_back_change_leaves_the_tallies_as_they_were(client, settings):
+    from django.db import transaction
+
+    settings.PAGE_CACHE_SECONDS = 0
+    judged(Verdict.WRONG)
+    hindsight_context(client)
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        judged(Verdict.NAILED_IT)
+        raise RuntimeError
+
+    assert TallyState.objects.get(name="verdicts").stale is False
+    assert hindsight_context(client)["overall"].published == 1
+
+
+def test_a_scheduled_post_is_counted_once_its_time_comes(client, settings, monkeypatch):
+    settings.PAGE_CACHE_SECONDS = 0
+    judged(Verdict.WRONG, published_at=timezone.now() + timedelta(hours=1))
+    assert hindsight_context(client)["overall"].published == 0
+
+    later = timezone.now() + timedelta(hours=2)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+
+    assert hindsight_context(client)["overall"].counts[Verdict.WRONG] == 1
+
+
+def test_the_track_record_costs_the_same_with_5_or_300_posts(client, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+
+    def queries():
+        client.get(reverse("blog:hindsight"))  # the first reader after a change rebuilds the tallies
+        with CaptureQueriesContext(connection) as captured:
+            client.get(reverse("blog:hindsight"))
+            client.get(reverse("blog:hindsight"), {"tag": "tag-1"})
+        return len(captured)
+
+    verdicts = list(Verdict)
+    for n in range(5):
+        judged(verdicts[n % 4], tags=[f"tag-{n % 3}"], year=2020 + n % 3)
+    few = queries()
+    for n in range(300):
+        judged(verdicts[n % 4], tags=[f"tag-{n % 7}", "shared"], year=2018 + n % 6)
+    assert queries() == few

@@ -127,11 +127,25 @@ def queries_for(client, url):
 
 @pytest.mark.django_db
 def test_hindsight_costs_the_same_with_4_or_120_claims(client):
+    # Each request a URL of its own: not served from the page cache. The
+    # first reader after a change rebuilds the tallies (blog/tallies.py).
     make_claims(2, 2)
-    few = queries_for(client, "/hindsight/?year=2020")  # a URL of its own: not served from the page cache
+    client.get("/hindsight/?year=2019")
+    few = queries_for(client, "/hindsight/?year=2020")
     make_claims(20, 5)
+    client.get("/hindsight/?year=2022")
     many = queries_for(client, "/hindsight/?year=2021")
     assert many == few
+
+
+@pytest.mark.django_db
+def test_a_new_claim_verdict_is_in_the_next_calibration_record(client):
+    post = make_claims(1, 2)[0]
+    assert calibration_record()[0].count == 2
+
+    judge(post.claims.order_by("order").first(), Outcome.FALSE)
+
+    assert calibration_record()[0].outcomes == {Outcome.FALSE: 2}
 
 
 @pytest.mark.django_db

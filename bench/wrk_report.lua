@@ -1,4 +1,4 @@
--- wrk reporting hook for bench/run.py: one JSON object on stdout.
+-- wrk reporting hook for bench/measure.py: one JSON object on stdout.
 done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(

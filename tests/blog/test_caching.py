@@ -4,6 +4,8 @@ import pytest
 from django.urls import reverse
 
 from blog.models import Post, Verdict
+from counterpoints.models import Counterpoint
+from counterpoints.services import moderate_counterpoint
 from tests.support.factories import make_hindsight, make_post, make_user
 
 pytestmark = pytest.mark.django_db
@@ -728,7 +730,7 @@ def test_an_approval_and_a_post_edit_in_one_transaction_refresh_every_post_page(
     answered, other, pending = two_posts_cached
 
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        pending.approve(by=make_user(staff=True))
+        moderate_counterpoint(pending, Counterpoint.Status.APPROVED, by=make_user(staff=True))
         answered.title = "Retitled with the approval"
         answered.save()
 

@@ -248,6 +248,7 @@ def test_any_search_is_a_page_and_never_runs_script(query, page):
         )
         response = Client().get(reverse("blog:search"), {"q": query, "page": page})
 
-        assert response.status_code == 200
+        # One post at most matches: any page but the first is a 404 (tests/blog/test_pagination.py).
+        assert response.status_code == 200 or (response.status_code == 404 and page.strip() not in ("", "1"))
         assert_page_runs_only_the_sites_own_script(response.content.decode())
         transaction.set_rollback(True)

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from blog.models import Post, Verdict
+from tests.support import html
 from tests.support.factories import make_post, make_user
 
 pytestmark = pytest.mark.django_db
@@ -88,12 +89,20 @@ def test_feed_is_newest_first(client):
 def test_pages_advertise_their_feeds(client):
     make_post(tags=["ai"])
 
-    home = client.get(reverse("blog:post-list")).content.decode()
-    tag_page = client.get(reverse("blog:tag-detail", args=["ai"])).content.decode()
+    home = advertised_feeds(client.get(reverse("blog:post-list")))
+    tag_page = advertised_feeds(client.get(reverse("blog:tag-detail", args=["ai"])))
 
-    assert 'type="application/rss+xml"' in home and 'href="/feed/"' in home
-    assert 'type="application/atom+xml"' in home and 'href="/feed/atom/"' in home
-    assert 'href="/tags/ai/feed/"' in tag_page
+    assert ("application/rss+xml", "/feed/") in home
+    assert ("application/atom+xml", "/feed/atom/") in home
+    assert ("application/rss+xml", "/tags/ai/feed/") in tag_page
+    assert ("application/atom+xml", "/tags/ai/feed/atom/") in tag_page
+
+
+def advertised_feeds(response):
+    """``(type, href)`` of each feed the page's head names for feed readers."""
+    return [
+        (link["type"], link["href"]) for link in html.parse(response).select('head link[rel="alternate"]')
+    ]
 
 
 def test_feed_query_count_does_not_grow(client, django_assert_max_num_queries):

@@ -9,15 +9,13 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
 from django.conf import settings
-from django.core.cache import caches
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from blog.models import Verdict
 from tests.support.factories import make_post, make_user
 from tests.support.html import parse, text
+from tests.support.queries import get_counting_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -179,11 +177,9 @@ def test_page_links_carry_only_the_parameters_the_page_reads(client):
 
 
 def tag_page_queries(client, page):
-    caches["default"].clear()  # rendered each time, not answered from the page cache
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(reverse("blog:tag-detail", args=["busy"]), {"page": page})
-    assert response.status_code == 200
-    return [query["sql"] for query in captured.captured_queries]
+    return get_counting_queries(
+        client, reverse("blog:tag-detail", args=["busy"]), {"page": page}, rendered=True
+    )[1]
 
 
 def test_tag_page_queries_stay_the_same_however_many_posts_and_never_count(client):

@@ -7,7 +7,6 @@ import json
 import re
 from datetime import date, timedelta
 
-import feedparser
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +14,7 @@ from django.utils import timezone
 from blog.models import Post, Verdict
 from counterpoints.models import Counterpoint
 from tests.support.factories import make_counterpoint, make_hindsight, make_post
+from tests.support.feeds import read_feed
 from tests.support.html import links, one, parse, text
 
 pytestmark = pytest.mark.django_db
@@ -230,8 +230,7 @@ def test_verdict_feed_lists_verdicts_newest_first(client):
     make_hindsight(hidden, verdict=Verdict.WRONG)
 
     for name in ("blog:verdict-feed", "blog:verdict-feed-atom"):
-        feed = feedparser.parse(client.get(reverse(name)).content)
-        assert not feed.bozo
+        feed = read_feed(client, reverse(name))
         titles = [entry.title for entry in feed.entries]
         assert titles == ["nailed it: Early call", "wrong: Other call", "still open: Early call"]
         assert "Called it." in feed.entries[0].summary
@@ -287,7 +286,7 @@ def test_verdict_feed_links_land_on_their_verdict(client):
     old = make_hindsight(post, verdict=Verdict.STILL_OPEN, decided_at=timezone.now() - timedelta(days=9))
     new = make_hindsight(post, verdict=Verdict.WRONG)
 
-    feed = feedparser.parse(client.get(reverse("blog:verdict-feed")).content)
+    feed = read_feed(client, reverse("blog:verdict-feed"))
     page = client.get(post.get_absolute_url()).content.decode()
 
     assert [entry.link.rsplit("#", 1)[1] for entry in feed.entries] == [

@@ -1,12 +1,11 @@
 """Scores against hand-computed values, and the calibration record on /hindsight/."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from claims.calibration import calibration_record, score
 from claims.models import Claim, Outcome
 from tests.support.factories import make_post
+from tests.support.queries import query_count
 
 from .factories import body_with_claims, claim_block, judge
 
@@ -117,20 +116,12 @@ def test_hindsight_shows_chart_table_brier_and_too_few(client):
     assert page.count('class="bucket-point"') == 2
 
 
-def queries_for(client, url):
-    client.get("/robots.txt")  # the page generation is read once a second, not per page: read it first
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx)
-
-
 @pytest.mark.django_db
 def test_hindsight_costs_the_same_with_4_or_120_claims(client):
     make_claims(2, 2)
-    few = queries_for(client, "/hindsight/?year=2020")  # a URL of its own: not served from the page cache
+    few = query_count(client, "/hindsight/?year=2020")  # a URL of its own: not served from the page cache
     make_claims(20, 5)
-    many = queries_for(client, "/hindsight/?year=2021")
+    many = query_count(client, "/hindsight/?year=2021")
     assert many == few
 
 
@@ -138,7 +129,7 @@ def test_hindsight_costs_the_same_with_4_or_120_claims(client):
 def test_post_page_costs_the_same_with_1_or_40_claims(client):
     few_post = make_claims(1, 1)[0]
     many_post = make_claims(1, 40)[0]
-    assert queries_for(client, many_post.get_absolute_url()) == queries_for(
+    assert query_count(client, many_post.get_absolute_url()) == query_count(
         client, few_post.get_absolute_url()
     )
     page = client.get(many_post.get_absolute_url()).content.decode()

@@ -2,7 +2,6 @@
 
 import re
 
-import feedparser
 import pytest
 from django.conf import settings
 
@@ -10,6 +9,7 @@ from blog.models import Post
 from counterpoints.models import Counterpoint
 from tests.support import html
 from tests.support.factories import make_counterpoint, make_post
+from tests.support.feeds import read_feed
 
 pytestmark = pytest.mark.django_db
 
@@ -74,14 +74,6 @@ def test_each_counterpoint_under_a_post_links_its_page(client):
     assert [href for _, href in html.links(page, "a.counterpoint-permalink")] == [detail_url(counterpoint)]
 
 
-def parse(client, url):
-    response = client.get(url)
-    assert response.status_code == 200
-    feed = feedparser.parse(response.content)
-    assert not feed.bozo, feed.bozo_exception
-    return feed
-
-
 @pytest.mark.parametrize("atom", [False, True], ids=["rss", "atom"])
 def test_the_site_wide_feed_has_approved_counterpoints_only_newest_first(client, atom):
     post = make_post(title="The call")
@@ -93,7 +85,7 @@ def test_the_site_wide_feed_has_approved_counterpoints_only_newest_first(client,
     make_counterpoint(post, author_name="Spam Reader", status=Counterpoint.Status.SPAM)
     make_counterpoint(make_post(status=Post.Status.DRAFT), author_name="Draft Reader")
 
-    feed = parse(client, "/counterpoints/feed/atom/" if atom else "/counterpoints/feed/")
+    feed = read_feed(client, "/counterpoints/feed/atom/" if atom else "/counterpoints/feed/")
 
     assert [entry.author for entry in feed.entries] == ["New Reader", "Old Reader"]
     assert feed.entries[0].title == "New Reader on “The call” (pushes back)"
@@ -106,7 +98,7 @@ def test_a_posts_feed_has_its_own_counterpoints_only(client, atom):
     mine = make_counterpoint(post, author_name="Mine", quote="A quoted line.", body="See [here](#why).")
     make_counterpoint(make_post(), author_name="Elsewhere")
 
-    feed = parse(client, f"/posts/{post.slug}/counterpoints/feed/{'atom/' if atom else ''}")
+    feed = read_feed(client, f"/posts/{post.slug}/counterpoints/feed/{'atom/' if atom else ''}")
 
     assert [entry.author for entry in feed.entries] == ["Mine"]
     content = feed.entries[0].get("content", [{}])[0].get("value") or feed.entries[0].summary

@@ -14,41 +14,11 @@ from django.utils import timezone
 from PIL import Image
 
 from blog.models import Post, Verdict
+from tests.support.admin import post_form
 from tests.support.factories import make_author, make_post, make_user
-from tests.support.forms import form_values
 from tests.support.html import field_value, one, parse, text, texts
 
 pytestmark = pytest.mark.django_db
-
-
-def management_forms(admin_client):
-    """The inline formsets' management fields and the author the add page offers, as it renders them."""
-    fields = form_values(admin_client.get(reverse("admin:blog_post_add")).content.decode(), "post_form")
-    return {name: values[0] for name, values in fields.items() if name.endswith("_FORMS") or name == "author"}
-
-
-def post_form(admin_client, **overrides):
-    now = timezone.now()
-    data = {
-        **management_forms(admin_client),
-        "title": "Written in the admin",
-        "slug": "written-in-the-admin",
-        "dek": "A subtitle.",
-        "body": "## Heading\n\n" + "word " * 300,
-        "tags": "AI, Markets",
-        "status": Post.Status.PUBLISHED,
-        "published_at_0": now.strftime("%Y-%m-%d"),
-        "published_at_1": now.strftime("%H:%M:%S"),
-        "counterpoints_open": "on",
-        "cover_alt": "",
-        "hindsights-TOTAL_FORMS": "1",
-        "hindsights-0-verdict": Verdict.STILL_OPEN,
-        "hindsights-0-decided_at_0": now.strftime("%Y-%m-%d"),
-        "hindsights-0-decided_at_1": now.strftime("%H:%M:%S"),
-        "hindsights-0-note": "Too early.",
-    }
-    data.update(overrides)
-    return data
 
 
 def test_post_add_form_uses_the_markdownx_editor(admin_client):

@@ -332,7 +332,7 @@ def test_adding_a_post_with_tags_and_a_verdict_in_the_admin_changes_the_generati
     from unittest import mock
 
     from core import caching
-    from tests.blog.test_admin import post_form
+    from tests.support.admin import post_form
 
     client.get("/")
     data = post_form(admin_client, tags="ai, markets, chips, policy")

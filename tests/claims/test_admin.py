@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from blog.models import Post
-from tests.blog.test_admin import post_form
+from tests.support.admin import post_form
 from tests.support.factories import make_post
 
 from .factories import body_with_claims, claim_block, judge

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.paginator import Paginator
+from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -55,7 +55,9 @@ class TagPostListView(PostListView):
         # (a busy tag's count grows with the site): one row past the page
         # says whether there is an older one.
         number = self.request.GET.get("page") or "1"
-        if not number.isdigit() or int(number) < 1:
+        # ASCII digits only ("²" is a digit to isdigit() but not to int()), and
+        # an offset a database can take: past 2**63 SQLite refuses the query.
+        if not (number.isascii() and number.isdigit()) or not 1 <= int(number) * page_size < 2**63:
             raise Http404("No such page.")
         number = int(number)
         rows = list(queryset[(number - 1) * page_size : number * page_size + 1])
@@ -66,11 +68,16 @@ class TagPostListView(PostListView):
 
 
 class NewerOlderPage:
-    """A page of a list shown newest first, that knows its neighbours but not the total."""
+    """
+    A page of a list shown newest first, that knows its neighbours but not the
+    total: enough of Django's ``Page`` for the pagination include.
+    """
+
+    paginator = None  # no total to show: counting it is what this page avoids
 
     def __init__(self, object_list, number, *, has_older):
-        self.object_list, self.number, self.has_older = object_list, number, has_older
-        self.has_newer = number > 1
+        self.object_list, self.number = object_list, number
+        self._has_older = has_older
 
     def __iter__(self):
         return iter(self.object_list)
@@ -78,8 +85,20 @@ class NewerOlderPage:
     def __len__(self):
         return len(self.object_list)
 
+    def has_previous(self):
+        return self.number > 1
+
+    def has_next(self):
+        return self._has_older
+
     def has_other_pages(self):
-        return self.has_newer or self.has_older
+        return self.has_previous() or self.has_next()
+
+    def previous_page_number(self):
+        return self.number - 1
+
+    def next_page_number(self):
+        return self.number + 1
 
 
 def post_page_queryset(user):
@@ -207,11 +226,18 @@ def search(request):
         context["facets"] = verdict_facets(results)
         if verdict:
             results = results.filter(current_verdict=verdict)
-        paginator = Paginator(results, settings.POSTS_PER_PAGE)
-        context["page_obj"] = paginator.get_page(request.GET.get("page"))
+        context["page_obj"] = page_or_404(Paginator(results, settings.POSTS_PER_PAGE), request)
         for post in context["page_obj"]:
             post.snippet_html = highlight(post.snippet)
     return render(request, "blog/search.html", context)
+
+
+def page_or_404(paginator, request):
+    """The page ``?page=`` asks for (the first without one); no such page is a 404, as in ListView."""
+    try:
+        return paginator.page(request.GET.get("page") or 1)
+    except InvalidPage as error:
+        raise Http404("No such page.") from error
 
 
 @require_POST

@@ -5,7 +5,6 @@ absolute URLs, login throttling. Roles, uploads and the page cache have their
 own tests beside that code.
 """
 
-import time
 from urllib.parse import urlencode
 
 import pytest
@@ -22,22 +21,12 @@ from counterpoints.models import Counterpoint
 from counterpoints.outbox import deliver_due
 from tests.support.factories import make_post, make_user
 from tests.support.submissions import form_data, submit_url
+from tests.support.timing import cpu_time
 
 pytestmark = pytest.mark.django_db
 
 CPU_BOUND_SECONDS = 0.5
 FORM = "application/x-www-form-urlencoded"
-
-
-class cpu_time:
-    """CPU seconds this process spends inside the block (not wall time, so a busy machine does not matter)."""
-
-    def __enter__(self):
-        self.start = time.process_time()
-        return self
-
-    def __exit__(self, *exc):
-        self.seconds = time.process_time() - self.start
 
 
 # High: one IP could hold every worker with one huge counterpoint

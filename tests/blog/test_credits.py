@@ -4,8 +4,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,6 +14,7 @@ from tests.support.admin import post_change_url
 from tests.support.factories import make_counterpoint, make_hindsight, make_post, make_user
 from tests.support.forms import form_values
 from tests.support.html import one, parse, text, texts
+from tests.support.queries import get_counting_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -239,10 +238,9 @@ def test_post_page_costs_the_same_with_many_credits_as_with_one(client):
     for n in range(6):
         credit(many, *readers[n * 10 : n * 10 + 10])
 
-    with CaptureQueriesContext(connection) as few_queries:
-        page(client, few)
-    with CaptureQueriesContext(connection) as many_queries:
-        html = page(client, many)
+    _, few_queries = get_counting_queries(client, few.get_absolute_url())
+    response, many_queries = get_counting_queries(client, many.get_absolute_url())
+    html = response.content.decode()
 
     assert len(many_queries) == len(few_queries)
     assert html.count("credited in the verdict") == 60

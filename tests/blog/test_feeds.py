@@ -2,23 +2,16 @@
 
 from datetime import timedelta
 
-import feedparser
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from blog.models import Post, Verdict
+from tests.support import html
 from tests.support.factories import make_post, make_user
+from tests.support.feeds import read_feed
 
 pytestmark = pytest.mark.django_db
-
-
-def parse(client, url):
-    response = client.get(url)
-    assert response.status_code == 200
-    feed = feedparser.parse(response.content)
-    assert not feed.bozo, feed.bozo_exception
-    return feed
 
 
 @pytest.mark.parametrize("name", ["blog:feed", "blog:feed-atom"])
@@ -34,7 +27,7 @@ def test_feed_has_full_sanitised_content_author_tags_dates_and_verdict(client, n
         published_at=published,
     )
 
-    feed = parse(client, reverse(name))
+    feed = read_feed(client, reverse(name))
 
     assert len(feed.entries) == 1
     entry = feed.entries[0]
@@ -56,7 +49,7 @@ def test_feed_never_shows_drafts_or_scheduled_posts(client, name):
     make_post(title="Draft one", status=Post.Status.DRAFT)
     make_post(title="Future one", published_at=timezone.now() + timedelta(days=1))
 
-    feed = parse(client, reverse(name))
+    feed = read_feed(client, reverse(name))
 
     assert [entry.title for entry in feed.entries] == ["Public one"]
 
@@ -66,7 +59,7 @@ def test_tag_feed_lists_only_that_tag(client, name):
     make_post(title="Tagged", tags=["ai"])
     make_post(title="Untagged", tags=["other"])
 
-    feed = parse(client, reverse(name, args=["ai"]))
+    feed = read_feed(client, reverse(name, args=["ai"]))
 
     assert [entry.title for entry in feed.entries] == ["Tagged"]
     assert "#ai" in feed.feed.title
@@ -80,7 +73,7 @@ def test_feed_is_newest_first(client):
     make_post(title="Older", published_at=timezone.now() - timedelta(days=5))
     make_post(title="Newer", published_at=timezone.now() - timedelta(days=1))
 
-    feed = parse(client, reverse("blog:feed"))
+    feed = read_feed(client, reverse("blog:feed"))
 
     assert [entry.title for entry in feed.entries] == ["Newer", "Older"]
 
@@ -88,12 +81,20 @@ def test_feed_is_newest_first(client):
 def test_pages_advertise_their_feeds(client):
     make_post(tags=["ai"])
 
-    home = client.get(reverse("blog:post-list")).content.decode()
-    tag_page = client.get(reverse("blog:tag-detail", args=["ai"])).content.decode()
+    home = advertised_feeds(client.get(reverse("blog:post-list")))
+    tag_page = advertised_feeds(client.get(reverse("blog:tag-detail", args=["ai"])))
 
-    assert 'type="application/rss+xml"' in home and 'href="/feed/"' in home
-    assert 'type="application/atom+xml"' in home and 'href="/feed/atom/"' in home
-    assert 'href="/tags/ai/feed/"' in tag_page
+    assert ("application/rss+xml", "/feed/") in home
+    assert ("application/atom+xml", "/feed/atom/") in home
+    assert ("application/rss+xml", "/tags/ai/feed/") in tag_page
+    assert ("application/atom+xml", "/tags/ai/feed/atom/") in tag_page
+
+
+def advertised_feeds(response):
+    """``(type, href)`` of each feed the page's head names for feed readers."""
+    return [
+        (link["type"], link["href"]) for link in html.parse(response).select('head link[rel="alternate"]')
+    ]
 
 
 def test_feed_query_count_does_not_grow(client, django_assert_max_num_queries):

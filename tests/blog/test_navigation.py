@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from blog.models import Page, Post
 from tests.support.factories import make_post, make_user
+from tests.support.html import links, one, parse, text, texts
+from tests.support.queries import query_count
 
 pytestmark = pytest.mark.django_db
 
@@ -29,12 +31,12 @@ def test_month_archive_lists_that_months_published_posts_only(client):
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert '<h1 class="page-title">March 2025</h1>' in page
+    assert text(page, "h1.page-title") == "March 2025"
     assert page.index("March two") < page.index("March one")
     assert "April one" not in page
     assert "March draft" not in page
-    assert 'href="/archive/2025/04/">April 2025 →' not in page  # April is newer: it is on the left
-    assert 'href="/archive/2025/04/">← April 2025</a>' in page
+    # April is newer: it is on the left, and there is no older month.
+    assert links(page, ".archive-neighbours a") == [("← April 2025", "/archive/2025/04/")]
 
 
 def test_year_archive_lists_the_year_and_links_its_months(client):
@@ -45,9 +47,12 @@ def test_year_archive_lists_the_year_and_links_its_months(client):
     page = client.get("/archive/2024/").content.decode()
 
     assert "Early" in page and "Late" in page and "Next year" not in page
-    assert 'href="/archive/2024/01/">Jan</a>' in page
-    assert 'href="/archive/2024/11/">Nov</a>' in page
-    assert 'href="/archive/2025/">← 2025</a>' in page
+    assert links(page, ".page-sub a") == [
+        ("Jan", "/archive/2024/01/"),
+        ("Nov", "/archive/2024/11/"),
+        ("all years", "/archive/"),
+    ]
+    assert links(page, ".archive-neighbours a") == [("← 2025", "/archive/2025/")]
 
 
 @pytest.mark.parametrize(
@@ -75,21 +80,19 @@ def test_archive_index_counts_posts_per_month(client):
     make_post(published_at=at(2024, 12, 1))
     make_post(published_at=at(2025, 3, 4), status=Post.Status.DRAFT)
 
-    page = client.get("/archive/").content.decode()
+    page = parse(client.get("/archive/"))
 
-    assert '<a href="/archive/2025/03/">March</a> <span class="count">3 posts</span>' in page
-    assert '<a href="/archive/2024/12/">December</a> <span class="count">1 post</span>' in page
-    assert page.index('href="/archive/2025/"') < page.index('href="/archive/2024/"')
+    assert links(page, ".archive-year h2 a") == [("2025", "/archive/2025/"), ("2024", "/archive/2024/")]
+    assert links(page, ".archive-months a") == [
+        ("March", "/archive/2025/03/"),
+        ("December", "/archive/2024/12/"),
+    ]
+    assert texts(page, ".archive-months .count") == ["3 posts", "1 post"]
 
 
 def test_archive_pages_cost_the_same_with_many_posts(client, django_capture_on_commit_callbacks):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     def queries(path):
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get(path).status_code == 200
-        return len(captured)
+        return query_count(client, path)
 
     paths = ("/archive/", "/archive/2025/", "/archive/2025/03/")
     for n in range(3):
@@ -109,9 +112,9 @@ def test_a_posts_date_links_to_its_month(client):
     post = make_post(title="Dated", published_at=at(2025, 1, 28))
 
     for path in (post.get_absolute_url(), "/"):
-        page = client.get(path).content.decode()
-        stamp = '<time datetime="2025-01-28T12:00:00+00:00">28 Jan 2025</time>'
-        assert f'<a class="post-date" href="/archive/2025/01/">{stamp}</a>' in page
+        page = parse(client.get(path))
+        assert links(page, "a.post-date") == [("28 Jan 2025", "/archive/2025/01/")]
+        assert one(page, "a.post-date time")["datetime"] == "2025-01-28T12:00:00+00:00"
 
 
 # Previous and next
@@ -123,14 +126,14 @@ def test_a_post_links_to_the_published_posts_before_and_after_it(client):
     second = make_post(title="Second", published_at=at(2025, 1, 3))
     third = make_post(title="Third", published_at=at(2025, 1, 5))
 
-    page = client.get(second.get_absolute_url()).content.decode()
+    page = parse(client.get(second.get_absolute_url()))
 
-    assert f'rel="prev" href="{first.get_absolute_url()}"' in page
-    assert f'rel="next" href="{third.get_absolute_url()}"' in page
-    assert "Hidden draft" not in page
-    first_page = client.get(first.get_absolute_url()).content.decode()
-    assert 'rel="prev"' not in first_page
-    assert f'rel="next" href="{second.get_absolute_url()}"' in first_page
+    assert [a["href"] for a in page.select('[rel~="prev"]')] == [first.get_absolute_url()]
+    assert [a["href"] for a in page.select('[rel~="next"]')] == [third.get_absolute_url()]
+    assert "Hidden draft" not in text(page)
+    first_page = parse(client.get(first.get_absolute_url()))
+    assert not first_page.select('[rel~="prev"]')
+    assert [a["href"] for a in first_page.select('[rel~="next"]')] == [second.get_absolute_url()]
 
 
 # Related posts
@@ -152,9 +155,9 @@ def test_related_posts_share_tags_and_rarer_tags_weigh_more(client):
 
     # gpu-prices is on 2 published posts (weight 1/2); ai on 9 (1/9), deepseek on 2 (1/2).
     assert titles == ["Shares two", "Shares the rare tag", common[0].title]
-    page = client.get(post.get_absolute_url()).content.decode()
-    assert '<h2 id="related-heading">Related posts</h2>' in page
-    assert "Unrelated" not in page and "Related draft" not in page
+    page = client.get(post.get_absolute_url())
+    assert text(page, "#related-heading") == "Related posts"
+    assert "Unrelated" not in text(page) and "Related draft" not in text(page)
 
 
 def test_a_post_without_tags_has_no_related_section(client):
@@ -184,13 +187,14 @@ def test_a_post_names_its_author_and_links_their_page(client):
     make_post(author=author, title="Ada's draft", status=Post.Status.DRAFT)
     make_post(title="Someone else's")
 
-    page = client.get(post.get_absolute_url()).content.decode()
-    assert f'by <a href="/authors/{author.pk}/" rel="author">Ada Writer</a>' in page
+    page = client.get(post.get_absolute_url())
+    assert text(page, ".byline") == "by Ada Writer"
+    assert links(page, 'a[rel="author"]') == [("Ada Writer", f"/authors/{author.pk}/")]
 
-    author_page = client.get(f"/authors/{author.pk}/").content.decode()
-    assert '<h1 class="page-title">Ada Writer</h1>' in author_page
-    assert "By Ada" in author_page
-    assert "Ada&#x27;s draft" not in author_page and "Someone else" not in author_page
+    author_page = parse(client.get(f"/authors/{author.pk}/"))
+    assert text(author_page, "h1.page-title") == "Ada Writer"
+    assert "By Ada" in text(author_page)
+    assert "Ada's draft" not in text(author_page) and "Someone else" not in text(author_page)
 
 
 def test_a_user_without_a_published_post_has_no_author_page(client):
@@ -219,32 +223,39 @@ def test_the_about_page_exists_from_the_start_and_shows_the_admins_edit(
         )
     assert response.status_code == 302
 
-    page = client.get("/about/").content.decode()
-    assert '<h1 class="post-title">About me</h1>' in page
-    assert "I write about <strong>chips</strong>." in page
+    page = client.get("/about/")
+    assert text(page, "h1.post-title") == "About me"
+    assert text(page, ".post-body") == "I write about chips."
+    assert text(page, ".post-body strong") == "chips"
 
 
 def test_every_page_footer_links_archive_about_and_the_feeds_with_a_word_on_feeds(client):
     make_post(tags=["ai"])
 
     for path in ("/", "/tags/ai/", "/about/", "/archive/"):
-        footer = client.get(path).content.decode().split('<footer class="site-footer">')[1]
-        assert 'href="/about/">About</a>' in footer
-        assert 'href="/archive/">Archive</a>' in footer
-        assert 'href="/feed/">RSS</a>' in footer and 'href="/feed/atom/">Atom</a>' in footer
-        assert "A feed lets your feed reader" in footer
+        footer = one(client.get(path), "footer.site-footer")
+        for link in [
+            ("About", "/about/"),
+            ("Archive", "/archive/"),
+            ("RSS", "/feed/"),
+            ("Atom", "/feed/atom/"),
+        ]:
+            assert link in links(footer)
+        assert "A feed lets your feed reader" in text(footer)
 
 
 def test_tag_and_hindsight_pages_offer_their_own_feeds_visibly(client):
     make_post(tags=["ai"])
 
-    tag_page = client.get("/tags/ai/").content.decode()
-    assert (
-        'Subscribe to #ai: <a href="/tags/ai/feed/">RSS</a> · <a href="/tags/ai/feed/atom/">Atom</a>'
-        in tag_page
-    )
-    hindsight = client.get("/hindsight/").content.decode()
-    assert 'Subscribe to verdicts as they come in: <a href="/hindsight/feed/">RSS</a>' in hindsight
+    tag_page = client.get("/tags/ai/")
+    assert text(tag_page, "main p.subscribe") == "Subscribe to #ai: RSS · Atom"
+    assert links(tag_page, "main p.subscribe a") == [
+        ("RSS", "/tags/ai/feed/"),
+        ("Atom", "/tags/ai/feed/atom/"),
+    ]
+    hindsight = client.get("/hindsight/")
+    assert text(hindsight, "main p.subscribe") == "Subscribe to verdicts as they come in: RSS · Atom"
+    assert links(hindsight, "main p.subscribe a")[0] == ("RSS", "/hindsight/feed/")
 
 
 def test_sitemap_lists_archives_authors_and_the_about_page(client):

@@ -1,13 +1,12 @@
 """Tags that stay tidy: one spelling, one address, renames and merges that keep old links working."""
 
-import re
-
 import pytest
 from django.urls import reverse
 from taggit.models import Tag
 
 from blog.models import Post, TagDescription
 from tests.support.factories import make_post
+from tests.support.html import parse, texts
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +14,7 @@ CHANGELIST = "admin:taggit_tag_changelist"
 
 
 def titles_on(page):
-    return re.findall(r'<h2 class="post-card-title"><a [^>]*>([^<]+)</a>', page)
+    return texts(page, ".post-card-title a")
 
 
 def test_new_tags_reuse_an_existing_spelling_and_get_lower_case_slugs(admin_client):
@@ -133,7 +132,9 @@ def test_taggit_merge_that_changes_nothing_is_not_offered(admin_client):
 
     page = admin_client.get(reverse(CHANGELIST)).content.decode()
 
-    assert 'value="merge_selected"' in page
+    assert "merge_selected" in [
+        option["value"] for option in parse(page).select('select[name="action"] option')
+    ]
     assert "render_tag_form" not in page
 
 
@@ -145,7 +146,7 @@ def test_tag_changelist_query_count_does_not_grow(admin_client, django_assert_ma
         response = admin_client.get(reverse(CHANGELIST))
 
     assert response.status_code == 200
-    assert re.search(r'<td class="field-post_count">30</td>', response.content.decode())
+    assert "30" in texts(response, "#result_list td.field-post_count")
 
 
 @pytest.mark.postgres

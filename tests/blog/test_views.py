@@ -11,7 +11,7 @@ from django.utils import timezone
 import blog.views
 from blog.models import Post, Series, SeriesPart, Verdict
 from tests.support.factories import make_hindsight, make_post, make_user
-from tests.support.html import parse
+from tests.support.html import links, one, parse, text, texts
 
 pytestmark = pytest.mark.django_db
 
@@ -41,9 +41,9 @@ def test_home_card_shows_dek_date_reading_time_tags_and_verdict(client):
 
     assert "A subtitle worth reading." in page
     assert "3 min read" in page
-    assert 'href="/tags/ai/">#ai</a>' in page
-    assert 'href="/tags/markets/">#markets</a>' in page
-    assert 'class="verdict-badge verdict-partly_right">partly right</span>' in page
+    assert links(page, "article.post-card .tags a") == [("#ai", "/tags/ai/"), ("#markets", "/tags/markets/")]
+    badge = one(page, "article.post-card .verdict-badge")
+    assert text(badge) == "partly right" and "verdict-partly_right" in badge["class"]
 
 
 def test_home_is_paginated(client, settings):
@@ -55,7 +55,7 @@ def test_home_is_paginated(client, settings):
 
     assert len(first.context["posts"]) == 10
     assert len(second.context["posts"]) == 2
-    assert 'rel="next" href="?page=2"' in first.content.decode()
+    assert links(first, 'nav.pagination a[rel="next"]') == [("Older →", "?page=2")]
     assert client.get(reverse("blog:post-list"), {"page": 9}).status_code == 404
 
 
@@ -111,13 +111,12 @@ def test_post_page_shows_header_title_dek_meta_and_tags(client, settings):
 
     page = client.get(post.get_absolute_url()).content.decode()
 
-    assert '<a class="site-name" href="/">my predictions</a>' in page
-    assert '<a href="/hindsight/">hindsight</a>' in page
-    assert '<h1 class="post-title">A bold call</h1>' in page
+    assert links(page, "a.site-name") == [("my predictions", "/")]
+    assert ("hindsight", "/hindsight/") in links(page)
+    assert text(page, "h1.post-title") == "A bold call"
     assert "It will happen." in page
-    assert "<span>1 min read</span>" in page
-    assert "<span>5 words</span>" in page
-    assert 'href="/tags/llm/">#llm</a>' in page
+    assert {"1 min read", "5 words"} <= set(texts(page, "article.post .meta span"))
+    assert ("#llm", "/tags/llm/") in links(page, "article.post .meta a")
 
 
 def test_post_without_verdict_has_no_banner(client):
@@ -143,9 +142,10 @@ def test_post_banner_shows_newest_verdict_and_earlier_ones_as_history(client):
     # (tests/blog/test_verdict_history.py has the details).
     history = page.index("Verdict history")
     assert page.index("nailed it") < history < page.index("still open") < page.index("nailed it", history)
-    assert "hindsight — <strong>nailed it</strong>" in page
-    assert "Called it <strong>exactly</strong>." in page
-    assert "<strong>still open</strong>" in page
+    assert text(page, ".hindsight-banner .hindsight-label strong") == "nailed it"
+    assert text(page, ".hindsight-banner > .hindsight-note") == "Called it exactly."
+    assert text(page, ".hindsight-banner > .hindsight-note strong") == "exactly"
+    assert texts(page, ".hindsight-timeline .hindsight-step strong") == ["still open", "nailed it"]
     assert "Too early to say." in page
 
 
@@ -154,9 +154,9 @@ def test_post_body_is_rendered_markdown(client):
 
     page = client.get(post.get_absolute_url()).content.decode()
 
-    assert "<h2>A heading</h2>" in page
-    assert "<em>emphasis</em>" in page
-    assert '<a href="https://example.com">link</a>' in page
+    assert texts(page, ".post-body h2") == ["A heading"]
+    assert texts(page, ".post-body em") == ["emphasis"]
+    assert links(page, ".post-body a") == [("link", "https://example.com")]
 
 
 def test_unknown_post_is_404(client):
@@ -196,7 +196,7 @@ def test_tag_page_is_paginated(client):
     assert response.status_code == 200
     assert len(response.context["posts"]) == 1
     page = response.content.decode()
-    assert 'href="?page=1">← Newer</a>' in page
+    assert links(page, 'nav.pagination a[rel="prev"]') == [("← Newer", "?page=1")]
     assert "Older →" not in page
 
 
@@ -206,7 +206,7 @@ def test_tag_page_links_to_older_posts_without_counting_them(client, django_asse
 
     response = client.get(reverse("blog:tag-detail", args=["busy"]))
 
-    assert 'href="?page=2">Older →</a>' in response.content.decode()
+    assert links(response, 'nav.pagination a[rel="next"]') == [("Older →", "?page=2")]
     assert "Newer" not in response.content.decode()
     assert client.get(reverse("blog:tag-detail", args=["busy"]), {"page": 3}).status_code == 404
     assert client.get(reverse("blog:tag-detail", args=["busy"]), {"page": "x"}).status_code == 404

@@ -10,11 +10,6 @@ from tests.support.factories import make_post
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _no_minimum_time(settings):
-    settings.COUNTERPOINT_MIN_SECONDS = 0
-
-
 def test_two_readers_without_javascript_send_counterpoints_from_the_cached_page(new_page, watch):
     post = make_post(title="Served from the cache")
     readers = [new_page(java_script_enabled=False) for _ in range(2)]

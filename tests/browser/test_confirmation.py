@@ -12,12 +12,6 @@ from tests.support.factories import make_post
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _no_minimum_time(settings):
-    # The signed timestamp refuses forms sent back within seconds; a test types faster than anyone.
-    settings.COUNTERPOINT_MIN_SECONDS = 0
-
-
 def long_post_with_counterpoints():
     """A post whose form is thousands of pixels below the top, as on a real, discussed post."""
     body = "\n\n".join(

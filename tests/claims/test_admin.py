@@ -7,8 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from blog.models import Post
-from tests.blog.test_admin import post_form
+from tests.support.admin import post_form
 from tests.support.factories import make_post
+from tests.support.html import one, text
 
 from .factories import body_with_claims, claim_block, judge
 
@@ -63,9 +64,9 @@ def test_a_verdict_added_on_the_claim_page_shows_on_the_post(admin_client, clien
     assert response.status_code == 302, response.content.decode()[:3000]
     claim.refresh_from_db()
     assert claim.current_verdict == "false"
-    page = client.get(post.get_absolute_url()).content.decode()
-    assert '<div class="claim claim-false" id="claim-prices">' in page
-    assert "verdict: false" in page
+    page = client.get(post.get_absolute_url())
+    assert one(page, "#claim-prices")["class"] == ["claim", "claim-false"]
+    assert "verdict: false" in text(page)
 
 
 def test_a_saved_claim_verdict_is_shown_read_only(admin_client):

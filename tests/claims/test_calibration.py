@@ -1,12 +1,11 @@
 """Scores against hand-computed values, and the calibration record on /hindsight/."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from claims.calibration import calibration_record, score
 from claims.models import Claim, Outcome
 from tests.support.factories import make_post
+from tests.support.queries import query_count
 
 from .factories import body_with_claims, claim_block, judge
 
@@ -117,24 +116,16 @@ def test_hindsight_shows_chart_table_brier_and_too_few(client):
     assert page.count('class="bucket-point"') == 2
 
 
-def queries_for(client, url):
-    client.get("/robots.txt")  # the page generation is read once a second, not per page: read it first
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx)
-
-
 @pytest.mark.django_db
 def test_hindsight_costs_the_same_with_4_or_120_claims(client):
     # Each request a URL of its own: not served from the page cache. The
     # first reader after a change rebuilds the tallies (blog/tallies.py).
     make_claims(2, 2)
-    client.get("/hindsight/?year=2019")
-    few = queries_for(client, "/hindsight/?year=2020")
+    client.get("/hindsight/?year=2019")  # the first reader after a change rebuilds the tallies
+    few = query_count(client, "/hindsight/?year=2020")  # a URL of its own: not served from the page cache
     make_claims(20, 5)
     client.get("/hindsight/?year=2022")
-    many = queries_for(client, "/hindsight/?year=2021")
+    many = query_count(client, "/hindsight/?year=2021")
     assert many == few
 
 
@@ -152,7 +143,7 @@ def test_a_new_claim_verdict_is_in_the_next_calibration_record(client):
 def test_post_page_costs_the_same_with_1_or_40_claims(client):
     few_post = make_claims(1, 1)[0]
     many_post = make_claims(1, 40)[0]
-    assert queries_for(client, many_post.get_absolute_url()) == queries_for(
+    assert query_count(client, many_post.get_absolute_url()) == query_count(
         client, few_post.get_absolute_url()
     )
     page = client.get(many_post.get_absolute_url()).content.decode()

@@ -2,13 +2,14 @@
 
 import re
 
-import feedparser
 import pytest
 from django.conf import settings
 
 from blog.models import Post
 from counterpoints.models import Counterpoint
+from tests.support import html
 from tests.support.factories import make_counterpoint, make_post
+from tests.support.feeds import read_feed
 
 pytestmark = pytest.mark.django_db
 
@@ -31,13 +32,15 @@ def test_an_approved_counterpoint_has_a_page_with_quote_reply_canonical_and_way_
     response = client.get(detail_url(counterpoint))
 
     assert response.status_code == 200
-    page = response.content.decode()
-    assert f'<link rel="canonical" href="{settings.SITE_URL}{detail_url(counterpoint)}">' in page
-    assert "A counterpoint by Rosa Reader" in page
-    assert '<blockquote class="counterpoint-quote"><p>Costs will fall.</p></blockquote>' in page
-    assert "They did not, <em>as</em> the" in page
-    assert "Fair, I concede it." in page
-    assert f'href="{post.get_absolute_url()}#counterpoint-{counterpoint.pk}">See it in its place' in page
+    page = html.parse(response)
+    assert html.one(page, 'link[rel="canonical"]')["href"] == f"{settings.SITE_URL}{detail_url(counterpoint)}"
+    assert html.text(page, "h1") == "A counterpoint by Rosa Reader"
+    assert html.text(page, "blockquote.counterpoint-quote") == "Costs will fall."
+    assert "They did not, as the data shows." in html.text(page)
+    assert html.texts(page, "em") == ["as"]
+    assert "Fair, I concede it." in html.text(page)
+    in_place = f"{post.get_absolute_url()}#counterpoint-{counterpoint.pk}"
+    assert ("See it in its place under the post", in_place) in html.links(page)
 
 
 @pytest.mark.parametrize(
@@ -66,17 +69,9 @@ def test_each_counterpoint_under_a_post_links_its_page(client):
     post = make_post()
     counterpoint = make_counterpoint(post)
 
-    page = client.get(post.get_absolute_url()).content.decode()
+    page = client.get(post.get_absolute_url())
 
-    assert f'<a class="counterpoint-permalink" href="{detail_url(counterpoint)}"' in page
-
-
-def parse(client, url):
-    response = client.get(url)
-    assert response.status_code == 200
-    feed = feedparser.parse(response.content)
-    assert not feed.bozo, feed.bozo_exception
-    return feed
+    assert [href for _, href in html.links(page, "a.counterpoint-permalink")] == [detail_url(counterpoint)]
 
 
 @pytest.mark.parametrize("atom", [False, True], ids=["rss", "atom"])
@@ -90,7 +85,7 @@ def test_the_site_wide_feed_has_approved_counterpoints_only_newest_first(client,
     make_counterpoint(post, author_name="Spam Reader", status=Counterpoint.Status.SPAM)
     make_counterpoint(make_post(status=Post.Status.DRAFT), author_name="Draft Reader")
 
-    feed = parse(client, "/counterpoints/feed/atom/" if atom else "/counterpoints/feed/")
+    feed = read_feed(client, "/counterpoints/feed/atom/" if atom else "/counterpoints/feed/")
 
     assert [entry.author for entry in feed.entries] == ["New Reader", "Old Reader"]
     assert feed.entries[0].title == "New Reader on “The call” (pushes back)"
@@ -103,7 +98,7 @@ def test_a_posts_feed_has_its_own_counterpoints_only(client, atom):
     mine = make_counterpoint(post, author_name="Mine", quote="A quoted line.", body="See [here](#why).")
     make_counterpoint(make_post(), author_name="Elsewhere")
 
-    feed = parse(client, f"/posts/{post.slug}/counterpoints/feed/{'atom/' if atom else ''}")
+    feed = read_feed(client, f"/posts/{post.slug}/counterpoints/feed/{'atom/' if atom else ''}")
 
     assert [entry.author for entry in feed.entries] == ["Mine"]
     content = feed.entries[0].get("content", [{}])[0].get("value") or feed.entries[0].summary

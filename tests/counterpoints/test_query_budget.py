@@ -1,23 +1,18 @@
 """Pages with counterpoints cost the same number of queries with 2 or 200."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from counterpoints.models import Counterpoint
 from tests.support.factories import make_counterpoint, make_post, make_user
 from tests.support.html import parse, text, texts
+from tests.support.queries import get_counting_queries
 
 pytestmark = pytest.mark.django_db
 
 
 def queries_for(client, url):
-    # The page generation is read at the start of each test and kept for its
-    # whole length (tests/settings.py), so both measurements count the same.
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx), response
+    response, queries = get_counting_queries(client, url)
+    return len(queries), response
 
 
 def add_counterpoints(post, count, moderator):

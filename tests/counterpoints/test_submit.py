@@ -24,9 +24,7 @@ def test_valid_counterpoint_redirects_back_to_the_post(client):
 def test_after_the_redirect_the_reader_is_told_it_awaits_review(client):
     post = make_post()
     response = client.post(submit_url(post), form_data(post), follow=True)
-    html = response.content.decode()
-    assert "your counterpoint awaits review" in html
-    assert 'class="message message-success"' in html
+    assert "your counterpoint awaits review" in text(response, ".message.message-success")
 
 
 def test_the_thank_you_is_shown_at_the_form_and_can_take_the_focus(client):

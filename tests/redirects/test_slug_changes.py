@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from redirects.models import Redirect
-from tests.blog.test_admin import post_form
+from tests.support.admin import post_form
 from tests.support.factories import make_post
 
 pytestmark = pytest.mark.django_db

@@ -1,12 +1,15 @@
-"""The admin's addresses, the form a moderator sends, and the people who use the admin."""
+"""The admin's addresses, the forms an author and a moderator send, and the people who use the admin."""
 
 import importlib
 
 from django.apps import apps
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils import timezone
 
+from blog.models import Post, Verdict
 from tests.support.factories import make_user
+from tests.support.forms import form_values
 
 # The review queue: the counterpoints changelist.
 REVIEW_QUEUE = reverse("admin:counterpoints_counterpoint_changelist")
@@ -18,6 +21,37 @@ def counterpoint_change_url(counterpoint):
 
 def post_change_url(post):
     return reverse("admin:blog_post_change", args=[post.pk])
+
+
+def management_forms(admin_client):
+    """The inline formsets' management fields and the author the add page offers, as it renders them."""
+    fields = form_values(admin_client.get(reverse("admin:blog_post_add")).content.decode(), "post_form")
+    return {name: values[0] for name, values in fields.items() if name.endswith("_FORMS") or name == "author"}
+
+
+def post_form(admin_client, **overrides):
+    """What the post add form sends for a published post with tags and a verdict, ``overrides`` changed."""
+    now = timezone.now()
+    data = {
+        **management_forms(admin_client),
+        "title": "Written in the admin",
+        "slug": "written-in-the-admin",
+        "dek": "A subtitle.",
+        "body": "## Heading\n\n" + "word " * 300,
+        "tags": "AI, Markets",
+        "status": Post.Status.PUBLISHED,
+        "published_at_0": now.strftime("%Y-%m-%d"),
+        "published_at_1": now.strftime("%H:%M:%S"),
+        "counterpoints_open": "on",
+        "cover_alt": "",
+        "hindsights-TOTAL_FORMS": "1",
+        "hindsights-0-verdict": Verdict.STILL_OPEN,
+        "hindsights-0-decided_at_0": now.strftime("%Y-%m-%d"),
+        "hindsights-0-decided_at_1": now.strftime("%H:%M:%S"),
+        "hindsights-0-note": "Too early.",
+    }
+    data.update(overrides)
+    return data
 
 
 def review_form(counterpoint, **overrides):

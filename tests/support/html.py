@@ -7,7 +7,7 @@ breaks no test that is not about markup::
 
     page = parse(response)
     assert text(page, "h1.post-title") == "A bold call"
-    assert [a["href"] for a in page.select(".tags a")] == ["/tags/llm/"]
+    assert links(page, ".tags a") == [("#llm", "/tags/llm/")]
 
 Where the markup *is* the point (sanitising, escaping, ``rel`` on reader
 links), tests keep asserting on the raw HTML.
@@ -41,6 +41,11 @@ def text(page, selector=None):
 def texts(page, selector):
     """The text of every element matching ``selector``, in page order."""
     return [" ".join(element.get_text().split()) for element in parse(page).select(selector)]
+
+
+def links(page, selector="a"):
+    """``(visible text, href)`` of every link matching ``selector``, in page order."""
+    return [(" ".join(a.get_text().split()), a.get("href")) for a in parse(page).select(selector)]
 
 
 def field_value(page, name):

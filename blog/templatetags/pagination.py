@@ -3,7 +3,7 @@
 from django import template
 from django.http import QueryDict
 
-from core.caching import ALL_PARAMETERS, page_cache_query
+from core.caching import ALL_PARAMETERS, page_cache_rule
 
 register = template.Library()
 
@@ -20,7 +20,8 @@ def page_parameters(context):
     ``utm_source`` for every later reader of page 2.
     """
     request = context["request"]
-    read = page_cache_query(request.path_info)
+    rule = page_cache_rule(request.path_info)
+    read = rule and rule[0]
     if read is None or read is ALL_PARAMETERS:  # not cached, or cached by the whole query string
         return request.GET
     parameters = QueryDict(mutable=True)

@@ -26,34 +26,44 @@ PASSAGE = "data centres wait years for a grid connection"
 SETTLE_MS = 1_000
 
 
-def select_by_mouse(page, phrase):
-    """Drag the mouse across ``phrase`` in the post text, as a reader selects it."""
+def select_by_mouse(page, phrase, attempts=3):
+    """
+    Drag the mouse across ``phrase`` in the post text, as a reader selects it.
+    The text is measured once the fonts are in (a late font moves the words);
+    a drag that a layout shift under load still cut short is measured and
+    made again, so the test waits for the selection, not for time.
+    """
     paragraph = page.locator(".post-body p", has_text=phrase)
     paragraph.scroll_into_view_if_needed()
-    box = paragraph.evaluate(
-        """(p, phrase) => {
-            const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
-            while (walker.nextNode()) {
-                const at = walker.currentNode.data.indexOf(phrase);
-                if (at === -1) continue;
-                const range = document.createRange();
-                range.setStart(walker.currentNode, at);
-                range.setEnd(walker.currentNode, at + phrase.length);
-                const rects = [...range.getClientRects()];
-                const first = rects[0], last = rects[rects.length - 1];
-                return {x0: first.left + 1, y0: first.top + first.height / 2,
-                        x1: last.right - 1, y1: last.top + last.height / 2};
-            }
-            return null;
-        }""",
-        phrase,
-    )
-    assert box, f"{phrase!r} is not in the post text"
-    page.mouse.move(box["x0"], box["y0"])
-    page.mouse.down()
-    page.mouse.move(box["x1"], box["y1"], steps=8)
-    page.mouse.up()
-    return page.evaluate("() => window.getSelection().toString()")
+    page.evaluate("() => document.fonts.ready")
+    for _ in range(attempts):
+        box = paragraph.evaluate(
+            """(p, phrase) => {
+                const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+                while (walker.nextNode()) {
+                    const at = walker.currentNode.data.indexOf(phrase);
+                    if (at === -1) continue;
+                    const range = document.createRange();
+                    range.setStart(walker.currentNode, at);
+                    range.setEnd(walker.currentNode, at + phrase.length);
+                    const rects = [...range.getClientRects()];
+                    const first = rects[0], last = rects[rects.length - 1];
+                    return {x0: first.left + 1, y0: first.top + first.height / 2,
+                            x1: last.right - 1, y1: last.top + last.height / 2};
+                }
+                return null;
+            }""",
+            phrase,
+        )
+        assert box, f"{phrase!r} is not in the post text"
+        page.mouse.move(box["x0"], box["y0"])
+        page.mouse.down()
+        page.mouse.move(box["x1"], box["y1"], steps=8)
+        page.mouse.up()
+        selected = page.evaluate("() => window.getSelection().toString()")
+        if selected.strip() == phrase:
+            break
+    return selected
 
 
 def selection_bottom(page):

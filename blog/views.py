@@ -193,7 +193,7 @@ def hindsight_verdict(request, verdict):
         raise Http404("No such verdict.")
     tag = _hindsight_tag(request)
     paginator = Paginator(judged_posts(tag=tag, verdict=verdict), settings.POSTS_PER_PAGE)
-    page_obj = paginator.get_page(request.GET.get("page"))
+    page_obj = page_or_404(paginator, request)
     return render(
         request,
         "blog/hindsight_verdict.html",

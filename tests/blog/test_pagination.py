@@ -192,3 +192,12 @@ def test_tag_page_queries_stay_the_same_however_many_posts_and_never_count(clien
     assert len(few[0]) == len(few[1]) == len(many[0]) == len(many[1]) == len(many[2])
     # A card's own counts are COUNT(column); COUNT(*) would be the tag's posts.
     assert not [sql for sql in few[0] + many[0] + many[2] if "COUNT(*)" in sql.upper()]
+
+
+@pytest.mark.parametrize("page", ["3", "0", "two", "99999999999999999999"])
+def test_a_verdict_listing_page_that_does_not_exist_is_a_404(client, page):
+    make_posts(PER_PAGE + 1, verdict=Verdict.WRONG)
+    url = reverse("blog:hindsight-verdict", args=[Verdict.WRONG])
+
+    assert client.get(url, {"page": "2"}).status_code == 200
+    assert client.get(url, {"page": page}).status_code == 404

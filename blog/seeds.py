@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import translation
 from django.utils.text import slugify
 from taggit.models import Tag
 
@@ -80,10 +81,12 @@ class Seed:
 
 
 def _verdict(value):
-    for choice in Verdict:
-        if value in (choice.value, choice.label):
-            return choice
-    labels = ", ".join(f'"{label}"' for label in Verdict.labels)
+    # Seed files are written in English ("nailed it"), whatever language the site speaks.
+    with translation.override("en"):
+        for choice in Verdict:
+            if value in (choice.value, str(choice.label)):
+                return choice
+        labels = ", ".join(f'"{label}"' for label in Verdict.labels)
     raise SeedError(f'unknown verdict "{value}" (expected one of {labels})')
 
 

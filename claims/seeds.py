@@ -21,6 +21,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import translation
 
 from blog.seeds import FrontMatter
 from core.freshness import refresh_after_commit
@@ -41,9 +42,11 @@ class SeedClaim:
 
 
 def _outcome(value):
-    for choice in Outcome:
-        if value in (choice.value, choice.label):
-            return choice
+    # Seed files are written in English, whatever language the site speaks.
+    with translation.override("en"):
+        for choice in Outcome:
+            if value in (choice.value, str(choice.label)):
+                return choice
     raise SeedClaimError(f'unknown claim verdict "{value}" (expected one of {", ".join(Outcome.values)})')
 
 

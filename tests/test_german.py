@@ -406,3 +406,29 @@ def test_every_string_the_code_marks_is_in_its_apps_catalog(app):
     )
     missing = marked_strings(app) - set(entries)
     assert not missing, f"run makemessages in {app}/ and translate: {sorted(missing, key=str)}"
+
+
+# Files: seed files and exports are written in English whatever the site speaks
+
+
+@pytest.mark.usefixtures("german")
+def test_the_seed_posts_load_on_a_german_site():
+    call_command("load_seeds", stdout=StringIO(), stderr=StringIO())
+
+    seeded = Post.objects.filter(hindsights__isnull=False).distinct()
+    assert Post.objects.count() == len(list((Path(django_settings.BASE_DIR) / "seeds").glob("*.md")))
+    assert seeded.filter(current_verdict=Verdict.NAILED_IT).exists()
+
+
+@pytest.mark.usefixtures("german")
+def test_an_export_from_a_german_site_keeps_the_seed_formats_english_labels(tmp_path):
+    post = make_post(slug="held", title="Held")
+    post.hindsights.create(verdict=Verdict.NAILED_IT, note="")
+
+    call_command("export_site", tmp_path, stdout=StringIO(), stderr=StringIO())
+
+    exported = (tmp_path / "posts" / "held.md").read_text()
+    assert 'verdict = "nailed it"' in exported
+    Post.objects.all().delete()
+    call_command("import_posts", tmp_path, stdout=StringIO(), stderr=StringIO())
+    assert Post.objects.get(slug="held").current_verdict == Verdict.NAILED_IT

@@ -32,6 +32,7 @@ from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Prefetch, Q
+from django.utils import translation
 from taggit.models import Tag
 
 from blog.models import Hindsight, Post, Series, SeriesPart
@@ -91,10 +92,12 @@ def post_as_markdown(post, verdicts, claims=()):
         lines.append(f"cover = {toml_string(post.cover_image.name)}")
         lines.append(f"cover_alt = {toml_string(post.cover_alt.strip())}")
     for verdict in verdicts:
+        with translation.override("en"):  # the seed format's labels are English, whatever the site speaks
+            label = verdict.get_verdict_display()
         lines += [
             "",
             "[[hindsight]]",
-            f"verdict = {toml_string(verdict.get_verdict_display())}",
+            f"verdict = {toml_string(label)}",
             f"decided = {iso(verdict.decided_at)}",
             f"note = {toml_string(verdict.note.strip())}",
         ]

@@ -4,9 +4,11 @@ standing pages such as the about page, and what a post page offers next
 (the previous and next post, related posts by shared tags).
 """
 
+from collections import Counter, defaultdict
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Case, Count, FloatField, Q, Sum, Value, When
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404, render
 from django.utils.decorators import method_decorator
@@ -17,6 +19,35 @@ from core.caching import cacheable_for_anonymous
 from .models import ABOUT_SLUG, Page, Post, TaggedPost
 
 RELATED_POSTS = 3
+# Related posts are chosen among this many posts sharing a tag on each side
+# of the post in time, so a post page costs the same at 10 posts and at 10,000.
+RELATED_CANDIDATES = 24
+
+
+def _earlier_than(post):
+    """Published before ``post`` (ties broken by pk), spelled so an index on the date bounds the scan."""
+    return Q(published_at__lte=post.published_at) & (
+        Q(published_at__lt=post.published_at) | Q(pk__lt=post.pk)
+    )
+
+
+def _later_than(post):
+    return Q(published_at__gte=post.published_at) & (
+        Q(published_at__gt=post.published_at) | Q(pk__gt=post.pk)
+    )
+
+
+def _nearest(posts, post, limit):
+    """The pks of the ``limit`` posts of ``posts`` nearest ``post`` on each side (two index scans)."""
+    earlier = posts.filter(_earlier_than(post)).order_by("-published_at", "-pk").values("pk")[:limit]
+    later = posts.filter(_later_than(post)).order_by("published_at", "pk").values("pk")[:limit]
+    # Each side wrapped (a compound statement may not slice its parts on SQLite).
+    return (
+        Post.objects.filter(pk__in=earlier)
+        .order_by()
+        .values("pk")
+        .union(Post.objects.filter(pk__in=later).order_by().values("pk"), all=True)
+    )
 
 
 def older_and_newer(post):
@@ -26,12 +57,10 @@ def older_and_newer(post):
     """
     if post.published_at is None:
         return [], []
-    published = Post.objects.published().only("title", "slug", "published_at")
-    before = Q(published_at__lt=post.published_at) | Q(published_at=post.published_at, pk__lt=post.pk)
-    after = Q(published_at__gt=post.published_at) | Q(published_at=post.published_at, pk__gt=post.pk)
-    older = published.filter(before).order_by("-published_at", "-pk").values("pk")[:1]
-    newer = published.filter(after).order_by("published_at", "pk").values("pk")[:1]
-    neighbours = list(published.filter(Q(pk__in=older) | Q(pk__in=newer)))
+    published = Post.objects.published()
+    neighbours = list(
+        published.filter(pk__in=_nearest(published, post, 1)).only("title", "slug", "published_at")
+    )
     place = (post.published_at, post.pk)
     return (
         [other for other in neighbours if (other.published_at, other.pk) < place],
@@ -41,28 +70,34 @@ def older_and_newer(post):
 
 def related_posts(post, limit=RELATED_POSTS):
     """
-    Published posts sharing tags with ``post``, best first: each shared tag
-    weighs 1/n for a tag on n published posts, so sharing a rare tag says
-    more than sharing a common one. Two queries however many posts and tags.
+    Published posts sharing tags with ``post``, best first, from the
+    RELATED_CANDIDATES posts nearest it in time on each side that share a
+    tag. Each shared tag weighs 1/n for a tag n of those candidates carry,
+    so sharing a rare tag says more than sharing a common one; ties go to
+    the newer post. Two queries, bounded by the candidates however many
+    posts and tags the site has.
     """
-    published = Post.objects.published()
-    tag_sizes = list(
-        TaggedPost.objects.filter(tag__in=TaggedPost.objects.filter(content_object=post).values("tag"))
-        .filter(content_object__in=published)
-        .values("tag")
-        .annotate(posts=Count("pk"))
-        .values_list("tag", "posts")
+    if post.published_at is None:
+        return []
+    tags = TaggedPost.objects.filter(content_object=post).values("tag")
+    sharing = (
+        Post.objects.published()
+        .exclude(pk=post.pk)
+        .filter(Exists(TaggedPost.objects.filter(content_object=OuterRef("pk"), tag__in=tags)))
     )
-    weights = [When(tagged_items__tag=tag, then=Value(1.0 / size)) for tag, size in tag_sizes]
-    if not weights:
-        return Post.objects.none()
-    return (
-        published.exclude(pk=post.pk)
-        .filter(tagged_items__tag__in=[tag for tag, _ in tag_sizes])
-        .annotate(score=Sum(Case(*weights, default=Value(0.0), output_field=FloatField())))
-        .only("title", "slug", "dek", "published_at")
-        .order_by("-score", "-published_at", "-pk")[:limit]
+    shared = TaggedPost.objects.filter(
+        tag__in=tags, content_object__in=_nearest(sharing, post, RELATED_CANDIDATES)
     )
+    tags_of, carriers = defaultdict(list), Counter()
+    for candidate, tag in shared.values_list("content_object", "tag"):
+        tags_of[candidate].append(tag)
+        carriers[tag] += 1
+    scores = {candidate: sum(1 / carriers[tag] for tag in tags) for candidate, tags in tags_of.items()}
+    candidates = Post.objects.filter(pk__in=scores).only("title", "slug", "dek", "published_at")
+    ranked = sorted(
+        candidates, key=lambda other: (scores[other.pk], other.published_at, other.pk), reverse=True
+    )
+    return ranked[:limit]
 
 
 def archive_months():

@@ -167,6 +167,33 @@ def test_a_post_without_tags_has_no_related_section(client):
     assert "Related posts" not in client.get(post.get_absolute_url()).content.decode()
 
 
+def test_related_posts_are_chosen_among_the_posts_nearest_in_time(client):
+    from blog.navigation import RELATED_CANDIDATES
+
+    post = make_post(title="Subject", tags=["ai", "rare"], published_at=at(2025, 6, 1))
+    far = make_post(title="Years earlier, the rare tag too", tags=["ai", "rare"], published_at=at(2019, 1, 1))
+    for n in range(RELATED_CANDIDATES):
+        make_post(title=f"Earlier {n}", tags=["ai"], published_at=at(2025, 5, 1) - timedelta(days=n))
+    later = make_post(title="A week later", tags=["ai", "rare"], published_at=at(2025, 6, 8))
+
+    titles = related_titles(client, post)
+
+    # The rare tag on a post within reach lifts it above the rest; the one
+    # {RELATED_CANDIDATES} posts further back is out of reach, not weighed.
+    assert titles[0] == later.title
+    assert far.title not in titles
+    assert titles[1:] == ["Earlier 0", "Earlier 1"]
+
+
+def test_neighbours_cost_one_query_however_many_posts(django_assert_num_queries):
+    from blog.navigation import older_and_newer
+
+    posts = [make_post(published_at=at(2025, 1, 1) + timedelta(hours=n)) for n in range(30)]
+    with django_assert_num_queries(1):
+        older, newer = older_and_newer(posts[10])
+    assert (older, newer) == ([posts[9]], [posts[11]])
+
+
 def test_related_posts_cost_two_queries_however_many_posts_share_tags(django_assert_num_queries):
     from blog.navigation import related_posts
 

@@ -291,36 +291,50 @@ def fts5_expression(query):
 def suggest_spelling(query):
     """
     ``query`` with each word the index does not know replaced by the
-    closest word it does (SQLite), or None if nothing changed. One query
-    over the vocabulary entries sharing a word's first letter.
+    closest word it does (SQLite), or None if nothing changed. One query:
+    the vocabulary entries sharing a word's first letter, and which words
+    the index finds as they are (its vocabulary holds stems, "storag" for
+    "storage", so a word is known by a MATCH, never by looking it up there).
     """
     words = re.findall(r"\w+", query.lower())[:MAX_TERMS]
     if not words:
         return None
     initials = sorted({word[0] for word in words})
-    ranges = " OR ".join("(term >= %s AND term < %s)" for _ in initials)
+    # One SELECT per letter: SQLite 3.40 answers "range OR range" on an
+    # fts5vocab table with the first range's terms only.
+    vocabulary_rows = ["SELECT term, 0 FROM blog_post_fts_vocab WHERE term >= %s AND term < %s"] * len(
+        initials
+    )
+    found_rows = [
+        "SELECT %s, 1 WHERE EXISTS (SELECT 1 FROM blog_post_fts WHERE blog_post_fts MATCH %s)"
+    ] * len(words)
     params = [bound for letter in initials for bound in (letter, letter + "\uffff")]
+    params += [value for word in words for value in (word, f'"{word}"*')]
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT term FROM blog_post_fts_vocab WHERE {ranges}", params)  # noqa: S608
-        vocabulary = [term for (term,) in cursor.fetchall()]
-    known = set(vocabulary)
+        cursor.execute(" UNION ALL ".join(vocabulary_rows + found_rows), params)
+        rows = cursor.fetchall()
+    vocabulary = [term for term, is_word in rows if not is_word]
+    known = {word for word, is_word in rows if is_word}
     corrected = []
     for word in words:
-        if word in known or any(term.startswith(word) for term in vocabulary):
-            corrected.append(word)
-            continue
-        close = difflib.get_close_matches(word, vocabulary, n=1, cutoff=0.7)
+        close = [] if word in known else difflib.get_close_matches(word, vocabulary, n=1, cutoff=0.7)
         corrected.append(close[0] if close else word)
     return " ".join(corrected) if corrected != words else None
 
 
 def near_misses_postgres(query):
-    """Published posts whose title or tags are near ``query`` (trigram word similarity), best first."""
+    """
+    Published posts with each word of ``query`` near a word of their title
+    or one of their tags (trigram similarity), best first.
+    """
     limit = search_limit()
     posts = Post.objects.published()
     taggings = TaggedPost.objects.filter(content_object=OuterRef("pk")).order_by()
-    # Tag names are a word or two: whole-name similarity (pg_trgm's 0.3) catches "nvdia".
-    near_tags = taggings.filter(tag__name__trigram_similar=query)
+    words = [word for word in re.findall(r"-?\w+", query) if word[0] != "-" and word.lower() != "or"]
+    near = Q()
+    for word in words[:MAX_TERMS] or [query]:
+        # Tag names are a word or two: whole-name similarity (pg_trgm's 0.3) catches "nvdia".
+        near &= Q(title__trigram_word_similar=word) | Exists(taggings.filter(tag__name__trigram_similar=word))
     tag_similarity = (
         taggings.annotate(s=TrigramSimilarity("tag__name", Value(query))).order_by("-s").values("s")[:1]
     )
@@ -328,7 +342,7 @@ def near_misses_postgres(query):
         TrigramWordSimilarity(Value(query), "title"), Coalesce(Subquery(tag_similarity), 0.0)
     )
     ranked = (
-        posts.filter(Q(title__trigram_word_similar=query) | Exists(near_tags))
+        posts.filter(near)
         .annotate(key=-similarity)
         .order_by("-pk")
         .values_list("pk", "current_verdict", "key")[: limit + 1]

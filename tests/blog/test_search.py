@@ -1,5 +1,6 @@
 """/search/: title, dek, body and tags; never drafts; never a 500."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -339,3 +340,20 @@ def test_a_bounded_search_costs_the_same_queries_however_many_match(client, sett
         make_post(title=f"Chips {n}", tags=["chips", f"t{n}"], verdict="wrong" if n % 2 else None)
 
     assert (queries(q="chips"), queries(q="chips", verdict="wrong"), queries(q="chpis")) == few
+
+
+def test_a_phrase_that_does_not_match_is_not_rewritten_into_word_stems(client):
+    make_post(title="A unit of storage")
+
+    page = search(client, '"storage unit"').content.decode()
+
+    # The index's vocabulary holds stems ("storag"): a word found as typed is no typo.
+    assert not re.search(r"storag(?!e)", page)
+
+
+def test_near_miss_spellings_of_words_with_different_first_letters_are_all_corrected(client):
+    make_post(title="Nvidia and tariffs", tags=["nvidia", "tariffs"])
+    make_post(title="Nvidia alone", tags=["nvidia"])
+
+    # Each misspelt word is compared with the index's words sharing its first letter.
+    assert titles(search(client, "nvdia tarrifs")) == ["Nvidia and tariffs"]

@@ -15,11 +15,13 @@ vocabulary.
 Both keep their index in step after each commit (core/freshness.py), show
 a snippet with the matched words highlighted (escaped first, then marked),
 and go through ``Post.objects.published()``: drafts and scheduled posts are
-indexed but never found. Counterpoints are not searched: they are readers'
-words under a post, and a post found for what a reader said would put it in
-the author's mouth.
+indexed but never found. A search ranks at most ``SEARCH_RESULTS_LIMIT``
+matches, so it costs the same however many posts match (``SearchResults``).
+Counterpoints are not searched: they are readers' words under a post, and a
+post found for what a reader said would put it in the author's mouth.
 """
 
+import copy
 import difflib
 import re
 from collections import Counter
@@ -136,8 +138,9 @@ class SearchResults:
 
     def with_verdict(self, verdict):
         """These results narrowed to the posts whose current verdict is ``verdict`` ("" for all)."""
-        self.verdict = verdict
-        return self
+        narrowed = copy.copy(self)
+        narrowed.verdict = verdict
+        return narrowed
 
     def verdict_facets(self):
         """[(verdict, label, count)] for the verdicts among the ranked posts."""

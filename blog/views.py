@@ -228,8 +228,8 @@ def search(request):
         context["more"] = results.more
         context["limit"] = results.limit
         context["facets"] = results.verdict_facets()
-        results = results.with_verdict(verdict)
-        context["page_obj"] = page_or_404(Paginator(results, settings.POSTS_PER_PAGE), request)
+        paginator = Paginator(results.with_verdict(verdict), settings.POSTS_PER_PAGE)
+        context["page_obj"] = page_or_404(paginator, request)
         for post in context["page_obj"]:
             post.snippet_html = highlight(post.snippet)
     return render(request, "blog/search.html", context)

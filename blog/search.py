@@ -92,13 +92,13 @@ class SearchResults:
     Why bounded: a common word matches most of a blog (the bench's
     "inference" matches 6,488 of 10,000 posts), and ranking, counting and
     grouping every match made a search cost as much as the blog is long.
-    So one query takes the ``limit`` newest matches (the order both indexes
-    walk without sorting, stopping at ``limit``) with each one's rank and
-    verdict; the ranking, the count, the verdict facets and the pages are
-    worked out from those, and ``more`` says that older matches were left
-    out. Only the page shown is read in full, with its snippets, in one
-    more query: a search costs the same queries and about the same time
-    whether ten posts match or ten thousand.
+    So one query takes the ``limit`` matches most recently added (highest
+    primary key first: the order both indexes walk without sorting, stopping
+    at ``limit``) with each one's rank and verdict; the ranking, the count,
+    the verdict facets and the pages are worked out from those, and ``more``
+    says that older matches were left out. Only the page shown is read in
+    full, with its snippets, in one more query: a search costs the same
+    queries and about the same time whether ten posts match or ten thousand.
 
     A sequence of posts for Django's ``Paginator``: its length is the number
     of ranked posts (those with ``verdict`` when it is set), and a slice is
@@ -148,10 +148,6 @@ class SearchResults:
         return [(value, label, counts[value]) for value, label in Verdict.choices if counts.get(value)]
 
 
-def search_limit():
-    return settings.SEARCH_RESULTS_LIMIT
-
-
 def listed(pks):
     """The posts ``pks`` as their cards show them (ordered by the caller)."""
     return Post.objects.for_listing().filter(pk__in=pks).order_by()
@@ -159,11 +155,11 @@ def listed(pks):
 
 def search_posts(query, *, corrected=None):
     """``SearchResults`` for the published posts matching ``query`` as written."""
-    limit = search_limit()
+    limit = settings.SEARCH_RESULTS_LIMIT
     posts = Post.objects.published()
     if connection.vendor == "postgresql":
         search_query = SearchQuery(query, search_type="websearch", config=CONFIG)
-        # The newest matches: walked backwards along the primary key with the
+        # The latest matches: walked backwards along the primary key with the
         # stored vector tested row by row until enough match (or, for a rare
         # word, read from the GIN index and sorted); ranked only those.
         ranked = (
@@ -193,7 +189,7 @@ def search_posts(query, *, corrected=None):
     # extra(): the FTS5 table must be joined by name for MATCH, bm25() and
     # snippet() to see the matched row; the ORM has no spelling for that.
     # The unary + keeps SQLite from probing the index once per published
-    # post: it walks the matches newest first (FTS5 keeps them in rowid
+    # post: it walks the matches latest first (FTS5 keeps them in rowid
     # order), each post by its primary key, and stops at the limit.
     ranked = posts.extra(
         tables=["blog_post_fts"],
@@ -330,7 +326,7 @@ def near_misses_postgres(query):
     Published posts with each word of ``query`` near a word of their title
     or one of their tags (trigram similarity), best first.
     """
-    limit = search_limit()
+    limit = settings.SEARCH_RESULTS_LIMIT
     posts = Post.objects.published()
     taggings = TaggedPost.objects.filter(content_object=OuterRef("pk")).order_by()
     words = [word for word in re.findall(r"-?\w+", query) if word[0] != "-" and word.lower() != "or"]

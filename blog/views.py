@@ -15,7 +15,7 @@ from core.markup import render_post_markdown
 from .models import Post, Verdict, published_tags
 from .navigation import older_and_newer, related_posts
 from .scorecard import judged_posts, track_record
-from .search import MAX_QUERY_LENGTH, clean_query, highlight, verdict_facets
+from .search import MAX_QUERY_LENGTH, clean_query, highlight
 from .search import search as search_posts
 from .sections import add_sections
 from .series import series_of
@@ -214,6 +214,7 @@ def search(request):
         "problem": None,
         "facets": [],
         "corrected": None,
+        "more": False,
     }
     if not query:
         context["problem"] = gettext("Type a word or two to search the posts.")
@@ -222,11 +223,13 @@ def search(request):
             "limit": MAX_QUERY_LENGTH
         }
     else:
-        results, context["corrected"] = search_posts(query)
-        context["facets"] = verdict_facets(results)
-        if verdict:
-            results = results.filter(current_verdict=verdict)
-        context["page_obj"] = page_or_404(Paginator(results, settings.POSTS_PER_PAGE), request)
+        results = search_posts(query)
+        context["corrected"] = results.corrected
+        context["more"] = results.more
+        context["limit"] = results.limit
+        context["facets"] = results.verdict_facets()
+        paginator = Paginator(results.with_verdict(verdict), settings.POSTS_PER_PAGE)
+        context["page_obj"] = page_or_404(paginator, request)
         for post in context["page_obj"]:
             post.snippet_html = highlight(post.snippet)
     return render(request, "blog/search.html", context)

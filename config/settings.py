@@ -218,6 +218,8 @@ UPLOAD_MAX_PIXELS = int(os.environ.get("UPLOAD_MAX_PIXELS", 40_000_000))
 UPLOAD_MAX_FRAMES = int(os.environ.get("UPLOAD_MAX_FRAMES", 500))
 WORDS_PER_MINUTE = int(os.environ.get("WORDS_PER_MINUTE", "200"))
 POSTS_PER_PAGE = int(os.environ.get("POSTS_PER_PAGE", "10"))
+# A search ranks at most this many of the newest matching posts (blog/search.py).
+SEARCH_RESULTS_LIMIT = int(os.environ.get("SEARCH_RESULTS_LIMIT", "200"))
 
 TAGGIT_CASE_INSENSITIVE = True
 

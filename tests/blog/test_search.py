@@ -1,5 +1,6 @@
 """/search/: title, dek, body and tags; never drafts; never a 500."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -230,3 +231,129 @@ def test_a_deleted_post_leaves_the_index(client):
     make_post(title="Kept about chips")
 
     assert titles(search(client, "chips")) == ["Kept about chips"]
+
+
+# Bounded: a search ranks at most SEARCH_RESULTS_LIMIT matches, the most recently added ------
+
+
+def test_more_matches_than_the_limit_are_announced_not_counted(client, settings):
+    settings.SEARCH_RESULTS_LIMIT = 3
+    for n in range(5):
+        make_post(title=f"Chips part {n}")
+
+    response = search(client, "chips")
+
+    page = response.content.decode()
+    assert "More than 3 posts match “chips”" in page
+    assert "Add a word to narrow it." in page
+    assert "posts found" not in page
+    assert sorted(titles(response)) == ["Chips part 2", "Chips part 3", "Chips part 4"]
+
+
+def test_as_many_matches_as_the_limit_are_counted_exactly(client, settings):
+    settings.SEARCH_RESULTS_LIMIT = 3
+    for n in range(3):
+        make_post(title=f"Chips part {n}")
+
+    page = search(client, "chips").content.decode()
+
+    assert "3 posts found for “chips”." in page
+    assert "More than" not in page
+
+
+def test_the_title_match_comes_first_among_the_ranked(client, settings):
+    settings.SEARCH_RESULTS_LIMIT = 4
+    make_post(title="Tariffs, explained", body="What they are.")
+    for n in range(3):
+        make_post(title=f"Trade notes {n}", body="This one mentions tariffs once, in passing.")
+
+    found = titles(search(client, "tariffs"))
+
+    assert found[0] == "Tariffs, explained"
+    assert len(found) == 4
+
+
+def test_verdict_facets_and_filter_count_within_the_ranked(client, settings):
+    settings.SEARCH_RESULTS_LIMIT = 4
+    make_post(title="Old chips, wrong", verdict="wrong")  # not among the 4 most recently added
+    make_post(title="Chips, nailed", verdict="nailed_it")
+    for n in range(3):
+        make_post(title=f"Chips, wrong {n}", verdict="wrong")
+
+    response = search(client, "chips")
+    filtered = search(client, "chips", verdict="wrong")
+
+    assert [(value, count) for value, _label, count in response.context["facets"]] == [
+        ("nailed_it", 1),
+        ("wrong", 3),
+    ]
+    assert sorted(titles(filtered)) == ["Chips, wrong 0", "Chips, wrong 1", "Chips, wrong 2"]
+    assert "3 of them have the verdict “wrong”." in filtered.content.decode()
+
+
+def test_pages_stop_at_the_limit(client, settings):
+    settings.SEARCH_RESULTS_LIMIT = 12
+    for n in range(15):
+        make_post(title=f"Chips part {n}")
+
+    second = search(client, "chips", page=2)
+    beyond = client.get(reverse("blog:search"), {"q": "chips", "page": 3})
+
+    assert len(second.context["page_obj"]) == 2
+    assert second.context["page_obj"].paginator.num_pages == 2
+    assert beyond.status_code == 404
+
+
+def test_unpublished_matches_take_no_place_among_the_ranked(client, settings):
+    settings.SEARCH_RESULTS_LIMIT = 2
+    make_post(title="Published chips one")
+    make_post(title="Published chips two")
+    make_post(title="Draft chips", status=Post.Status.DRAFT)
+    make_post(title="Scheduled chips", published_at=timezone.now() + timedelta(days=1))
+
+    response = search(client, "chips")
+
+    assert sorted(titles(response)) == ["Published chips one", "Published chips two"]
+    assert "2 posts found for “chips”." in response.content.decode()
+
+
+def test_a_post_unpublished_after_ranking_is_not_shown(client):
+    from blog.search import search as run_search
+
+    post = make_post(title="Chips soon unpublished")
+    make_post(title="Chips kept")
+    results = run_search("chips")
+    Post.objects.filter(pk=post.pk).update(status=Post.Status.DRAFT)
+
+    assert [found.title for found in results[0:10]] == ["Chips kept"]
+
+
+def test_a_bounded_search_costs_the_same_queries_however_many_match(client, settings):
+    settings.SEARCH_RESULTS_LIMIT = 5
+
+    def queries(**params):
+        return query_count(client, reverse("blog:search"), params, rendered=True)
+
+    make_post(title="Chips one", tags=["chips"], verdict="wrong")
+    few = queries(q="chips"), queries(q="chips", verdict="wrong"), queries(q="chpis")
+    for n in range(30):
+        make_post(title=f"Chips {n}", tags=["chips", f"t{n}"], verdict="wrong" if n % 2 else None)
+
+    assert (queries(q="chips"), queries(q="chips", verdict="wrong"), queries(q="chpis")) == few
+
+
+def test_a_phrase_that_does_not_match_is_not_rewritten_into_word_stems(client):
+    make_post(title="A unit of storage")
+
+    page = search(client, '"storage unit"').content.decode()
+
+    # The index's vocabulary holds stems ("storag"): a word found as typed is no typo.
+    assert not re.search(r"storag(?!e)", page)
+
+
+def test_near_miss_spellings_of_words_with_different_first_letters_are_all_corrected(client):
+    make_post(title="Nvidia and tariffs", tags=["nvidia", "tariffs"])
+    make_post(title="Nvidia alone", tags=["nvidia"])
+
+    # Each misspelt word is compared with the index's words sharing its first letter.
+    assert titles(search(client, "nvdia tarrifs")) == ["Nvidia and tariffs"]

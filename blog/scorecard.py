@@ -20,9 +20,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q, Sum
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext
+from taggit.models import Tag
 
 from .models import Post, TaggedPost, Verdict, VerdictTally, published_condition
 from .tallies import ensure_fresh
@@ -30,7 +31,7 @@ from .tallies import ensure_fresh
 ENTRIES_PER_VERDICT = 3  # the newest few of each verdict; the rest are on /hindsight/<verdict>/
 TOP_TAGS = 15  # tags in the overview's table and filter; every tag is on /hindsight/tags/
 TAGS_PER_PAGE = 50
-CONCEDED_SHOWN = 10
+CONCEDED_SHOWN = 5  # the newest conceded counterpoints on the overview
 SETTLED = (Verdict.NAILED_IT, Verdict.PARTLY_RIGHT, Verdict.WRONG)
 UNJUDGED = "unjudged"
 
@@ -81,7 +82,10 @@ class Tally:
 
 
 def rebuild_tallies():
-    """Count every published post again into VerdictTally (see blog/tallies.py): two grouped queries."""
+    """
+    Count every published post again into VerdictTally (see blog/tallies.py),
+    and rank the tags for the by-tag breakdown: three queries.
+    """
     posts = Post.objects.published().order_by().annotate(year=ExtractYear("published_at"))
     counts = Counter()
     for row in posts.values("year", "current_verdict").annotate(n=Count("pk")):
@@ -91,29 +95,35 @@ def rebuild_tallies():
     for row in tagged.annotate(n=Count("pk", distinct=True)):
         for year in (row["year"], None):
             counts[row["tags"], year, row["current_verdict"]] += row["n"]
+    ranks = _rank_tags(counts)
     VerdictTally.objects.all().delete()
     VerdictTally.objects.bulk_create(
-        VerdictTally(tag_id=tag, year=year, verdict=verdict, count=n)
+        VerdictTally(
+            tag_id=tag, year=year, verdict=verdict, count=n, rank=ranks.get(tag) if year is None else None
+        )
         for (tag, year, verdict), n in counts.items()
     )
 
 
-def tags_by_judged():
-    """
-    Every tag a published post carries, as ``{"tag": id}`` rows from the tallies,
-    the tags with the most judged posts first (then the most posts, then by
-    name): the order of the by-tag breakdown, paged in the database.
-    """
-    ensure_fresh("verdicts", rebuild_tallies)
-    return (
-        VerdictTally.objects.filter(tag__isnull=False, year__isnull=True)
-        .values("tag")
-        .annotate(
-            judged=Coalesce(Sum("count", filter=~Q(verdict="")), 0),
-            published=Sum("count"),
-        )
-        .order_by("-judged", "-published", "tag__name", "tag")
-    )
+def _rank_tags(counts):
+    """{tag id: rank}: the most judged posts first, then the most posts, then by name."""
+    judged, published = Counter(), Counter()
+    for (tag, year, verdict), n in counts.items():
+        if tag is not None and year is None:
+            published[tag] += n
+            judged[tag] += n if verdict else 0
+    names = dict(Tag.objects.filter(pk__in=list(published)).values_list("pk", "name"))
+    ranked = sorted(published, key=lambda tag: (-judged[tag], -published[tag], names[tag].casefold(), tag))
+    return {tag: rank for rank, tag in enumerate(ranked, start=1)}
+
+
+def _tag_tally_rows(rows, tallies):
+    """Add VerdictTally ``rows`` of all years to ``tallies``, a mapping of tag id to Tally."""
+    for row in rows.values("tag", "tag__slug", "tag__name", "verdict", "count"):
+        tally = tallies[row["tag"]]
+        tally.slug, tally.label = row["tag__slug"], row["tag__name"]
+        tally.counts[row["verdict"] or UNJUDGED] += row["count"]
+    return tallies
 
 
 def _tallies(tag):
@@ -123,9 +133,9 @@ def _tallies(tag):
     most judged posts (and ``tag``), so the page is the same size whatever
     the number of tags: the rest are on /hindsight/tags/.
     """
-    top = tags_by_judged()[:TOP_TAGS]
+    ensure_fresh("verdicts", rebuild_tallies)
     mine = Q(tag__isnull=True) if tag is None else Q(tag=tag)
-    rows = VerdictTally.objects.filter(mine | Q(tag__in=top.values("tag"), year__isnull=True))
+    rows = VerdictTally.objects.filter(mine | Q(rank__lte=TOP_TAGS))
     overall, by_year, by_tag = Tally(label=gettext("All posts")), defaultdict(Tally), defaultdict(Tally)
     for row in rows.values("tag", "tag__slug", "tag__name", "year", "verdict", "count"):
         verdict = row["verdict"] or UNJUDGED
@@ -143,22 +153,25 @@ def _tallies(tag):
     return overall, by_year, by_tag
 
 
+class RankedTags:
+    """
+    Every tag's Tally in the by-tag breakdown's order, as a sequence a
+    Paginator pages through: one query for the count, one for a page (its
+    tags' rows, read by rank), however many tags there are.
+    """
+
+    def count(self):
+        return VerdictTally.objects.aggregate(tags=Max("rank"))["tags"] or 0
+
+    def __getitem__(self, ranks):
+        rows = VerdictTally.objects.filter(rank__gt=ranks.start, rank__lte=ranks.stop).order_by("rank")
+        return list(_tag_tally_rows(rows, defaultdict(Tally)).values())
+
+
 def tag_breakdown(number):
-    """
-    Page ``number`` of every tag's tally (most judged first, TAGS_PER_PAGE a
-    page): the Paginator's page, its rows replaced by Tallies. Three queries
-    (the count of tags, the page's tags, their tallies) at any size;
-    InvalidPage past the end.
-    """
-    page = Paginator(tags_by_judged(), TAGS_PER_PAGE).page(number)
-    tallies = {row["tag"]: Tally() for row in page.object_list}
-    rows = VerdictTally.objects.filter(tag__in=list(tallies), year__isnull=True)
-    for row in rows.values("tag", "tag__slug", "tag__name", "verdict", "count"):
-        tally = tallies[row["tag"]]
-        tally.slug, tally.label = row["tag__slug"], row["tag__name"]
-        tally.counts[row["verdict"] or UNJUDGED] += row["count"]
-    page.object_list = list(tallies.values())
-    return page
+    """Page ``number`` of every tag's Tally (TAGS_PER_PAGE a page); InvalidPage past the end."""
+    ensure_fresh("verdicts", rebuild_tallies)
+    return Paginator(RankedTags(), TAGS_PER_PAGE).page(number)
 
 
 def verdicts_in_use():

@@ -205,6 +205,30 @@ def test_scorecard_lists_most_conceded_counterpoints(client):
     assert "Pending Paul" not in page
 
 
+def test_scorecard_shows_the_newest_five_conceded_fully_conceded_first(client):
+    post = judged(Verdict.WRONG, title="A wrong call")
+    now = timezone.now()
+    for n in range(4):
+        make_counterpoint(
+            post,
+            author_name=f"Partly {n}",
+            response=Counterpoint.AuthorResponse.PARTLY_CONCEDED,
+            reviewed_at=now - timedelta(days=n),
+        )
+    for n in range(2):
+        make_counterpoint(
+            post,
+            author_name=f"Fully {n}",
+            response=Counterpoint.AuthorResponse.CONCEDED,
+            reviewed_at=now - timedelta(days=10 + n),
+        )
+
+    page = parse(client.get(reverse("blog:hindsight")))
+
+    names = [text(item.select("a")[0]) for item in page.select(".conceded-list li")]
+    assert names == ["Fully 0", "Fully 1", "Partly 0", "Partly 1", "Partly 2"]
+
+
 def test_scorecard_query_count_is_fixed_with_500_judged_posts(
     client, django_assert_max_num_queries, settings
 ):
@@ -215,11 +239,10 @@ def test_scorecard_query_count_is_fixed_with_500_judged_posts(
 
     client.get(reverse("blog:hindsight"))  # the first reader after a change rebuilds the tallies
 
-    # The tallies' state and rows, the newest judged posts (four verdicts'
-    # ids, the cards, their tags), most conceded (two responses' ids, the
-    # counterpoints), the calibration tallies' state and rows, the readers'
-    # record.
-    with django_assert_max_num_queries(13):
+    # The tallies' state and rows, the newest judged posts (one query per
+    # verdict), most conceded (one per response), the calibration tallies'
+    # state and rows, the readers' record.
+    with django_assert_max_num_queries(11):
         response = client.get(reverse("blog:hindsight"))
     assert response.context["overall"].judged == 500
 

@@ -8,6 +8,7 @@ query on the page (issue 11). Each value is escaped as a template would.
 from django import template
 from django.utils.html import format_html, format_html_join
 
+from ..models import Verdict
 from .blog_tags import percent
 
 register = template.Library()
@@ -16,13 +17,15 @@ register = template.Library()
 @register.simple_tag
 def tally_rows(tallies, link=None):
     """One table row per tally: its label (a link to ``link`` + its slug, if given), counts, share right."""
+    # One format string for the whole row: a format_html per cell cost more than the rest of the row.
+    row = '<tr><th scope="row">{}</th>' + "<td>{}</td>" * (len(Verdict.values) + 2) + "</tr>"
     return format_html_join(
         "\n",
-        '<tr><th scope="row">{}</th>{}<td>{}</td></tr>',
+        row,
         (
             (
                 format_html('<a href="{}{}">{}</a>', link, tally.slug, tally.label) if link else tally.label,
-                format_html_join("", "<td>{}</td>", ((count,) for count in tally.columns())),
+                *tally.columns(),
                 percent(tally.right_share),
             )
             for tally in tallies

@@ -398,6 +398,7 @@ def test_the_verdict_listing_links_its_pages_and_feeds_and_is_in_the_sitemap(cli
         reverse("claims:verdict-feed-atom"),
     }
     assert "/hindsight/wrong/</loc>" in sitemap
+    assert "/hindsight/tags/</loc>" in sitemap
     assert "/hindsight/nailed_it/</loc>" not in sitemap
 
 

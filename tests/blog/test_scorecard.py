@@ -589,3 +589,17 @@ def test_the_overview_and_the_by_tag_page_cost_the_same_with_3_or_60_tags(client
     assert many == few
     tagged_record({f"more-{n:02}": 5 for n in range(40)})
     assert queries_and_size() == (many, shown), "the overview shows as much with 60 tags as with 100"
+
+
+def test_the_overview_of_a_site_without_verdicts_says_so(client, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    empty = parse(client.get(reverse("blog:hindsight")))
+    make_post(tags=["ai"])
+
+    unjudged = parse(client.get(reverse("blog:hindsight")))
+
+    assert "No post has a verdict yet." in [text(p) for p in empty.select("p.empty")]
+    assert not empty.select("#by-tag-heading"), "no tag, no by-tag table"
+    assert "No post has a verdict yet." in [text(p) for p in unjudged.select("p.empty")]
+    assert not unjudged.select(".verdict-entries, .conceded-list")
+    assert [text(th) for th in unjudged.select("#by-tag-heading ~ .table-scroll tbody th")] == ["ai"]

@@ -603,3 +603,16 @@ def test_the_overview_of_a_site_without_verdicts_says_so(client, settings):
     assert "No post has a verdict yet." in [text(p) for p in unjudged.select("p.empty")]
     assert not unjudged.select(".verdict-entries, .conceded-list")
     assert [text(th) for th in unjudged.select("#by-tag-heading ~ .table-scroll tbody th")] == ["ai"]
+
+
+def test_a_tag_that_gains_verdicts_rises_in_the_next_by_tag_table(client, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    tagged_record({"first": 2, "second": 1})
+
+    def ranked():
+        page = parse(client.get(reverse("blog:hindsight-tags")))
+        return [text(th) for th in page.select("tbody th")]
+
+    assert ranked() == ["first", "second"]
+    tagged_record({"second": 2})
+    assert ranked() == ["second", "first"]

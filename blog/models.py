@@ -501,9 +501,16 @@ class VerdictTally(models.Model):
     year = models.PositiveSmallIntegerField(null=True)
     verdict = models.CharField(max_length=20, blank=True)
     count = models.PositiveIntegerField()
+    # On a tag's rows of all years: the tag's place in the by-tag breakdown (1:
+    # the most judged posts), so the top tags and each page of them are read
+    # by rank rather than ranked per request.
+    rank = models.PositiveIntegerField(null=True)
 
     class Meta:
-        indexes = [models.Index(fields=["tag", "year"], name="verdict_tally_tag_year")]
+        indexes = [
+            models.Index(fields=["tag", "year"], name="verdict_tally_tag_year"),
+            models.Index(fields=["rank"], name="verdict_tally_rank"),
+        ]
 
     def __str__(self):
         return f"{self.tag or 'all'} {self.year or 'all years'} {self.verdict or 'unjudged'}: {self.count}"

@@ -4,9 +4,14 @@ The track record behind /hindsight/: what the author got right and wrong.
 The breakdowns (overall, per year, per tag) are read from tallies kept in
 VerdictTally (blog/tallies.py: rebuilt by the first reader after a change),
 so a request reads a few hundred rows however many posts there are; the
-newest judged posts of each verdict come from the verdict's index, ten at a
-time; and the most-conceded counterpoints from a partial index. A fixed
-number of queries, whatever the number of posts.
+newest judged posts of each verdict come from the verdict's index; and the
+most-conceded counterpoints from a partial index. A fixed number of
+queries, whatever the number of posts.
+
+The overview shows a bounded amount whatever the site's size (issue 11:
+what it rendered, not its SQL, made it grow): the newest few posts of each
+verdict and the tags with the most judged posts. The full lists are a link
+away, /hindsight/<verdict>/ and /hindsight/tags/ (tag_breakdown).
 Denominators are honest: "right" is out of the posts with a settled verdict,
 and still-open and unjudged posts are counted and shown beside it.
 """
@@ -14,14 +19,19 @@ and still-open and unjudged posts are counted and shown beside it.
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext
+from taggit.models import Tag
 
 from .models import Post, TaggedPost, Verdict, VerdictTally, published_condition
 from .tallies import ensure_fresh
 
-GROUP_SIZE = 10
+ENTRIES_PER_VERDICT = 3  # the newest few of each verdict; the rest are on /hindsight/<verdict>/
+TOP_TAGS = 15  # tags in the overview's table and filter; every tag is on /hindsight/tags/
+TAGS_PER_PAGE = 50
+CONCEDED_SHOWN = 5  # the newest conceded counterpoints on the overview
 SETTLED = (Verdict.NAILED_IT, Verdict.PARTLY_RIGHT, Verdict.WRONG)
 UNJUDGED = "unjudged"
 
@@ -72,7 +82,10 @@ class Tally:
 
 
 def rebuild_tallies():
-    """Count every published post again into VerdictTally (see blog/tallies.py): two grouped queries."""
+    """
+    Count every published post again into VerdictTally (see blog/tallies.py),
+    and rank the tags for the by-tag breakdown: three queries.
+    """
     posts = Post.objects.published().order_by().annotate(year=ExtractYear("published_at"))
     counts = Counter()
     for row in posts.values("year", "current_verdict").annotate(n=Count("pk")):
@@ -82,22 +95,47 @@ def rebuild_tallies():
     for row in tagged.annotate(n=Count("pk", distinct=True)):
         for year in (row["year"], None):
             counts[row["tags"], year, row["current_verdict"]] += row["n"]
+    ranks = _rank_tags(counts)
     VerdictTally.objects.all().delete()
     VerdictTally.objects.bulk_create(
-        VerdictTally(tag_id=tag, year=year, verdict=verdict, count=n)
+        VerdictTally(
+            tag_id=tag, year=year, verdict=verdict, count=n, rank=ranks.get(tag) if year is None else None
+        )
         for (tag, year, verdict), n in counts.items()
     )
+
+
+def _rank_tags(counts):
+    """{tag id: rank}: the most judged posts first, then the most posts, then by name."""
+    judged, published = Counter(), Counter()
+    for (tag, year, verdict), n in counts.items():
+        if tag is not None and year is None:
+            published[tag] += n
+            judged[tag] += n if verdict else 0
+    names = dict(Tag.objects.filter(pk__in=list(published)).values_list("pk", "name"))
+    ranked = sorted(published, key=lambda tag: (-judged[tag], -published[tag], names[tag].casefold(), tag))
+    return {tag: rank for rank, tag in enumerate(ranked, start=1)}
+
+
+def _tag_tally_rows(rows, tallies):
+    """Add VerdictTally ``rows`` of all years to ``tallies``, a mapping of tag id to Tally."""
+    for row in rows.values("tag", "tag__slug", "tag__name", "verdict", "count"):
+        tally = tallies[row["tag"]]
+        tally.slug, tally.label = row["tag__slug"], row["tag__name"]
+        tally.counts[row["verdict"] or UNJUDGED] += row["count"]
+    return tallies
 
 
 def _tallies(tag):
     """
     (overall, {year: Tally}, {tag slug: Tally}) for ``tag`` (or all posts),
-    from one query; the per-tag tallies (every tag a published post carries,
-    in all years) whatever ``tag`` is, as the tag filter lists them.
+    from one query; the per-tag tallies only for the TOP_TAGS tags with the
+    most judged posts (and ``tag``), so the page is the same size whatever
+    the number of tags: the rest are on /hindsight/tags/.
     """
     ensure_fresh("verdicts", rebuild_tallies)
     mine = Q(tag__isnull=True) if tag is None else Q(tag=tag)
-    rows = VerdictTally.objects.filter(mine | Q(tag__isnull=False, year__isnull=True))
+    rows = VerdictTally.objects.filter(mine | Q(rank__lte=TOP_TAGS))
     overall, by_year, by_tag = Tally(label=gettext("All posts")), defaultdict(Tally), defaultdict(Tally)
     for row in rows.values("tag", "tag__slug", "tag__name", "year", "verdict", "count"):
         verdict = row["verdict"] or UNJUDGED
@@ -113,6 +151,27 @@ def _tallies(tag):
         if row["tag"] == (tag.pk if tag else None):
             overall.counts[verdict] += row["count"]
     return overall, by_year, by_tag
+
+
+class RankedTags:
+    """
+    Every tag's Tally in the by-tag breakdown's order, as a sequence a
+    Paginator pages through: one query for the count, one for a page (its
+    tags' rows, read by rank), however many tags there are.
+    """
+
+    def count(self):
+        return VerdictTally.objects.aggregate(tags=Max("rank"))["tags"] or 0
+
+    def __getitem__(self, ranks):
+        rows = VerdictTally.objects.filter(rank__gt=ranks.start, rank__lte=ranks.stop).order_by("rank")
+        return list(_tag_tally_rows(rows, defaultdict(Tally)).values())
+
+
+def tag_breakdown(number):
+    """Page ``number`` of every tag's Tally (TAGS_PER_PAGE a page); InvalidPage past the end."""
+    ensure_fresh("verdicts", rebuild_tallies)
+    return Paginator(RankedTags(), TAGS_PER_PAGE).page(number)
 
 
 def verdicts_in_use():
@@ -139,25 +198,22 @@ def judged_posts(*, tag=None, verdict=None):
     return posts
 
 
-def newest_ids(querysets, limit):
+def newest_judged(*, tag=None, limit=ENTRIES_PER_VERDICT):
     """
-    The ids of the first ``limit`` rows of each of ``querysets``: one small
-    query each, read from an index in its order. Asked one by one rather than
-    as ``pk IN (…) OR pk IN (…)`` in a single query, which PostgreSQL answers
-    by scanning the whole table.
+    {verdict: [its newest ``limit`` posts]}, with only what an entry shows:
+    one small query per verdict, read from the post_status_verdict_date index
+    in its order. Asked one by one rather than as ``pk IN (…) OR pk IN (…)``
+    in a single query, which PostgreSQL answers by scanning the whole table.
     """
-    return [pk for queryset in querysets for pk in queryset.values_list("pk", flat=True)[:limit]]
-
-
-def newest_judged(*, tag=None):
-    """{verdict: [the newest GROUP_SIZE posts with it]}: one query per verdict, then one for the cards."""
-    newest = (
-        _published(tag).filter(current_verdict=v).order_by("-published_at", "-pk") for v in Verdict.values
-    )
-    groups = {verdict: [] for verdict in Verdict.values}
-    for post in judged_posts().filter(pk__in=newest_ids(newest, GROUP_SIZE)):
-        groups[post.current_verdict].append(post)
-    return groups
+    return {
+        verdict: list(
+            _published(tag)
+            .filter(current_verdict=verdict)
+            .only("title", "slug", "dek", "published_at", "current_verdict")
+            .order_by("-published_at", "-pk")[:limit]
+        )
+        for verdict in Verdict.values
+    }
 
 
 def track_record(*, tag=None):
@@ -169,7 +225,9 @@ def track_record(*, tag=None):
         "overall": overall,
         "conceded": most_conceded(tag=tag),
         "by_year": sorted(by_year.values(), key=lambda tally: tally.label, reverse=True),
-        "by_tag": sorted(by_tag.values(), key=lambda tally: (-tally.judged, tally.label)),
+        "by_tag": sorted(
+            by_tag.values(), key=lambda tally: (-tally.judged, -tally.published, tally.label.casefold())
+        ),
         "groups": [
             {"verdict": verdict, "label": label, "posts": groups[verdict], "count": overall.counts[verdict]}
             for verdict, label in Verdict.choices
@@ -177,25 +235,23 @@ def track_record(*, tag=None):
     }
 
 
-def most_conceded(*, tag=None, limit=10):
-    """Approved counterpoints the author conceded, fully conceded first."""
+def most_conceded(*, tag=None, limit=CONCEDED_SHOWN):
+    """Approved counterpoints the author conceded: the newest fully conceded first, then partly."""
     # Counterpoints point at posts ("blog.Post"): blog reaches them through that relation.
     Counterpoint = Post._meta.get_field("counterpoints").related_model
-
     AuthorResponse = Counterpoint.AuthorResponse
     # The newest few of each response, each read from the partial index
     # counterpoint_conceded in its order (its condition spelled out so the
-    # database may use it), then ordered together: asked as one query, the
-    # databases start from every published post's approved counterpoints.
-    newest = (
-        _conceded(Counterpoint, response, tag).order_by("-reviewed_at", "-pk")
+    # database may use it): asked as one query, the databases start from
+    # every published post's approved counterpoints.
+    return [
+        counterpoint
         for response in (AuthorResponse.CONCEDED, AuthorResponse.PARTLY_CONCEDED)
-    )
-    fully = Case(
-        When(response=AuthorResponse.CONCEDED, then=Value(1)), default=Value(0), output_field=IntegerField()
-    )
-    conceded = Counterpoint.objects.filter(pk__in=newest_ids(newest, limit)).select_related("post")
-    return conceded.annotate(fully=fully).order_by("-fully", "-reviewed_at", "-pk")[:limit]
+        for counterpoint in _conceded(Counterpoint, response, tag)
+        .select_related("post")
+        .only("response", "author_name", "body_html", "post__title", "post__slug")
+        .order_by("-reviewed_at", "-pk")[:limit]
+    ][:limit]
 
 
 def _conceded(Counterpoint, response, tag):

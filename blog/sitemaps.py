@@ -46,7 +46,14 @@ class PageSitemap(SiteSitemap):
     priority = 0.6
 
     def items(self):
-        return ["blog:post-list", "blog:hindsight", "blog:tag-list", "blog:archive", "blog:series-list"]
+        return [
+            "blog:post-list",
+            "blog:hindsight",
+            "blog:hindsight-tags",
+            "blog:tag-list",
+            "blog:archive",
+            "blog:series-list",
+        ]
 
     def location(self, name):
         return reverse(name)

@@ -18,6 +18,7 @@ urlpatterns = [
         "tags/<str:slug>/feed/atom/", cacheable_for_anonymous(AtomPostsFeed(), query=[]), name="tag-feed-atom"
     ),
     path("hindsight/", views.hindsight, name="hindsight"),
+    path("hindsight/tags/", views.hindsight_tags, name="hindsight-tags"),
     path("hindsight/<str:verdict>/", views.hindsight_verdict, name="hindsight-verdict"),
     path("search/", views.search, name="search"),
     path("feed/", cacheable_for_anonymous(PostsFeed(), query=[]), name="feed"),

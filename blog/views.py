@@ -14,7 +14,7 @@ from core.markup import render_post_markdown
 
 from .models import Post, Verdict, published_tags
 from .navigation import older_and_newer, related_posts
-from .scorecard import judged_posts, track_record
+from .scorecard import judged_posts, tag_breakdown, track_record
 from .search import MAX_QUERY_LENGTH, clean_query, highlight
 from .search import search as search_posts
 from .sections import add_sections
@@ -172,6 +172,20 @@ def hindsight(request):
             "tag": tag,
             "verdicts": Verdict.choices,
         },
+    )
+
+
+@cacheable_for_anonymous(query=["page"])
+def hindsight_tags(request):
+    """Every tag's track record, most judged posts first, page by page (the overview shows the top few)."""
+    try:
+        page_obj = tag_breakdown(request.GET.get("page") or 1)
+    except InvalidPage as error:
+        raise Http404("No such page.") from error
+    return render(
+        request,
+        "blog/hindsight_tags.html",
+        {"page_obj": page_obj, "by_tag": page_obj.object_list, "verdicts": Verdict.choices},
     )
 
 

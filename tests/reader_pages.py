@@ -50,6 +50,7 @@ def make_reader_site():
         "search with nothing typed": "/search/",
         "hindsight": "/hindsight/",
         "hindsight, one verdict": "/hindsight/nailed_it/",
+        "hindsight by tag": "/hindsight/tags/",
         "counterpoint status": pending.get_status_url(),
         "archive": "/archive/",
         "year archive": f"/archive/{judged.published_at:%Y}/",

@@ -32,7 +32,17 @@ def test_second_anonymous_view_of_home_is_served_from_cache(client, django_asser
 
 @pytest.mark.parametrize(
     "url",
-    ["/", "/tags/", "/tags/ai/", "/hindsight/", "/feed/", "/feed/atom/", "/sitemap.xml", "/search/?q=cached"],
+    [
+        "/",
+        "/tags/",
+        "/tags/ai/",
+        "/hindsight/",
+        "/hindsight/tags/",
+        "/feed/",
+        "/feed/atom/",
+        "/sitemap.xml",
+        "/search/?q=cached",
+    ],
 )
 def test_reader_pages_are_cached(client, url, django_assert_max_num_queries):
     make_post(title="Cached post", tags=["ai"], verdict=Verdict.WRONG)

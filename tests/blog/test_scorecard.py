@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from blog import scorecard
 from blog.models import Post, TallyState, Verdict
 from counterpoints.models import Counterpoint
 from tests.support.factories import make_counterpoint, make_hindsight, make_post
@@ -204,6 +205,30 @@ def test_scorecard_lists_most_conceded_counterpoints(client):
     assert "Pending Paul" not in page
 
 
+def test_scorecard_shows_the_newest_five_conceded_fully_conceded_first(client):
+    post = judged(Verdict.WRONG, title="A wrong call")
+    now = timezone.now()
+    for n in range(4):
+        make_counterpoint(
+            post,
+            author_name=f"Partly {n}",
+            response=Counterpoint.AuthorResponse.PARTLY_CONCEDED,
+            reviewed_at=now - timedelta(days=n),
+        )
+    for n in range(2):
+        make_counterpoint(
+            post,
+            author_name=f"Fully {n}",
+            response=Counterpoint.AuthorResponse.CONCEDED,
+            reviewed_at=now - timedelta(days=10 + n),
+        )
+
+    page = parse(client.get(reverse("blog:hindsight")))
+
+    names = [text(item.select("a")[0]) for item in page.select(".conceded-list li")]
+    assert names == ["Fully 0", "Fully 1", "Partly 0", "Partly 1", "Partly 2"]
+
+
 def test_scorecard_query_count_is_fixed_with_500_judged_posts(
     client, django_assert_max_num_queries, settings
 ):
@@ -214,11 +239,10 @@ def test_scorecard_query_count_is_fixed_with_500_judged_posts(
 
     client.get(reverse("blog:hindsight"))  # the first reader after a change rebuilds the tallies
 
-    # The tallies' state and rows, the newest judged posts (four verdicts'
-    # ids, the cards, their tags), most conceded (two responses' ids, the
-    # counterpoints), the calibration tallies' state and rows, the readers'
-    # record.
-    with django_assert_max_num_queries(13):
+    # The tallies' state and rows, the newest judged posts (one query per
+    # verdict), most conceded (one per response), the calibration tallies'
+    # state and rows, the readers' record.
+    with django_assert_max_num_queries(11):
         response = client.get(reverse("blog:hindsight"))
     assert response.context["overall"].judged == 500
 
@@ -306,20 +330,36 @@ def test_verdict_feed_links_land_on_their_verdict(client):
 
 def test_scorecard_shows_the_newest_of_each_verdict_and_links_to_the_rest(client):
     for n in range(12):
-        judged(Verdict.WRONG, title=f"Wrong call {n:02}", published_at=timezone.now() - timedelta(days=n + 1))
+        judged(
+            Verdict.WRONG,
+            title=f"Wrong call {n:02}",
+            dek=f"Dek {n:02}",
+            published_at=timezone.now() - timedelta(days=n + 1),
+        )
     judged(Verdict.NAILED_IT, title="The one good call")
 
-    response = client.get(reverse("blog:hindsight"))
-    page = response.content.decode()
+    page = parse(client.get(reverse("blog:hindsight")))
 
-    groups = {group["verdict"]: group for group in response.context["groups"]}
-    assert groups[Verdict.WRONG]["count"] == 12
-    assert [post.title for post in groups[Verdict.WRONG]["posts"]] == [
-        f"Wrong call {n:02}" for n in range(10)
+    wrong = one(page, "section.verdict-wrong")
+    assert [text(a) for a in wrong.select(".verdict-entries li > a")] == [
+        "Wrong call 00",
+        "Wrong call 01",
+        "Wrong call 02",
     ]
-    assert [post.title for post in groups[Verdict.NAILED_IT]["posts"]] == ["The one good call"]
-    assert "All 12 posts judged “wrong” →" in page
-    assert "Wrong call 11" not in page
+    assert [text(dek) for dek in wrong.select(".verdict-entries .dek")] == ["Dek 00", "Dek 01", "Dek 02"]
+    assert (
+        wrong.select(".verdict-entries li > a")[0]["href"]
+        == Post.objects.get(title="Wrong call 00").get_absolute_url()
+    )
+    assert wrong.select(".verdict-entries time[datetime]")
+    assert text(one(wrong, "h2")) == "wrong (12)"
+    assert text(one(wrong, ".more a")) == "All 12 posts judged “wrong” →"
+    assert one(wrong, ".more a")["href"] == "/hindsight/wrong/"
+    nailed = one(page, "section.verdict-nailed_it")
+    assert [text(a) for a in nailed.select(".verdict-entries li > a")] == ["The one good call"]
+    assert not nailed.select(".more"), "every post of the verdict is already shown"
+    assert not page.select("section.verdict-partly_right"), "a verdict nobody got shows no group"
+    assert "Wrong call 03" not in text(page)
 
 
 def test_one_verdicts_posts_are_listed_page_by_page(client):
@@ -358,6 +398,7 @@ def test_the_verdict_listing_links_its_pages_and_feeds_and_is_in_the_sitemap(cli
         reverse("claims:verdict-feed-atom"),
     }
     assert "/hindsight/wrong/</loc>" in sitemap
+    assert "/hindsight/tags/</loc>" in sitemap
     assert "/hindsight/nailed_it/</loc>" not in sitemap
 
 
@@ -370,8 +411,8 @@ def test_scorecard_for_a_tag_shows_that_tags_newest_posts(client):
 
     response = client.get(reverse("blog:hindsight"), {"tag": "ai"})
 
-    groups = {group["verdict"]: group for group in response.context["groups"]}
-    assert [post.title for post in groups[Verdict.WRONG]["posts"]] == ["Older tagged"]
+    wrong = one(parse(response), "section.verdict-wrong")
+    assert [text(a) for a in wrong.select(".verdict-entries li > a")] == ["Older tagged"]
 
 
 # The tallies behind the breakdowns (blog/tallies.py)
@@ -438,3 +479,140 @@ def test_the_track_record_costs_the_same_with_5_or_300_posts(client, settings):
     for n in range(300):
         judged(verdicts[n % 4], tags=[f"tag-{n % 7}", "shared"], year=2018 + n % 6)
     assert queries() == few
+
+
+# Bounded whatever the site's size: the top tags here, every tag on /hindsight/tags/
+
+
+def tagged_record(tags):
+    """A judged post under each of ``tags`` ``{slug: judged posts}`` times, plus an unjudged one each."""
+    for slug, n in tags.items():
+        for _ in range(n):
+            judged(Verdict.WRONG, tags=[slug])
+        make_post(tags=[slug])
+
+
+def test_the_by_tag_table_shows_the_tags_with_the_most_judged_posts_and_links_to_every_tag(client):
+    tagged_record({f"tag-{n:02}": 1 + n % 3 for n in range(20)})
+
+    page = parse(client.get(reverse("blog:hindsight")))
+
+    rows = [text(th) for th in page.select("#by-tag-heading ~ .table-scroll tbody th")]
+    # 6 tags with 3 judged posts, 7 with 2, then the first two by name of those with 1.
+    ranked = sorted((f"tag-{n:02}" for n in range(20)), key=lambda slug: (-(int(slug[4:]) % 3), slug))
+    assert len(rows) == scorecard.TOP_TAGS == 15
+    assert rows == ranked[:15], "most judged first, then by name"
+    assert rows[-2:] == ["tag-00", "tag-03"]
+    assert one(page, "#by-tag-heading ~ .more a")["href"] == "/hindsight/tags/"
+    assert text(one(page, "#by-tag-heading ~ .more a")) == "Every tag’s record →"
+
+
+def test_the_tag_filter_offers_the_top_tags_and_the_chosen_one(client):
+    tagged_record({f"tag-{n:02}": 1 + n % 3 for n in range(20)})
+
+    page = parse(client.get(reverse("blog:hindsight"), {"tag": "tag-18"}))
+
+    options = [option["value"] for option in page.select("#scorecard-tag option")]
+    assert len(options) == 1 + scorecard.TOP_TAGS + 1
+    assert options[0] == "" and "tag-18" in options, "the tag on show is offered even outside the top"
+    assert options[1:] == sorted(options[1:])
+    assert one(page, "#scorecard-tag option[selected]")["value"] == "tag-18"
+    assert one(page, ".scorecard-filter a")["href"] == "/hindsight/tags/"
+    assert text(one(page, ".page-title")) == "Hindsight: #tag-18"
+
+
+def test_the_by_tag_page_lists_every_tag_page_by_page(client, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    tagged_record({f"tag-{n:02}": 1 + n % 3 for n in range(scorecard.TAGS_PER_PAGE + 5)})
+    ranked = sorted(
+        (f"tag-{n:02}" for n in range(scorecard.TAGS_PER_PAGE + 5)), key=lambda s: (-(int(s[4:]) % 3), s)
+    )
+
+    first = parse(client.get(reverse("blog:hindsight-tags")))
+    second = parse(client.get(reverse("blog:hindsight-tags"), {"page": 2}))
+
+    assert [text(th) for th in first.select("tbody th")] == ranked[: scorecard.TAGS_PER_PAGE]
+    assert [text(th) for th in second.select("tbody th")] == ranked[scorecard.TAGS_PER_PAGE :]
+    assert f"{scorecard.TAGS_PER_PAGE + 5} tags, the ones with the most judged posts first." in text(first)
+    row = first.select("tbody tr")[0]
+    assert one(row, "th a")["href"] == f"/hindsight/?tag={ranked[0]}"
+    # tag, nailed it, partly right, wrong, still open, unjudged, right
+    assert [text(td) for td in row.select("td")] == ["0", "0", "3", "0", "1", "0%"]
+    assert one(first, 'a[rel="next"]')["href"] == "?page=2"
+    assert one(second, 'a[rel="prev"]')["href"] == "?page=1"
+    assert text(one(first, ".pagination span")) == "Page 1 of 2"
+    assert client.get(reverse("blog:hindsight-tags"), {"page": 3}).status_code == 404
+    assert client.get(reverse("blog:hindsight-tags"), {"page": "x"}).status_code == 404
+
+
+def test_the_by_tag_page_with_no_tags_says_so(client):
+    judged(Verdict.WRONG)
+
+    page = parse(client.get(reverse("blog:hindsight-tags")))
+
+    assert text(one(page, ".empty")) == "No published post carries a tag yet."
+    assert not page.select("table")
+    assert one(page, ".page-sub a")["href"] == "/hindsight/"
+
+
+def test_the_by_tag_page_never_counts_drafts(client):
+    judged(Verdict.WRONG, tags=["public"])
+    judged(Verdict.WRONG, tags=["secret"], status=Post.Status.DRAFT)
+
+    page = parse(client.get(reverse("blog:hindsight-tags")))
+
+    assert [text(th) for th in page.select("tbody th")] == ["public"]
+
+
+def test_the_overview_and_the_by_tag_page_cost_the_same_with_3_or_60_tags(client, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+
+    def queries_and_size():
+        urls = [
+            reverse("blog:hindsight"),
+            f"{reverse('blog:hindsight')}?tag=tag-00",
+            reverse("blog:hindsight-tags"),
+        ]
+        client.get(urls[0])  # the first reader after a change rebuilds the tallies
+        with CaptureQueriesContext(connection) as captured:
+            pages = [parse(client.get(url)) for url in urls]
+        shown = sum(
+            len(page.select(".verdict-entries li, #scorecard-tag option, #by-tag-heading ~ * tbody tr"))
+            for page in pages[:2]
+        )
+        return len(captured), shown
+
+    tagged_record({f"tag-{n:02}": 1 for n in range(3)})
+    few, _ = queries_and_size()
+    tagged_record({f"tag-{n:02}": 1 + n % 4 for n in range(3, 60)})
+    many, shown = queries_and_size()
+    assert many == few
+    tagged_record({f"more-{n:02}": 5 for n in range(40)})
+    assert queries_and_size() == (many, shown), "the overview shows as much with 60 tags as with 100"
+
+
+def test_the_overview_of_a_site_without_verdicts_says_so(client, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    empty = parse(client.get(reverse("blog:hindsight")))
+    make_post(tags=["ai"])
+
+    unjudged = parse(client.get(reverse("blog:hindsight")))
+
+    assert "No post has a verdict yet." in [text(p) for p in empty.select("p.empty")]
+    assert not empty.select("#by-tag-heading"), "no tag, no by-tag table"
+    assert "No post has a verdict yet." in [text(p) for p in unjudged.select("p.empty")]
+    assert not unjudged.select(".verdict-entries, .conceded-list")
+    assert [text(th) for th in unjudged.select("#by-tag-heading ~ .table-scroll tbody th")] == ["ai"]
+
+
+def test_a_tag_that_gains_verdicts_rises_in_the_next_by_tag_table(client, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    tagged_record({"first": 2, "second": 1})
+
+    def ranked():
+        page = parse(client.get(reverse("blog:hindsight-tags")))
+        return [text(th) for th in page.select("tbody th")]
+
+    assert ranked() == ["first", "second"]
+    tagged_record({"second": 2})
+    assert ranked() == ["second", "first"]

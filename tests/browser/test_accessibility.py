@@ -21,6 +21,7 @@ READING_PAGES = {
     "tag": "/tags/deepseek/",
     "tags": "/tags/",
     "hindsight": "/hindsight/",
+    "hindsight-tags": "/hindsight/tags/",
 }
 
 

@@ -49,7 +49,7 @@ def test_post_page_with_200_counterpoints_costs_what_it_costs_with_2(client):
     assert text(page, ".counterpoint-summary") == "200 counterpoints, 29 conceded"
 
 
-@pytest.mark.parametrize("url", ["/", "/tags/ai/", "/hindsight/"])
+@pytest.mark.parametrize("url", ["/", "/tags/ai/", "/hindsight/wrong/"])
 def test_listing_counts_cost_no_query_per_post(client, url, django_capture_on_commit_callbacks):
     for _ in range(2):
         post = make_post(tags=["ai"], verdict="wrong")

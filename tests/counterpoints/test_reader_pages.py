@@ -248,8 +248,9 @@ def test_post_list_shows_zero_and_one_counterpoints_in_words(client):
     }
 
 
-def test_hindsight_page_shows_the_count_too(client):
+def test_a_verdict_listing_shows_the_count_too(client):
+    # /hindsight/ itself lists the newest posts of each verdict compactly (title, date, dek).
     post = make_post(verdict="wrong")
     make_counterpoint(post)
     make_counterpoint(post)
-    assert texts(client.get("/hindsight/"), "a.counterpoint-count") == ["2 counterpoints"]
+    assert texts(client.get("/hindsight/wrong/"), "a.counterpoint-count") == ["2 counterpoints"]

@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, F, Q
 from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404, render
 from django.utils.decorators import method_decorator
@@ -16,12 +16,13 @@ from django.views.generic import ListView, MonthArchiveView, YearArchiveView
 
 from core.caching import cacheable_for_anonymous
 
-from .models import ABOUT_SLUG, Page, Post, TaggedPost
+from .models import ABOUT_SLUG, Page, Post
 
 RELATED_POSTS = 3
-# Related posts are chosen among this many posts sharing a tag on each side
-# of the post in time, so a post page costs the same at 10 posts and at 10,000.
-RELATED_CANDIDATES = 24
+# Related posts are chosen among the posts carrying the last this many uses
+# of the post's tags on each side of it in time, so a post page costs the
+# same at 10 posts and at 10,000.
+RELATED_CANDIDATES = 48
 
 
 def _earlier_than(post):
@@ -37,30 +38,25 @@ def _later_than(post):
     )
 
 
-def _nearest(posts, post, limit):
-    """The pks of the ``limit`` posts of ``posts`` nearest ``post`` on each side (two index scans)."""
-    earlier = posts.filter(_earlier_than(post)).order_by("-published_at", "-pk").values("pk")[:limit]
-    later = posts.filter(_later_than(post)).order_by("published_at", "pk").values("pk")[:limit]
-    # Each side wrapped (a compound statement may not slice its parts on SQLite).
-    return (
-        Post.objects.filter(pk__in=earlier)
-        .order_by()
-        .values("pk")
-        .union(Post.objects.filter(pk__in=later).order_by().values("pk"), all=True)
-    )
-
-
 def older_and_newer(post):
     """
     The published posts just before and just after ``post``: two lists of at
-    most one post each (empty for a draft that has no date yet), from one query.
+    most one post each (empty for a draft that has no date yet), from one
+    query of two index lookups.
     """
     if post.published_at is None:
         return [], []
     published = Post.objects.published()
-    neighbours = list(
-        published.filter(pk__in=_nearest(published, post, 1)).only("title", "slug", "published_at")
+    older = published.filter(_earlier_than(post)).order_by("-published_at", "-pk").values("pk")[:1]
+    newer = published.filter(_later_than(post)).order_by("published_at", "pk").values("pk")[:1]
+    # Each side wrapped: a compound statement may not slice its parts on SQLite.
+    either = (
+        Post.objects.filter(pk__in=older)
+        .order_by()
+        .values("pk")
+        .union(Post.objects.filter(pk__in=newer).order_by().values("pk"), all=True)
     )
+    neighbours = list(published.filter(pk__in=either).only("title", "slug", "published_at"))
     place = (post.published_at, post.pk)
     return (
         [other for other in neighbours if (other.published_at, other.pk) < place],
@@ -68,36 +64,43 @@ def older_and_newer(post):
     )
 
 
-def related_posts(post, limit=RELATED_POSTS):
+def related_posts(post, tags, limit=RELATED_POSTS):
     """
-    Published posts sharing tags with ``post``, best first, from the
-    RELATED_CANDIDATES posts nearest it in time on each side that share a
-    tag. Each shared tag weighs 1/n for a tag n of those candidates carry,
-    so sharing a rare tag says more than sharing a common one; ties go to
-    the newer post. Two queries, bounded by the candidates however many
-    posts and tags the site has.
+    Published posts sharing ``tags`` (``post``'s) with ``post``, best first.
+
+    The candidates are the posts carrying the RELATED_CANDIDATES uses of those
+    tags nearest ``post`` in time on each side (two queries, each read along
+    the date index and stopping there). Each shared tag weighs 1/n for a tag
+    n candidates carry, so sharing a rare tag says more than sharing a
+    common one; ties go to the newer post.
     """
-    if post.published_at is None:
+    tag_ids = [tag.pk for tag in tags]
+    if post.published_at is None or not tag_ids:
         return []
-    tags = TaggedPost.objects.filter(content_object=post).values("tag")
     sharing = (
         Post.objects.published()
+        .filter(tagged_items__tag__in=tag_ids)
         .exclude(pk=post.pk)
-        .filter(Exists(TaggedPost.objects.filter(content_object=OuterRef("pk"), tag__in=tags)))
+        .annotate(shared_tag=F("tagged_items__tag"))
+        .only("title", "slug", "dek", "published_at")
     )
-    shared = TaggedPost.objects.filter(
-        tag__in=tags, content_object__in=_nearest(sharing, post, RELATED_CANDIDATES)
-    )
-    tags_of, carriers = defaultdict(list), Counter()
-    for candidate, tag in shared.values_list("content_object", "tag"):
-        tags_of[candidate].append(tag)
-        carriers[tag] += 1
-    scores = {candidate: sum(1 / carriers[tag] for tag in tags) for candidate, tags in tags_of.items()}
-    candidates = Post.objects.filter(pk__in=scores).only("title", "slug", "dek", "published_at")
-    ranked = sorted(
-        candidates, key=lambda other: (scores[other.pk], other.published_at, other.pk), reverse=True
-    )
-    return ranked[:limit]
+    sides = [
+        sharing.filter(_earlier_than(post)).order_by("-published_at", "-pk")[:RELATED_CANDIDATES],
+        sharing.filter(_later_than(post)).order_by("published_at", "pk")[:RELATED_CANDIDATES],
+    ]
+    candidates, tags_of, carriers = {}, defaultdict(list), Counter()
+    for side in sides:
+        rows = list(side)
+        if len(rows) == RELATED_CANDIDATES:
+            # The furthest post may share more tags past the cut: left out rather than underweighed.
+            rows = [row for row in rows if row.pk != rows[-1].pk]
+        for row in rows:
+            candidates[row.pk] = row
+            tags_of[row.pk].append(row.shared_tag)
+            carriers[row.shared_tag] += 1
+    score = {pk: sum(1 / carriers[tag] for tag in shared) for pk, shared in tags_of.items()}
+    ranked = sorted(candidates.values(), key=lambda other: (score[other.pk], other.published_at, other.pk))
+    return ranked[::-1][:limit]
 
 
 def archive_months():

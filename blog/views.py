@@ -125,13 +125,15 @@ def render_post_page(request, post, *, extra_context=None, status=200):
     cache fills in for each visitor (core/caching.py).
     """
     neighbours = SimpleLazyObject(lambda: older_and_newer(post))
+    tags = post.tags.all()  # one query, shared by the page and its related posts
     context = {
         "post": post,
-        "tags": post.tags.all(),
+        "tags": tags,
         "verdicts": post.hindsights.order_by("-decided_at", "-pk"),
-        # Two queries (related: tag weights, then posts), one (series), one
-        # (the previous and next posts): lazy, so that a cache hit runs none.
-        "related": SimpleLazyObject(lambda: related_posts(post)),
+        # Two queries (related: the nearest posts sharing a tag on each side),
+        # one (series), two (the previous and next posts): lazy, so that a
+        # cache hit runs none.
+        "related": SimpleLazyObject(lambda: related_posts(post, tags)),
         "series": SimpleLazyObject(lambda: series_of(post)),
         "older": SimpleLazyObject(lambda: neighbours[0]),
         "newer": SimpleLazyObject(lambda: neighbours[1]),

@@ -5,12 +5,14 @@ from django import template
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format, get_format, number_format
-from django.utils.html import format_html
+from django.utils.formats import date_format, get_format, localize, number_format
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import ngettext
 
 from core.markup import plain_text
 
+from ..images import card_image
 from ..models import Post, Verdict
 
 register = template.Library()
@@ -51,6 +53,60 @@ def time_element(value):
         return ""
     shown = timezone.localtime(value) if isinstance(value, datetime.datetime) else value
     return format_html('<time datetime="{}">{}</time>', machine_time(value), date_format(shown))
+
+
+def verdict_badge(verdict):
+    """The verdict as a badge (``includes/verdict_badge.html`` in Python), or nothing."""
+    if not verdict:
+        return ""
+    return format_html('<span class="verdict-badge verdict-{}">{}</span>', verdict, verdict_label(verdict))
+
+
+def tag_links(tags):
+    """``#tag`` links, space-separated (``includes/tag_links.html`` in Python)."""
+    return format_html_join(
+        " ",
+        '<a class="tag" href="{}">#{}</a>',
+        ((reverse("blog:tag-detail", args=[t.slug]), t.name) for t in tags),
+    )
+
+
+@register.simple_tag
+def post_card(post):
+    """
+    A post in a list (home, tags, archives, search, the track record's
+    listings): built in Python rather than an include with three more
+    inside it, since a listing draws ten of them and every search and tag
+    page shows as many as it finds (issue 11: a card cost about 0.6 ms as a
+    template). Expects ``Post.objects.for_listing()``: tags prefetched,
+    ``approved_count`` annotated (None leaves the count out).
+    """
+    url = post.get_absolute_url()
+    published = timezone.localtime(post.published_at)
+    minutes = post.reading_minutes
+    counterpoints = ""
+    if post.approved_count is not None:
+        counterpoints = format_html(
+            '· <a class="counterpoint-count" href="{}#counterpoints">{}</a>\n    ',
+            url,
+            ngettext("%(counter)s counterpoint", "%(counter)s counterpoints", post.approved_count)
+            % {"counter": localize(post.approved_count)},
+        )
+    return format_html(
+        '<article class="post-card">\n  {}<h2 class="post-card-title"><a href="{}">{}</a></h2>\n  {}'
+        '<p class="meta">\n    <a class="post-date" href="{}">{}</a>\n    · {}\n    {}{}\n  </p>\n'
+        '  <p class="tags">{}</p>\n</article>',
+        card_image(post.cover_image, post.cover_alt) if post.cover_image else "",
+        url,
+        post.title,
+        format_html('<p class="dek">{}</p>\n  ', post.dek) if post.dek else "",
+        reverse("blog:archive-month", args=[published.strftime("%Y"), published.strftime("%m")]),
+        time_element(post.published_at),
+        ngettext("%(minutes)s min read", "%(minutes)s min read", minutes) % {"minutes": localize(minutes)},
+        counterpoints,
+        verdict_badge(post.current_verdict),
+        tag_links(post.tags.all()),
+    )
 
 
 @register.filter

@@ -45,12 +45,14 @@ def response_summary(counterpoints):
 # when drawn through Django's form templates each time (issue 11).
 _empty_fields = {}
 EMPTY_FIELDS_TEMPLATE = "counterpoints/form_fields.html"
-# Drawn elsewhere in the form: the honeypot, the timestamp, and the post's claims.
-PER_POST_FIELDS = {"subject", "issued", "claim", "probability"}
+# Drawn elsewhere in the form, or different for each post or visitor: the
+# honeypot, the timestamp, and the post's claims.
+PER_POST_FIELDS = {"subject", "issued", "claim"}
 
 
-def _fields_signature(form):
+def _fields_signature(form, template_name=EMPTY_FIELDS_TEMPLATE):
     return (
+        template_name,
         get_language(),
         type(form),
         tuple(
@@ -70,12 +72,16 @@ def _fields_signature(form):
 
 
 @register.simple_tag
-def empty_form_fields(form):
-    """The unbound counterpoint form's visible fields (``counterpoints/form_fields.html``)."""
-    key = _fields_signature(form)
+def empty_form_fields(form, template_name=EMPTY_FIELDS_TEMPLATE):
+    """
+    The unbound counterpoint form's visible fields (``counterpoints/form_fields.html``),
+    or another part of the form that is the same for every post (``template_name``,
+    rendered with ``form`` alone: e.g. the forecast's probability and record fields).
+    """
+    key = _fields_signature(form, template_name)
     html = _empty_fields.get(key)
     if html is None:
         if len(_empty_fields) > 32:  # a few languages and settings, never unbounded
             _empty_fields.clear()
-        html = _empty_fields[key] = render_to_string(EMPTY_FIELDS_TEMPLATE, {"form": form})
+        html = _empty_fields[key] = render_to_string(template_name, {"form": form})
     return html

@@ -47,9 +47,13 @@ def response_summary(counterpoints):
 
 
 # The empty form's fields, rendered once per process for each way they can
-# look (language, labels, help texts, widget attributes): the same for every
-# reader and every post, and about a fifth of an uncached post page's render
-# when drawn through Django's form templates each time (issue 11).
+# look (language, help texts, widget attributes, initial values): the same for
+# every reader and every post, and about a fifth of an uncached post page's
+# render when drawn through Django's form templates each time (issue 11).
+# Labels and choices are the form class's, fixed for a language (the key has
+# both); help texts can follow settings (the body's link limit), so they are
+# in the key, translated. Translating every label and choice for the key cost
+# more than a millisecond a page.
 _empty_fields = {}
 EMPTY_FIELDS_TEMPLATE = "counterpoints/form_fields.html"
 # Drawn elsewhere in the form, or different for each post or visitor: the
@@ -65,11 +69,9 @@ def _fields_signature(form, template_name=EMPTY_FIELDS_TEMPLATE):
         tuple(
             (
                 name,
-                str(field.label),
                 str(field.help_text),
                 field.required,
                 tuple(sorted(field.widget.attrs.items())),
-                tuple((value, str(label)) for value, label in getattr(field, "choices", ())),
                 form.initial.get(name, field.initial),
             )
             for name, field in form.fields.items()

@@ -289,6 +289,28 @@ def test_the_claim_box_readers_see_is_german(client):
     assert text(page, "#claim-prices .claim-due") == "Wiedervorlage am 2027-06-30"
 
 
+def test_the_forecast_fields_drawn_once_per_process_follow_the_sites_language(client, settings):
+    # The unbound form's probability and record fields are rendered once per
+    # process and language (counterpoint_tags.empty_form_fields): an English
+    # page first must not hand its fields to a German one, nor back.
+    post = make_post(body="Intro.\n\n::: claim 70% by 2027-06-30 {#prices}\nPrices halve.\n:::\n")
+    label = 'label[for="id_probability"]'
+
+    english = parse(client.get(post.get_absolute_url()))
+    settings.LANGUAGE_CODE = "de"
+    with translation.override("de"):
+        german = parse(client.get(post.get_absolute_url()))
+    settings.LANGUAGE_CODE = "en-us"
+    english_again = parse(client.get(post.get_absolute_url()))
+
+    assert text(english, label) == "Your probability that it holds, in % (optional)"
+    assert text(german, label) == "Ihre Wahrscheinlichkeit, dass sie zutrifft, in % (freiwillig)"
+    assert text(german, 'label[for="id_joins_record"]') == (
+        "Meine Prognosen in der öffentlichen Bilanz der Leser aufführen"
+    )
+    assert text(english_again, label) == text(english, label)
+
+
 # English, as it always was
 
 

@@ -254,3 +254,18 @@ def test_a_verdict_listing_shows_the_count_too(client):
     make_counterpoint(post)
     make_counterpoint(post)
     assert texts(client.get("/hindsight/wrong/"), "a.counterpoint-count") == ["2 counterpoints"]
+
+
+def test_the_forms_fields_drawn_once_per_process_follow_a_changed_link_limit(client, settings):
+    # The unbound form's fields are rendered once per process for each way
+    # they can look (counterpoint_tags.empty_form_fields): the body's help text
+    # names the link limit, so a new limit must not be served the old text.
+    settings.PAGE_CACHE_SECONDS = 0  # each page rendered anew: the process's memo is what is tested
+    post = make_post()
+    settings.COUNTERPOINT_MAX_LINKS = 2
+    before = text(parse(page(client, post)), "#id_body_helptext")
+    settings.COUNTERPOINT_MAX_LINKS = 5
+    after = text(parse(page(client, post)), "#id_body_helptext")
+
+    assert before.endswith("at most 2 links.")
+    assert after.endswith("at most 5 links.")

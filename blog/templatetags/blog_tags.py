@@ -55,15 +55,17 @@ def time_element(value):
     return format_html('<time datetime="{}">{}</time>', machine_time(value), date_format(shown))
 
 
+@register.simple_tag
 def verdict_badge(verdict):
-    """The verdict as a badge (``includes/verdict_badge.html`` in Python), or nothing."""
+    """The verdict as a badge, or nothing."""
     if not verdict:
         return ""
     return format_html('<span class="verdict-badge verdict-{}">{}</span>', verdict, verdict_label(verdict))
 
 
+@register.simple_tag
 def tag_links(tags):
-    """``#tag`` links, space-separated (``includes/tag_links.html`` in Python)."""
+    """``#tag`` links, space-separated."""
     return format_html_join(
         " ",
         '<a class="tag" href="{}">#{}</a>',

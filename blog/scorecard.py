@@ -117,12 +117,16 @@ def _rank_tags(counts):
     return {tag: rank for rank, tag in enumerate(ranked, start=1)}
 
 
+def _add_tag_row(tally, row):
+    """Count one tag's VerdictTally ``row`` (of all years) into its ``tally``."""
+    tally.slug, tally.label = row["tag__slug"], row["tag__name"]
+    tally.counts[row["verdict"] or UNJUDGED] += row["count"]
+
+
 def _tag_tally_rows(rows, tallies):
     """Add VerdictTally ``rows`` of all years to ``tallies``, a mapping of tag id to Tally."""
     for row in rows.values("tag", "tag__slug", "tag__name", "verdict", "count"):
-        tally = tallies[row["tag"]]
-        tally.slug, tally.label = row["tag__slug"], row["tag__name"]
-        tally.counts[row["verdict"] or UNJUDGED] += row["count"]
+        _add_tag_row(tallies[row["tag"]], row)
     return tallies
 
 
@@ -145,9 +149,7 @@ def _tallies(tag):
             tally.counts[verdict] += row["count"]
             continue
         if row["tag"] is not None:
-            tally = by_tag[row["tag__slug"]]
-            tally.slug, tally.label = row["tag__slug"], row["tag__name"]
-            tally.counts[verdict] += row["count"]
+            _add_tag_row(by_tag[row["tag__slug"]], row)
         if row["tag"] == (tag.pk if tag else None):
             overall.counts[verdict] += row["count"]
     return overall, by_year, by_tag

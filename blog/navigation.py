@@ -41,26 +41,16 @@ def _later_than(post):
 def older_and_newer(post):
     """
     The published posts just before and just after ``post``: two lists of at
-    most one post each (empty for a draft that has no date yet), from one
-    query of two index lookups.
+    most one post each (empty for a draft that has no date yet), from two
+    index lookups. (Two plain queries cost less to build than one union of
+    them, and each stops at its first row at any size.)
     """
     if post.published_at is None:
         return [], []
-    published = Post.objects.published()
-    older = published.filter(_earlier_than(post)).order_by("-published_at", "-pk").values("pk")[:1]
-    newer = published.filter(_later_than(post)).order_by("published_at", "pk").values("pk")[:1]
-    # Each side wrapped: a compound statement may not slice its parts on SQLite.
-    either = (
-        Post.objects.filter(pk__in=older)
-        .order_by()
-        .values("pk")
-        .union(Post.objects.filter(pk__in=newer).order_by().values("pk"), all=True)
-    )
-    neighbours = list(published.filter(pk__in=either).only("title", "slug", "published_at"))
-    place = (post.published_at, post.pk)
+    published = Post.objects.published().only("title", "slug", "published_at")
     return (
-        [other for other in neighbours if (other.published_at, other.pk) < place],
-        [other for other in neighbours if (other.published_at, other.pk) > place],
+        list(published.filter(_earlier_than(post)).order_by("-published_at", "-pk")[:1]),
+        list(published.filter(_later_than(post)).order_by("published_at", "pk")[:1]),
     )
 
 

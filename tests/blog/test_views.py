@@ -288,8 +288,8 @@ def test_post_page_query_count_does_not_grow_with_tags_or_verdicts(client, djang
 
     # Post, tags, verdicts and their credits, counterpoints; plus the page cache's generation and
     # this page's own version, in one read; related posts (tag weights, then the posts), the
-    # previous and next post in one, the series in one (issue 15); the post's claims (issue 16).
-    with django_assert_max_num_queries(11):
+    # previous and next post (one each), the series in one (issue 15); the post's claims (issue 16).
+    with django_assert_max_num_queries(12):
         response = client.get(post.get_absolute_url())
     assert response.status_code == 200
 
@@ -302,7 +302,7 @@ def test_post_page_in_a_series_costs_no_more_however_long_the_series(client, dja
     post = posts[5]
 
     # The queries above: the series with its published parts is one, as is finding none.
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         page = client.get(post.get_absolute_url()).content.decode()
 
     assert "Part 6 of 12 in the series" in page

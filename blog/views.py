@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import ListView
 
-from core.caching import cacheable_for_anonymous, fragment_cache
+from core.caching import cacheable_for_anonymous, post_fragments
 from core.markup import render_post_markdown
 
 from .models import Post, Verdict, published_tags
@@ -137,7 +137,7 @@ def render_post_page(request, post, *, extra_context=None, status=200):
         "series": SimpleLazyObject(lambda: series_of(post)),
         "older": SimpleLazyObject(lambda: neighbours[0]),
         "newer": SimpleLazyObject(lambda: neighbours[1]),
-        **fragment_cache(request),
+        **post_fragments(request),
         **(extra_context or {}),
     }
     add_sections(request, post, context)

@@ -28,12 +28,13 @@ is stored whole all the same, with a placeholder for each per-visitor value
 (``per_visitor``): the middleware fills fresh values in for every visitor,
 on the way out, from the stored copy (and sets the CSRF cookie as Django's
 CSRF middleware would). The stored copy never holds a token or a cookie,
-so no visitor can receive another's. Its fragments are cached too
-(``fragment_cache``), so a re-render after a change is cheap.
+so no visitor can receive another's. Its parts are cached too, each keyed
+by what it shows (``post_fragments``), so a re-render after a change draws
+only the parts the change touched.
 
 Pages of one post (the post page, marked ``per_post=True``) show no other
 post's counterpoints, so a change scoped to some posts' counterpoints
-(``refresh_after_commit(…, scoped=True)``: an approval, a reply, a credit)
+(``refresh_after_commit(…, scoped=True)``: an approval, a reply)
 leaves every other post's page as it is: they are keyed by a generation
 only unscoped changes replace, and a version of their own that the scoped
 change replaces for the posts it touched. After an approval on one post,
@@ -75,12 +76,16 @@ from django.utils.translation import get_language
 
 GENERATION_KEY = "pages:generation"  # every page but per-post ones: replaced by every change
 POST_PAGES_KEY = "pages:generation:per-post"  # per-post pages: replaced by every unscoped change
+# The posts' own content (see post_fragments): replaced for all of them at
+# once when a change touches more posts than are worth naming one by one.
+CONTENT_EPOCH_KEY = "pages:content-epoch"
+CONTENT_VERSIONS_MAX = 100
 # Anonymous requests with a session or messages cookie never reach the cache.
 CACHE_KEY_VARIES = {"cookie"}
 ALL_PARAMETERS = "*"  # a view that did not say which query parameters it reads
 
-# This process's copy of the shared generations: (generation, next_due, per_post_generation, read_at),
-# and of per-post pages' own versions: {path: (version, read_at)}.
+# This process's copy of the shared generations: (generation, next_due, per_post_generation,
+# content_epoch, read_at), and of per-post pages' own versions: {path: (version, content, read_at)}.
 _remembered = None
 _remembered_versions = {}
 REMEMBERED_VERSIONS = 10_000  # forgotten all at once past this: a second of lookups, never unbounded
@@ -101,25 +106,39 @@ def version_key(path):
     return "pages:version:" + hashlib.sha256(path.encode()).hexdigest()
 
 
-def new_generation(*, scoped_paths=None):
+def content_key(path):
+    """The shared-cache key of the version of the content (words, tags, verdicts) of the post at ``path``."""
+    return "pages:content:" + hashlib.sha256(path.encode()).hexdigest()
+
+
+def new_generation(*, scoped_paths=None, touched_paths=()):
     """
     Replace the shared generation: every cached page is stale (see
     ``core.freshness``), but for a change scoped to the per-post pages at
     ``scoped_paths``, which leaves the other per-post pages fresh.
+    ``touched_paths``: the per-post pages whose post's own content changed
+    (None: possibly every post's), whose stored fragments go with it.
     """
     due = [when for when in (next_due() for next_due in _schedules) if when is not None]
     state = (uuid.uuid4().hex, min(due, default=None))
     shared = caches["shared"]
     # Separate keys, each only ever set whole: no read-modify-write for two
-    # app servers' changes to race on.
+    # app servers' changes to race on. A version only has to outlive the
+    # copies stored before it: once it expires, a copy stored under it no
+    # longer matches, and none older is left.
+    versions = {}
     if scoped_paths is None:
-        shared.set_many({GENERATION_KEY: state, POST_PAGES_KEY: state[0]}, timeout=None)
+        keys = {GENERATION_KEY: state, POST_PAGES_KEY: state[0]}
     else:
-        # A version only has to outlive the copies stored before it: once it
-        # expires, a copy stored under it no longer matches, and none older is left.
-        versions = {version_key(path): state[0] for path in scoped_paths}
+        keys = {GENERATION_KEY: state}
+        versions.update((version_key(path), state[0]) for path in scoped_paths)
+    if touched_paths is None or len(touched_paths) > CONTENT_VERSIONS_MAX:
+        keys[CONTENT_EPOCH_KEY] = state[0]
+    else:
+        versions.update((content_key(path), state[0]) for path in touched_paths)
+    if versions:
         shared.set_many(versions, timeout=2 * settings.PAGE_CACHE_SECONDS)
-        shared.set(GENERATION_KEY, state, timeout=None)
+    shared.set_many(keys, timeout=None)
     return state
 
 
@@ -127,20 +146,22 @@ def _read_shared(path=None):
     """Ask the shared cache for the generations (and ``path``'s version) in one round trip."""
     global _remembered
     shared = caches["shared"]
-    keys = [GENERATION_KEY, POST_PAGES_KEY] + ([version_key(path)] if path else [])
+    keys = [GENERATION_KEY, POST_PAGES_KEY, CONTENT_EPOCH_KEY]
+    if path:
+        keys += [version_key(path), content_key(path)]
     found = shared.get_many(keys)
     state, per_post = found.get(GENERATION_KEY), found.get(POST_PAGES_KEY)
     if state is None or per_post is None or (state[1] is not None and timezone.now() >= state[1]):
         state = new_generation()
         per_post = state[0]
     now = time.monotonic()
-    _remembered = (*state, per_post, now)
+    _remembered = (*state, per_post, found.get(CONTENT_EPOCH_KEY, "-"), now)
     if path:
-        # "-" until a scoped change touches the post (or after its version expired).
-        version = found.get(version_key(path), "-")
+        # "-" until a change touches the post (or after its version expired).
+        version, content = found.get(version_key(path), "-"), found.get(content_key(path), "-")
         if len(_remembered_versions) >= REMEMBERED_VERSIONS:
             _remembered_versions.clear()
-        _remembered_versions[path] = (version, now)
+        _remembered_versions[path] = (version, content, now)
     return _remembered
 
 
@@ -148,36 +169,43 @@ def _fresh(read_at):
     return time.monotonic() - read_at < settings.PAGE_GENERATION_SECONDS
 
 
+def _generations(path=None):
+    """This process's copy of the shared generations (and of ``path``'s versions), read again when stale."""
+    remembered = _remembered
+    if remembered is not None:
+        _, next_due, _, _, read_at = remembered
+        if not (_fresh(read_at) and (next_due is None or timezone.now() < next_due)):
+            remembered = None
+    if path is None:
+        return remembered or _read_shared(), None
+    versions = _remembered_versions.get(path)
+    if remembered is None or versions is None or not _fresh(versions[2]):
+        remembered = _read_shared(path)
+        versions = _remembered_versions[path]
+    return remembered, versions
+
+
 def page_generation(path=None):
     """
     The generation pages are stored under; for the per-post page at ``path``,
     its own (unscoped changes and scoped changes to its post replace it).
     """
-    remembered = _remembered
-    if remembered is not None:
-        _, next_due, _, read_at = remembered
-        if not (_fresh(read_at) and (next_due is None or timezone.now() < next_due)):
-            remembered = None
+    remembered, versions = _generations(path)
     if path is None:
-        if remembered is None:
-            remembered = _read_shared()
         return remembered[0]
-    version = _remembered_versions.get(path)
-    if remembered is None or version is None or not _fresh(version[1]):
-        remembered = _read_shared(path)
-        version = _remembered_versions[path]
-    return f"{remembered[2]}:{version[0]}"
+    return f"{remembered[2]}:{versions[0]}"
 
 
-def invalidate_pages(*, scoped_paths=None):
+def invalidate_pages(*, scoped_paths=None, touched_paths=()):
     """
     Make every cached page stale now, and at once in this process; with
     ``scoped_paths``, every page but the per-post pages not among them.
+    ``touched_paths``: the per-post pages whose post itself changed (None: any).
     """
-    new_generation(scoped_paths=scoped_paths)
+    new_generation(scoped_paths=scoped_paths, touched_paths=touched_paths)
     _read_shared()
-    for path in scoped_paths or ():
-        _read_shared(path)
+    for path in {*(scoped_paths or ()), *(touched_paths or ())}:
+        _remembered_versions.pop(path, None)  # read afresh by its next request
 
 
 def forget_generation():
@@ -195,18 +223,40 @@ def _anonymous_get(request):
     )
 
 
-def fragment_cache(request):
+def post_fragments(request):
     """
-    Template context for ``{% cache fragment_ttl name … fragment_generation %}``:
-    the page-cache lifetime and generation for anonymous readers, a zero
-    lifetime (render every time) for everyone else.
+    Template context for the ``{% cache fragment_ttl name post.pk <version> %}``
+    fragments of the per-post page ``request.path``, for anonymous readers
+    (everyone else gets a zero lifetime: rendered every time). Each part of
+    the page is keyed by what it shows, so a change re-renders only the parts
+    it touched:
+
+    - ``fragment_content``: the post's own words, tags, verdicts and claims,
+      replaced only by changes that touch this post;
+    - ``fragment_posts``: what it shows of other posts (related posts, the
+      previous and next post, its series), replaced by every unscoped change;
+    - ``fragment_responses``: its counterpoints, replaced by changes to this
+      post and by scoped changes to its counterpoints.
+
+    After an approval only the counterpoints are drawn again; after a change
+    to another post only the navigation; the article's HTML and meta are
+    drawn once per change to the post itself.
     """
-    if _anonymous_get(request) and not request.user.is_authenticated and settings.PAGE_CACHE_SECONDS > 0:
-        return {
-            "fragment_ttl": settings.PAGE_CACHE_SECONDS,
-            "fragment_generation": f"{page_generation()}:{get_language()}",
-        }
-    return {"fragment_ttl": 0, "fragment_generation": "fresh"}
+    if not (
+        _anonymous_get(request) and not request.user.is_authenticated and settings.PAGE_CACHE_SECONDS > 0
+    ):
+        return {"fragment_ttl": 0, **dict.fromkeys(POST_FRAGMENTS, "fresh")}
+    (_, _, per_post, epoch, _), (version, content, _) = _generations(request.path)
+    language = get_language()
+    return {
+        "fragment_ttl": settings.PAGE_CACHE_SECONDS,
+        "fragment_content": f"{epoch}:{content}:{language}",
+        "fragment_posts": f"{per_post}:{language}",
+        "fragment_responses": f"{epoch}:{content}:{version}:{language}",
+    }
+
+
+POST_FRAGMENTS = ("fragment_content", "fragment_posts", "fragment_responses")
 
 
 def cacheable_for_anonymous(view=None, *, query=None, per_post=False):

@@ -27,7 +27,7 @@ import logging
 
 from django.db import transaction
 
-from .caching import invalidate_pages
+from .caching import CONTENT_VERSIONS_MAX, invalidate_pages
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ def on_refresh(refresher):
 
 
 def on_post_pages(paths_for):
-    """Have ``paths_for(post_ids)`` name the per-post pages (core/caching.py) a scoped refresh replaces."""
+    """Have ``paths_for(post_ids)`` name the per-post pages (core/caching.py) of those posts."""
     if paths_for not in _post_pages:
         _post_pages.append(paths_for)
     return paths_for
@@ -73,7 +73,7 @@ def refresh_after_commit(*, post_ids=(), scoped=False, using=None):
 
     ``scoped``: the change shows on ``post_ids``' own pages and on pages
     about many posts (lists, feeds), never on another post's page (a
-    counterpoint's status, reply or credit): other posts' pages stay cached.
+    counterpoint's status or reply): other posts' pages stay cached.
     A transaction's refresh is scoped only if every change in it was.
     """
     _changed(using)
@@ -119,12 +119,16 @@ def _refresh(post_ids, *, scoped=False):
         except Exception:
             # The pages must still change even if, say, a search document fails.
             logger.exception("Refreshing %s after a change failed", refresher.__qualname__)
-    if scoped and _post_pages:
-        try:
-            paths = {path for paths_for in _post_pages for path in paths_for(post_ids)}
-        except Exception:
-            logger.exception("Finding the pages of posts %s failed: refreshing every page", post_ids)
-        else:
-            invalidate_pages(scoped_paths=paths)
-            return
-    invalidate_pages()
+    if not scoped and len(post_ids) > CONTENT_VERSIONS_MAX:
+        invalidate_pages(touched_paths=None)  # a tag renamed on many posts: every post's content at once
+        return
+    try:
+        paths = {path for paths_for in _post_pages for path in paths_for(post_ids)} if post_ids else set()
+    except Exception:
+        logger.exception("Finding the pages of posts %s failed: refreshing every page", post_ids)
+        invalidate_pages(touched_paths=None)
+        return
+    if scoped:
+        invalidate_pages(scoped_paths=paths)
+    else:
+        invalidate_pages(touched_paths=paths)

@@ -28,11 +28,13 @@ class CounterpointsConfig(AppConfig):
             refresh_after_commit(post_ids={instance.post_id}, scoped=True, using=kwargs.get("using"))
 
         # Credits in a verdict are set after the verdict is saved (the admin
-        # saves many-to-many fields last): the page shows them on both sides.
+        # saves many-to-many fields last): the page shows them on both sides,
+        # in the verdict banner too, which is part of the post's own content
+        # (its cached article): a change to the post, not a scoped one.
         def credits_changed(sender, instance, action, **kwargs):
             if action.startswith("post_"):
                 post_id = instance.post_id  # a Hindsight or a Counterpoint: both belong to one post
-                refresh_after_commit(post_ids={post_id}, scoped=True, using=kwargs.get("using"))
+                refresh_after_commit(post_ids={post_id}, using=kwargs.get("using"))
 
         credits = Hindsight.credited.through
         post_delete.connect(counterpoint_deleted, sender=Counterpoint, weak=False, dispatch_uid="fresh-del")

@@ -760,3 +760,121 @@ def test_the_csrf_token_filled_into_a_cached_page_is_the_visitors_cookie_masked(
         assert _unmask_cipher_token(token) == secret
         tokens.add(token)
     assert len(tokens) == 3
+
+
+# A stale post page draws again only the parts the change touched (issue 11 item 7) --
+
+
+def queries_for(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries), response
+
+
+def test_after_an_approval_the_answered_post_draws_only_its_counterpoints_again(
+    client, two_posts_cached, django_capture_on_commit_callbacks
+):
+    from django.core.cache import caches
+
+    answered, _, pending = two_posts_cached
+    url = answered.get_absolute_url()
+    approve(pending, django_capture_on_commit_callbacks)
+
+    after_approval, response = queries_for(client, url)
+
+    # The shared generations and this page's versions, the post, its counterpoints:
+    # the article, its meta and the navigation come from their cached parts.
+    assert after_approval == 3
+    assert text(response, "h1.post-title") == "The answered post"
+    assert "A fresh objection, now approved." in text(response, ".counterpoint-list")
+    caches["default"].clear()
+    cold, cold_response = queries_for(client, url)
+    assert cold > after_approval
+    assert cold_response.content == response.content.replace(
+        field_value(response, "csrfmiddlewaretoken").encode(),
+        field_value(cold_response, "csrfmiddlewaretoken").encode(),
+    ).replace(
+        field_value(response, "issued").encode(),
+        field_value(cold_response, "issued").encode(),
+    )
+
+
+def test_after_a_change_to_another_post_its_own_article_comes_from_the_cache(
+    client, two_posts_cached, django_capture_on_commit_callbacks
+):
+    from django.core.cache import caches
+
+    answered, other, _ = two_posts_cached
+    url = other.get_absolute_url()
+    with django_capture_on_commit_callbacks(execute=True):
+        answered.title = "A retitled neighbour"
+        answered.save()
+
+    after_change, response = queries_for(client, url)
+
+    # What the page shows of other posts is drawn again, and shows the change.
+    assert "A retitled neighbour" in text(response, ".post-neighbours")
+    assert text(response, "h1.post-title") == "Another post"
+    caches["default"].clear()
+    cold, _ = queries_for(client, url)
+    assert after_change < cold
+
+
+@pytest.mark.parametrize("change", ["title", "tags", "claim"])
+def test_a_change_to_the_post_itself_shows_in_its_article_and_meta_at_once(
+    client, django_capture_on_commit_callbacks, change
+):
+    from claims.models import Outcome
+    from tests.claims.factories import claim_block, judge
+    from tests.support.html import parse
+
+    with django_capture_on_commit_callbacks(execute=True):
+        post = make_post(title="Before", tags=["ai"], body=claim_block("Chips get cheaper.", 70))
+    url = post.get_absolute_url()
+    client.get(url)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        if change == "title":
+            post.title = "After"
+            post.save()
+        elif change == "tags":
+            post.tags.add("chips")
+        else:
+            judge(post.claims.get(), Outcome.TRUE)
+
+    page = parse(client.get(url))
+    if change == "title":
+        assert page.select_one("h1.post-title").get_text() == "After"
+        assert page.select_one('meta[property="og:title"]')["content"] == "After"
+    elif change == "tags":
+        assert ("#chips", "/tags/chips/") in links(page, "article.post .meta a")
+        assert [m["content"] for m in page.select('meta[property="article:tag"]')] == ["ai", "chips"]
+    else:
+        assert "verdict: true" in page.select_one(".claims-summary").get_text()
+
+
+def test_a_tag_renamed_on_more_posts_than_are_named_one_by_one_shows_on_each(
+    client, django_capture_on_commit_callbacks, monkeypatch
+):
+    from taggit.models import Tag
+
+    import core.caching
+
+    monkeypatch.setattr(core.caching, "CONTENT_VERSIONS_MAX", 1)
+    monkeypatch.setattr("core.freshness.CONTENT_VERSIONS_MAX", 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        posts = [make_post(title=f"Post {n}", tags=["old-name"]) for n in range(3)]
+    for post in posts:
+        client.get(post.get_absolute_url())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        tag = Tag.objects.get(name="old-name")
+        tag.name = "new-name"
+        tag.save()
+
+    for post in posts:
+        assert "#new-name" in text(client.get(post.get_absolute_url()), "article.post .meta")

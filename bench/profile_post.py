@@ -6,12 +6,24 @@ Profile the uncached post page in process (issue 11, item 7).
 Builds a throwaway SQLite site (the five seeds plus 20 posts sharing their
 tags, a verdict and six approved counterpoints on the profiled post, a
 series) in a temporary directory, then renders one seed's page through
-Django's test client with the page and fragment caches off, as a reader
-gets it just after a change. Reports CPU milliseconds per render (best
-and median of batches: other work sharing the cores inflates wall time
-more), queries, ``{% include %}`` renders and template variable lookups
-per request. Needs nothing but the project and its venv;
-nothing outside the temporary directory is touched.
+Django's test client as a reader gets it when its stored copy is stale:
+
+- cold: nothing cached at all (the page cache and its fragments off), as
+  the first reader after a restart gets it;
+- after a change to the post itself (an edit, a verdict, a tag): the page
+  and every part of it drawn again;
+- after a change to another post (a new post, another post's verdict): the
+  page and what it shows of other posts (related posts, neighbours, its
+  series) drawn again, its own article and counterpoints from the cache;
+- after an approval on this post: the page and its counterpoints drawn
+  again. (An approval on another post leaves this page cached.)
+
+Each request is preceded, outside the timing, by the very invalidation the
+change's refresh makes (core.caching.invalidate_pages). Reports CPU
+milliseconds per render (best and median of batches: other work sharing
+the cores inflates wall time more), queries, ``{% include %}`` renders and
+template variable lookups per request. Needs nothing but the project and
+its venv; nothing outside the temporary directory is touched.
 """
 
 import argparse
@@ -123,15 +135,51 @@ class Counters:
         loader_tags.IncludeNode.render, base.Variable._resolve_lookup = self._include, self._lookup
 
 
-def measure(url, *, requests, cprofile):
+def scenarios(post):
+    """
+    (name, before) for each way the post page's stored copy goes stale:
+    ``before()`` is run ahead of each timed request, outside the timing.
+    """
+    from django.conf import settings
+    from django.core.cache import caches
+
+    from blog.models import Post
+    from core.caching import invalidate_pages
+
+    path = post.get_absolute_url()
+    other = Post.objects.published().exclude(pk=post.pk).first().get_absolute_url()
+
+    def cold():
+        settings.PAGE_CACHE_SECONDS = 0  # read at every request: no page cache, no fragments
+
+    def cached(invalidate):
+        def before():
+            settings.PAGE_CACHE_SECONDS = 600
+            invalidate()
+
+        return before
+
+    return [
+        ("cold (nothing cached)", cold),
+        ("after a change to this post", cached(lambda: invalidate_pages(touched_paths={path}))),
+        ("after a change to another post", cached(lambda: invalidate_pages(touched_paths={other}))),
+        ("after an approval on this post", cached(lambda: invalidate_pages(scoped_paths={path}))),
+        ("cold, then a cleared cache", cached(caches["default"].clear)),
+    ]
+
+
+def measure(url, *, requests, cprofile, before):
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     client = Client()
+    before()
     response = client.get(url)
     assert response.status_code == 200, response.status_code
     size = len(response.content)
+    client.get(url)  # the scenario's parts now cached (those it keeps)
+    before()
     with CaptureQueriesContext(connection) as queries, Counters() as counters:
         client.get(url)
     # Read now: the next request's request_started signal empties the query log.
@@ -140,19 +188,23 @@ def measure(url, *, requests, cprofile):
     batch = max(1, requests // 10)
     for _ in range(10):
         # CPU time of this process: other work sharing the cores inflates wall time, not this.
-        started = time.process_time()
+        spent = 0.0
         for _ in range(batch):
+            before()
+            started = time.process_time()
             client.get(url)
-        batches.append((time.process_time() - started) * 1000 / batch)
+            spent += time.process_time() - started
+        batches.append(spent * 1000 / batch)
     if cprofile:
         import cProfile
         import pstats
 
         profiler = cProfile.Profile()
-        profiler.enable()
         for _ in range(batch):
+            before()
+            profiler.enable()
             client.get(url)
-        profiler.disable()
+            profiler.disable()
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
     return {
         "size": size,
@@ -289,20 +341,26 @@ def main(argv=None):
             print(f"  cached / static, as requests per second: {result['static'] / result['hit']:.0%}")
             print(f"  load average (1 min): {os.getloadavg()[0]:.1f}")
             return
-        result = measure(post.get_absolute_url(), requests=args.requests, cprofile=args.cprofile)
+        url = post.get_absolute_url()
+        results = [
+            (name, measure(url, requests=args.requests, cprofile=args.cprofile, before=before))
+            for name, before in scenarios(post)
+        ]
         from django.db import connection
 
         connection.close()
     load = os.getloadavg()[0]
-    print(f"post page, uncached: {post.get_absolute_url()} ({result['size'] / 1024:.1f} KiB)")
-    print(f"  CPU ms per render: best {result['best']:.2f}, median {result['median']:.2f} (10 batches)")
-    print(f"  queries: {result['queries']}")
-    print(f"  includes rendered: {result['includes']}")
-    print(f"  variable lookups: {result['lookups']}")
+    print(f"post page, uncached: {post.get_absolute_url()} ({results[0][1]['size'] / 1024:.1f} KiB)")
+    for name, result in results:
+        print(f"  {name}:")
+        print(f"    CPU ms per render: best {result['best']:.2f}, median {result['median']:.2f} (10 batches)")
+        print(f"    queries: {result['queries']}")
+        print(f"    includes rendered: {result['includes']}")
+        print(f"    variable lookups: {result['lookups']}")
+        if args.queries:
+            for sql in result["sql"]:
+                print(f"      {sql[:200]}")
     print(f"  load average (1 min): {load:.1f}")
-    if args.queries:
-        for sql in result["sql"]:
-            print(f"    {sql[:200]}")
 
 
 if __name__ == "__main__":

@@ -144,7 +144,7 @@ def scenarios(post):
     from django.core.cache import caches
 
     from blog.models import Post
-    from core.caching import invalidate_pages
+    from core.caching import Scope, invalidate_pages
 
     path = post.get_absolute_url()
     other = Post.objects.published().exclude(pk=post.pk).first().get_absolute_url()
@@ -161,9 +161,13 @@ def scenarios(post):
 
     return [
         ("cold (nothing cached)", cold),
-        ("after a change to this post", cached(lambda: invalidate_pages(touched_paths={path}))),
-        ("after a change to another post", cached(lambda: invalidate_pages(touched_paths={other}))),
-        ("after an approval on this post", cached(lambda: invalidate_pages(scoped_paths={path}))),
+        ("after a change to this post", cached(lambda: invalidate_pages(paths={path}))),
+        ("after a change to another post", cached(lambda: invalidate_pages(paths={other}))),
+        ("after a verdict on this post", cached(lambda: invalidate_pages(scope=Scope.POSTS, paths={path}))),
+        (
+            "after an approval on this post",
+            cached(lambda: invalidate_pages(scope=Scope.RESPONSES, paths={path})),
+        ),
         ("cold, then a cleared cache", cached(caches["default"].clear)),
     ]
 

@@ -13,7 +13,7 @@ def next_scheduled_publication():
 
 
 def post_page_paths(post_ids):
-    """The paths of ``post_ids``' post pages, for a refresh scoped to them (core/freshness.py)."""
+    """The paths of ``post_ids``' post pages, for a refresh of those posts (core/freshness.py)."""
     from .models import Post
 
     return [post.get_absolute_url() for post in Post.objects.filter(pk__in=post_ids).only("slug")]
@@ -40,7 +40,7 @@ class BlogConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_delete, post_save
         from taggit.models import Tag
 
-        from core.caching import watch_schedule
+        from core.caching import Scope, watch_schedule
         from core.freshness import on_change, on_post_pages, on_refresh, refresh_after_commit
 
         from .models import (
@@ -66,9 +66,12 @@ class BlogConfig(AppConfig):
             if not raw:
                 refresh_after_commit(post_ids={instance.pk}, using=kwargs.get("using"))
 
+        # A verdict shows on its post's own page and in lists, on no other post's page.
         def verdict_changed(sender, instance, raw=False, **kwargs):
             if not raw:
-                refresh_after_commit(post_ids={instance.post_id}, using=kwargs.get("using"))
+                refresh_after_commit(
+                    post_ids={instance.post_id}, scope=Scope.POSTS, using=kwargs.get("using")
+                )
 
         def tagging_changed(sender, instance, raw=False, **kwargs):
             if not raw:

@@ -25,6 +25,7 @@ from django.db.models import Q
 
 from blog.images import responsive_images
 from blog.models import Post, Verdict
+from core.caching import Scope
 from core.freshness import refresh_after_commit
 from core.markup import post_parser, render_post_markdown
 
@@ -128,7 +129,8 @@ def rerender_post(post, claims=None):
         claims = list(post.claims.filter(in_body=True, withdrawn=False).order_by("order"))
     post.body_html = _render_with_claims(post, claims)
     Post.objects.filter(pk=post.pk).update(body_html=post.body_html)
-    refresh_after_commit(post_ids={post.pk})
+    # A post's claims show on its own page and in lists, on no other post's page.
+    refresh_after_commit(post_ids={post.pk}, scope=Scope.POSTS)
 
 
 def sync_claims_from_body(post):

@@ -33,12 +33,13 @@ by what it shows (``post_fragments``), so a re-render after a change draws
 only the parts the change touched.
 
 Pages of one post (the post page, marked ``per_post=True``) show no other
-post's counterpoints, so a change scoped to some posts' counterpoints
-(``refresh_after_commit(…, scoped=True)``: an approval, a reply)
-leaves every other post's page as it is: they are keyed by a generation
-only unscoped changes replace, and a version of their own that the scoped
-change replaces for the posts it touched. After an approval on one post,
-readers of the others keep their cached pages (issue 11).
+post's counterpoints or verdicts, so a change narrower than the whole site
+(``refresh_after_commit(…, scope=…)``, see ``Scope``: an approval, a reply,
+a verdict, a claim, a credit) leaves every other post's page as it is: they
+are keyed by a generation only site-wide changes replace, and a version of
+their own that the narrower change replaces for the posts it touched. After
+an approval or a verdict on one post, readers of the others keep their
+cached pages (issue 11).
 
 Stampedes: a page is stored with the generation it was rendered in. When a
 change makes it stale, the first request to ask takes a short lock in the
@@ -56,6 +57,7 @@ with per-visitor values is ``private, no-cache`` and has no validators;
 nothing sent to a session, a message or a POST is ever marked public.
 """
 
+import enum
 import hashlib
 import os
 import time
@@ -75,7 +77,7 @@ from django.utils.http import http_date, parse_http_date_safe
 from django.utils.translation import get_language
 
 GENERATION_KEY = "pages:generation"  # every page but per-post ones: replaced by every change
-POST_PAGES_KEY = "pages:generation:per-post"  # per-post pages: replaced by every unscoped change
+POST_PAGES_KEY = "pages:generation:per-post"  # per-post pages: replaced by every site-wide change
 # The posts' own content (see post_fragments): replaced for all of them at
 # once when a change touches more posts than are worth naming one by one.
 CONTENT_EPOCH_KEY = "pages:content-epoch"
@@ -111,13 +113,26 @@ def content_key(path):
     return "pages:content:" + hashlib.sha256(path.encode()).hexdigest()
 
 
-def new_generation(*, scoped_paths=None, touched_paths=()):
+class Scope(enum.IntEnum):
     """
-    Replace the shared generation: every cached page is stale (see
-    ``core.freshness``), but for a change scoped to the per-post pages at
-    ``scoped_paths``, which leaves the other per-post pages fresh.
-    ``touched_paths``: the per-post pages whose post's own content changed
-    (None: possibly every post's), whose stored fragments go with it.
+    How far a change to some posts shows, narrowest first (a transaction's
+    refresh takes the widest of its changes'). Pages about many posts (lists,
+    feeds, the track record) follow every change.
+    """
+
+    RESPONSES = 1  # their counterpoints (an approval, a reply): on their own pages
+    POSTS = 2  # the posts themselves but nothing others show of them (a verdict, a claim, a credit)
+    SITE = 3  # anything (a title, a date, tags, a series): every page, other posts' pages too
+
+
+def new_generation(*, scope=Scope.SITE, paths=()):
+    """
+    Replace the shared generation after a change of ``scope`` to the posts
+    whose pages are at ``paths`` (None: any post's): every cached page is
+    stale (see ``core.freshness``), but for a change narrower than SITE,
+    which leaves other posts' pages fresh; and the stored parts of a post
+    page that show the post's own content (``post_fragments``) only if the
+    change touched that post's content.
     """
     due = [when for when in (next_due() for next_due in _schedules) if when is not None]
     state = (uuid.uuid4().hex, min(due, default=None))
@@ -126,16 +141,16 @@ def new_generation(*, scoped_paths=None, touched_paths=()):
     # app servers' changes to race on. A version only has to outlive the
     # copies stored before it: once it expires, a copy stored under it no
     # longer matches, and none older is left.
-    versions = {}
-    if scoped_paths is None:
-        keys = {GENERATION_KEY: state, POST_PAGES_KEY: state[0]}
+    keys, versions = {GENERATION_KEY: state}, {}
+    if scope is Scope.SITE or paths is None:
+        keys[POST_PAGES_KEY] = state[0]
     else:
-        keys = {GENERATION_KEY: state}
-        versions.update((version_key(path), state[0]) for path in scoped_paths)
-    if touched_paths is None or len(touched_paths) > CONTENT_VERSIONS_MAX:
-        keys[CONTENT_EPOCH_KEY] = state[0]
-    else:
-        versions.update((content_key(path), state[0]) for path in touched_paths)
+        versions.update((version_key(path), state[0]) for path in paths)
+    if scope is not Scope.RESPONSES:
+        if paths is None or len(paths) > CONTENT_VERSIONS_MAX:
+            keys[CONTENT_EPOCH_KEY] = state[0]
+        else:
+            versions.update((content_key(path), state[0]) for path in paths)
     if versions:
         shared.set_many(versions, timeout=2 * settings.PAGE_CACHE_SECONDS)
     shared.set_many(keys, timeout=None)
@@ -151,7 +166,11 @@ def _read_shared(path=None):
         keys += [version_key(path), content_key(path)]
     found = shared.get_many(keys)
     state, per_post = found.get(GENERATION_KEY), found.get(POST_PAGES_KEY)
-    if state is None or per_post is None or (state[1] is not None and timezone.now() >= state[1]):
+    if state is None or per_post is None:  # lost with the shared cache: so may any version be
+        state = new_generation(paths=None)
+        per_post = state[0]
+        found[CONTENT_EPOCH_KEY] = state[0]
+    elif state[1] is not None and timezone.now() >= state[1]:  # a scheduled post is out
         state = new_generation()
         per_post = state[0]
     now = time.monotonic()
@@ -188,7 +207,7 @@ def _generations(path=None):
 def page_generation(path=None):
     """
     The generation pages are stored under; for the per-post page at ``path``,
-    its own (unscoped changes and scoped changes to its post replace it).
+    its own (site-wide changes and narrower changes to its post replace it).
     """
     remembered, versions = _generations(path)
     if path is None:
@@ -196,15 +215,14 @@ def page_generation(path=None):
     return f"{remembered[2]}:{versions[0]}"
 
 
-def invalidate_pages(*, scoped_paths=None, touched_paths=()):
+def invalidate_pages(*, scope=Scope.SITE, paths=()):
     """
-    Make every cached page stale now, and at once in this process; with
-    ``scoped_paths``, every page but the per-post pages not among them.
-    ``touched_paths``: the per-post pages whose post itself changed (None: any).
+    Make the cached pages a change of ``scope`` to the posts at ``paths``
+    touched stale now (see ``new_generation``), and at once in this process.
     """
-    new_generation(scoped_paths=scoped_paths, touched_paths=touched_paths)
+    new_generation(scope=scope, paths=paths)
     _read_shared()
-    for path in {*(scoped_paths or ()), *(touched_paths or ())}:
+    for path in paths or ():
         _remembered_versions.pop(path, None)  # read afresh by its next request
 
 
@@ -232,15 +250,16 @@ def post_fragments(request):
     it touched:
 
     - ``fragment_content``: the post's own words, tags, verdicts and claims,
-      replaced only by changes that touch this post;
+      replaced only by changes that touch this post (Scope.POSTS or SITE);
     - ``fragment_posts``: what it shows of other posts (related posts, the
-      previous and next post, its series), replaced by every unscoped change;
-    - ``fragment_responses``: its counterpoints, replaced by changes to this
-      post and by scoped changes to its counterpoints.
+      previous and next post, its series), replaced by every site-wide change;
+    - ``fragment_responses``: its counterpoints, replaced by any change to
+      this post, its counterpoints included (Scope.RESPONSES).
 
-    After an approval only the counterpoints are drawn again; after a change
-    to another post only the navigation; the article's HTML and meta are
-    drawn once per change to the post itself.
+    After an approval only the counterpoints are drawn again; after a verdict
+    the article, its meta and the counterpoints (which show the credits); after
+    a site-wide change to another post only the navigation. Other posts'
+    approvals and verdicts leave the page stored whole.
     """
     if not (
         _anonymous_get(request) and not request.user.is_authenticated and settings.PAGE_CACHE_SECONDS > 0
@@ -269,9 +288,9 @@ def cacheable_for_anonymous(view=None, *, query=None, per_post=False):
     none is keyed by its whole query string, which is safe but lets every
     made-up parameter store a copy.
 
-    ``per_post``: the page shows one post and no other post's counterpoints,
-    so a change scoped to other posts' counterpoints leaves it fresh (see
-    the module docstring).
+    ``per_post``: the page shows one post and no other post's counterpoints
+    or verdicts, so a change narrower than the site (``Scope``) to other
+    posts leaves it fresh (see the module docstring).
     """
     if view is None:
         return partial(cacheable_for_anonymous, query=query, per_post=per_post)

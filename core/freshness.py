@@ -27,7 +27,7 @@ import logging
 
 from django.db import transaction
 
-from .caching import CONTENT_VERSIONS_MAX, invalidate_pages
+from .caching import CONTENT_VERSIONS_MAX, Scope, invalidate_pages
 
 logger = logging.getLogger(__name__)
 
@@ -65,28 +65,31 @@ def on_post_pages(paths_for):
     return paths_for
 
 
-def refresh_after_commit(*, post_ids=(), scoped=False, using=None):
+def refresh_after_commit(*, post_ids=(), scope=Scope.SITE, using=None):
     """
     Refresh what readers see of ``post_ids`` (and every cached page) once
     the current transaction commits: at once outside a transaction, and one
     refresh however many times a transaction calls this.
 
-    ``scoped``: the change shows on ``post_ids``' own pages and on pages
-    about many posts (lists, feeds), never on another post's page (a
-    counterpoint's status or reply): other posts' pages stay cached.
-    A transaction's refresh is scoped only if every change in it was.
+    ``scope`` (core.caching.Scope): how far the change shows. SITE, the
+    default, is always safe. A change narrower than that shows on
+    ``post_ids``' own pages and on pages about many posts (lists, feeds),
+    never on another post's page, which stays cached: POSTS for a change to
+    the posts themselves that no other post's page shows (a verdict, a
+    claim, a credit), RESPONSES for their counterpoints only (an approval,
+    a reply). A transaction's refresh takes the widest scope of its changes.
     """
     _changed(using)
     connection = transaction.get_connection(using)
     if not connection.in_atomic_block:
-        _refresh(set(post_ids), scoped=scoped)
+        _refresh(set(post_ids), scope=scope)
         return
     pending = getattr(connection, "_pending_refresh", None)
     if pending is None or not pending.waiting(connection):
         pending = _PendingRefresh()
         connection._pending_refresh = pending
     pending.post_ids.update(post_ids)
-    pending.scoped = pending.scoped and scoped
+    pending.scope = max(pending.scope, scope)
     # One callback a call, so each savepoint keeps its own (a rolled-back
     # savepoint drops only its callbacks); the first to run refreshes for all.
     transaction.on_commit(pending.run, using=using, robust=True)
@@ -97,7 +100,7 @@ class _PendingRefresh:
 
     def __init__(self):
         self.post_ids = set()
-        self.scoped = True
+        self.scope = Scope.RESPONSES
         self.done = False
 
     def waiting(self, connection):
@@ -109,26 +112,23 @@ class _PendingRefresh:
     def run(self):
         if not self.done:
             self.done = True
-            _refresh(self.post_ids, scoped=self.scoped)
+            _refresh(self.post_ids, scope=self.scope)
 
 
-def _refresh(post_ids, *, scoped=False):
+def _refresh(post_ids, *, scope=Scope.SITE):
     for refresher in _refreshers:
         try:
             refresher(post_ids)
         except Exception:
             # The pages must still change even if, say, a search document fails.
             logger.exception("Refreshing %s after a change failed", refresher.__qualname__)
-    if not scoped and len(post_ids) > CONTENT_VERSIONS_MAX:
-        invalidate_pages(touched_paths=None)  # a tag renamed on many posts: every post's content at once
+    if scope is Scope.SITE and len(post_ids) > CONTENT_VERSIONS_MAX:
+        invalidate_pages(paths=None)  # a tag renamed on many posts: every post's content at once
         return
     try:
         paths = {path for paths_for in _post_pages for path in paths_for(post_ids)} if post_ids else set()
     except Exception:
         logger.exception("Finding the pages of posts %s failed: refreshing every page", post_ids)
-        invalidate_pages(touched_paths=None)
+        invalidate_pages(paths=None)
         return
-    if scoped:
-        invalidate_pages(scoped_paths=paths)
-    else:
-        invalidate_pages(touched_paths=paths)
+    invalidate_pages(scope=scope, paths=paths)

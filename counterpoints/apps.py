@@ -12,6 +12,7 @@ class CounterpointsConfig(AppConfig):
 
         from blog.models import Hindsight
         from blog.sections import post_page_section
+        from core.caching import Scope
         from core.freshness import refresh_after_commit
 
         from .models import Counterpoint
@@ -20,21 +21,21 @@ class CounterpointsConfig(AppConfig):
         post_page_section(counterpoints_section)
 
         # Cached pages show approved counterpoints and their counts, each on
-        # its own post's page only (a scoped refresh: other post pages stay cached). A new
+        # its own post's page only: other post pages stay cached. A new
         # submission is pending and changes no page, so saves are not
         # watched: moderation refreshes through services.refresh_after_moderation,
         # deletes are caught here; all of it once the transaction commits.
+        # A deleted counterpoint may have been credited in the verdict banner,
+        # part of the post itself (Scope.POSTS), and so may a credit change.
         def counterpoint_deleted(sender, instance, **kwargs):
-            refresh_after_commit(post_ids={instance.post_id}, scoped=True, using=kwargs.get("using"))
+            refresh_after_commit(post_ids={instance.post_id}, scope=Scope.POSTS, using=kwargs.get("using"))
 
         # Credits in a verdict are set after the verdict is saved (the admin
-        # saves many-to-many fields last): the page shows them on both sides,
-        # in the verdict banner too, which is part of the post's own content
-        # (its cached article): a change to the post, not a scoped one.
+        # saves many-to-many fields last): the page shows them on both sides.
         def credits_changed(sender, instance, action, **kwargs):
             if action.startswith("post_"):
                 post_id = instance.post_id  # a Hindsight or a Counterpoint: both belong to one post
-                refresh_after_commit(post_ids={post_id}, using=kwargs.get("using"))
+                refresh_after_commit(post_ids={post_id}, scope=Scope.POSTS, using=kwargs.get("using"))
 
         credits = Hindsight.credited.through
         post_delete.connect(counterpoint_deleted, sender=Counterpoint, weak=False, dispatch_uid="fresh-del")

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.caching import Scope
 from core.freshness import refresh_after_commit
 
 from . import blocklist, notifications, trust
@@ -162,8 +163,8 @@ def refresh_after_moderation(*, post_ids):
     tell ``counterpoints_changed`` listeners (signals.py) their counterpoints changed.
     """
     post_ids = set(post_ids)
-    # Scoped: a counterpoint shows on its own post's page, never on another's.
-    refresh_after_commit(post_ids=post_ids, scoped=True)
+    # A counterpoint shows on its own post's page, never on another's.
+    refresh_after_commit(post_ids=post_ids, scope=Scope.RESPONSES)
     transaction.on_commit(lambda: counterpoints_changed.send(sender=Counterpoint, post_ids=post_ids))
 
 

@@ -694,6 +694,25 @@ def test_another_app_server_keeps_other_posts_cached_after_an_approval_and_rende
     assert "A fresh objection, now approved." in client.get(answered.get_absolute_url()).content.decode()
 
 
+def test_after_a_verdict_readers_of_other_posts_keep_the_cached_page(
+    client, two_posts_cached, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    from tests.support.html import parse
+
+    answered, other, _ = two_posts_cached
+
+    with django_capture_on_commit_callbacks(execute=True):
+        make_hindsight(answered, verdict=Verdict.WRONG, note="It turned.")
+
+    # A verdict shows on its own post's page and in lists, on no other post's page.
+    with django_assert_num_queries(0):
+        assert text(client.get(other.get_absolute_url()), "h1.post-title") == "Another post"
+    page = client.get(answered.get_absolute_url())
+    assert text(page, ".hindsight-banner .hindsight-label strong") == "wrong"
+    assert parse(page).select_one('script[type="application/ld+json"]:-soup-contains("ClaimReview")')
+    assert "wrong" in text(client.get("/"), ".post-card .verdict-badge")
+
+
 def test_a_change_to_a_post_itself_still_refreshes_every_post_page(
     client, two_posts_cached, django_capture_on_commit_callbacks
 ):

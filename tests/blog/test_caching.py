@@ -472,14 +472,11 @@ def test_every_visitor_gets_their_own_csrf_token_and_cookie_from_the_cached_page
     assert csrf_field(again.content.decode()) != csrf_field(first.content.decode())  # masked afresh
 
 
-def test_both_visitors_can_send_the_form_they_got_from_the_cache_without_javascript(settings):
+def send_counterpoints_as_visitors(post, names):
+    """Each of ``names`` gets the post page in a browser of their own and sends its form."""
     from django.test import Client
 
-    from counterpoints.models import Counterpoint
-
-    settings.COUNTERPOINT_MIN_SECONDS = 0
-    post = make_post()
-    for name in ("Ada", "Grace"):
+    for name in names:
         visitor = Client(enforce_csrf_checks=True)
         page = visitor.get(post.get_absolute_url()).content.decode()
         response = visitor.post(
@@ -495,7 +492,30 @@ def test_both_visitors_can_send_the_form_they_got_from_the_cache_without_javascr
         )
         assert response.status_code == 302, response.content.decode()[:2000]
 
+
+def test_both_visitors_can_send_the_form_they_got_from_the_cache_without_javascript(settings):
+    from counterpoints.models import Counterpoint
+
+    settings.COUNTERPOINT_MIN_SECONDS = 0
+    post = make_post()
+    send_counterpoints_as_visitors(post, ["Ada", "Grace"])
+
     assert sorted(Counterpoint.objects.values_list("author_name", flat=True)) == ["Ada", "Grace"]
+
+
+def test_visitors_can_send_the_form_drawn_from_its_cached_part_after_an_approval(
+    settings, two_posts_cached, django_capture_on_commit_callbacks
+):
+    from counterpoints.models import Counterpoint
+
+    settings.COUNTERPOINT_MIN_SECONDS = 0
+    answered, _, pending = two_posts_cached
+    approve(pending, django_capture_on_commit_callbacks)  # the page is drawn again, its form from the cache
+
+    send_counterpoints_as_visitors(answered, ["Ada", "Grace"])
+
+    sent = Counterpoint.objects.filter(status=Counterpoint.Status.PENDING)
+    assert sorted(sent.values_list("author_name", flat=True)) == ["Ada", "Grace"]
 
 
 def test_the_form_timestamp_is_issued_when_the_visitor_gets_the_page_not_when_it_was_stored(client):

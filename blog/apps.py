@@ -64,7 +64,12 @@ class BlogConfig(AppConfig):
         # the search documents, once the change commits (core/freshness.py).
         def post_changed(sender, instance, raw=False, **kwargs):
             if not raw:
-                refresh_after_commit(post_ids={instance.pk}, using=kwargs.get("using"))
+                # A new or deleted post, or a new title or date, shows on other
+                # posts' pages (their neighbours, related posts); an edit of the
+                # text alone on the post's own page and the lists only.
+                changed = kwargs.get("created", True) or instance.changes_other_posts_pages()
+                scope = Scope.SITE if changed else Scope.POSTS
+                refresh_after_commit(post_ids={instance.pk}, scope=scope, using=kwargs.get("using"))
 
         # A verdict shows on its post's own page and in lists, on no other post's page.
         def verdict_changed(sender, instance, raw=False, **kwargs):
@@ -78,8 +83,8 @@ class BlogConfig(AppConfig):
                 refresh_after_commit(post_ids={instance.content_object_id}, using=kwargs.get("using"))
 
         def tags_set(sender, instance, action, pk_set, **kwargs):
-            if not action.startswith("post_"):
-                return
+            if not action.startswith("post_") or (action != "post_clear" and not pk_set):
+                return  # the admin sets a post's tags on every save: nothing added or removed
             if isinstance(instance, Post):
                 refresh_after_commit(post_ids={instance.pk}, using=kwargs.get("using"))
             else:  # tag.post_set.add(…): the posts are the ones named

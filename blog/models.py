@@ -145,6 +145,15 @@ class TagDescription(models.Model):
         return self.text
 
 
+def now_to_the_second():
+    """
+    Now, as a publication date: to the second, as the admin's date fields
+    show and send it back, so that saving the post in the admin later does
+    not move its date (which other posts' pages would have to follow).
+    """
+    return timezone.now().replace(microsecond=0)
+
+
 class Post(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -235,6 +244,11 @@ class Post(models.Model):
             ),
         ]
 
+    # What other posts' pages show of a post (related posts, the previous and
+    # next post, a series): a save that changes none of these changes the
+    # post's own page and the lists only (core.caching.Scope.POSTS).
+    SHOWN_ON_OTHER_POSTS = ("title", "slug", "status", "published_at")
+
     def __str__(self):
         return self.title
 
@@ -244,11 +258,31 @@ class Post(models.Model):
             kwargs["update_fields"] = {*kwargs["update_fields"], "published_at"}
         new_cover = self._new_cover_bytes()
         super().save(*args, **kwargs)
+        self._shown_on_other_posts = self._shown_now() if self._shows_all_loaded() else None
         if new_cover is not None:
             save_renditions(self.cover_image.name, new_cover)
 
     def get_absolute_url(self):
         return reverse("blog:post-detail", kwargs={"slug": self.slug})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        post = super().from_db(db, field_names, values)
+        loaded = all(name in field_names for name in cls.SHOWN_ON_OTHER_POSTS)  # not deferred
+        post._shown_on_other_posts = post._shown_now() if loaded else None
+        return post
+
+    def _shows_all_loaded(self):
+        deferred = self.get_deferred_fields()
+        return not any(name in deferred for name in self.SHOWN_ON_OTHER_POSTS)
+
+    def _shown_now(self):
+        return tuple(getattr(self, name) for name in self.SHOWN_ON_OTHER_POSTS)
+
+    def changes_other_posts_pages(self):
+        """Whether saving now changes what other posts' pages show of this post (always, if new)."""
+        loaded = getattr(self, "_shown_on_other_posts", None)
+        return loaded is None or not self._shows_all_loaded() or loaded != self._shown_now()
 
     def _new_cover_bytes(self):
         """The bytes of a cover image the admin just checked and re-encoded (see CoverImageField)."""
@@ -267,7 +301,7 @@ class Post(models.Model):
         clean() too, so a form's constraint check sees the date.
         """
         if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
+            self.published_at = now_to_the_second()
             return True
         return False
 
@@ -294,7 +328,7 @@ class Post(models.Model):
         this moment; a past date the author typed is kept.
         """
         if self.published_at is None or self.published_at > timezone.now():
-            self.published_at = timezone.now()
+            self.published_at = now_to_the_second()
         self.status = self.Status.PUBLISHED
         self.save(update_fields=["status", "published_at", "updated_at"])
 

@@ -95,7 +95,7 @@ def test_draft_saved_without_a_date_has_none_until_published(admin_client):
 def test_publishing_a_draft_without_a_date_stamps_the_moment_of_publication(admin_client):
     draft = make_post(status=Post.Status.DRAFT, published_at=None)
     Post.objects.filter(pk=draft.pk).update(created_at=timezone.now() - timedelta(days=3))
-    before = timezone.now()
+    before = timezone.now().replace(microsecond=0)  # dates are stamped to the second, as the admin shows them
 
     response = admin_client.post(
         reverse("admin:blog_post_change", args=[draft.pk]),
@@ -181,7 +181,7 @@ def test_publish_now_action_stamps_drafts_and_brings_scheduled_posts_forward(adm
     undated = make_post(status=Post.Status.DRAFT, published_at=None)
     backdated = make_post(status=Post.Status.DRAFT, published_at=timezone.now() - timedelta(days=30))
     scheduled = make_post(published_at=timezone.now() + timedelta(days=5))
-    before = timezone.now()
+    before = timezone.now().replace(microsecond=0)  # stamped to the second
 
     response = admin_client.post(
         reverse("admin:blog_post_changelist"),

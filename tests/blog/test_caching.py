@@ -733,6 +733,59 @@ def test_after_a_verdict_readers_of_other_posts_keep_the_cached_page(
     assert "wrong" in text(client.get("/"), ".post-card .verdict-badge")
 
 
+def test_an_edit_of_a_posts_text_in_the_admin_leaves_other_posts_pages_stored(
+    client, admin_client, two_posts_cached, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    from tests.support.admin import post_change_url
+    from tests.support.forms import form_values
+
+    answered, other, _ = two_posts_cached
+    data = form_values(admin_client.get(post_change_url(answered)).content.decode(), "post_form")
+    data["body"] = "A corrected paragraph, the typo gone."
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert admin_client.post(post_change_url(answered), data).status_code == 302
+
+    # Its title, date and tags are as they were: no other post's page shows the edit.
+    with django_assert_num_queries(0):
+        assert text(client.get(other.get_absolute_url()), "h1.post-title") == "Another post"
+    assert (
+        text(client.get(answered.get_absolute_url()), ".post-body") == "A corrected paragraph, the typo gone."
+    )
+
+
+@pytest.mark.parametrize("change", ["title", "tags", "unpublish"])
+def test_an_admin_edit_other_posts_show_refreshes_their_pages(
+    client, admin_client, two_posts_cached, django_capture_on_commit_callbacks, change
+):
+    from tests.support.admin import post_change_url
+    from tests.support.forms import form_values
+
+    answered, other, _ = two_posts_cached
+    with django_capture_on_commit_callbacks(execute=True):
+        other.tags.add("chips")
+    assert "Related posts" not in client.get(other.get_absolute_url()).content.decode()  # stored again
+    data = form_values(admin_client.get(post_change_url(answered)).content.decode(), "post_form")
+    data.update(
+        {
+            "title": {"title": "A retitled neighbour"},
+            "tags": {"tags": "chips"},
+            "unpublish": {"status": "draft"},
+        }[change]
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert admin_client.post(post_change_url(answered), data).status_code == 302
+
+    page = client.get(other.get_absolute_url())
+    if change == "title":
+        assert "A retitled neighbour" in text(page, ".post-neighbours")
+    elif change == "tags":
+        assert text(page, ".related-posts li a") == "The answered post"
+    else:
+        assert "The answered post" not in page.content.decode()
+
+
 def test_a_change_to_a_post_itself_still_refreshes_every_post_page(
     client, two_posts_cached, django_capture_on_commit_callbacks
 ):

@@ -42,7 +42,8 @@ def make_post(*, tags=(), verdict=None, **overrides):
         "dek": f"The dek of post {n}.",
         "body": f"The body of post {n}, in *Markdown*.",
         "status": Post.Status.PUBLISHED,
-        "published_at": timezone.now() - timedelta(days=1, minutes=n),
+        # To the second, as the admin saves dates.
+        "published_at": (timezone.now() - timedelta(days=1, minutes=n)).replace(microsecond=0),
         **overrides,
     }
     post = Post.objects.create(**fields)

@@ -208,7 +208,8 @@ class CounterpointForm(forms.ModelForm):
             "record_name",
         ]
 
-    def __init__(self, *args, post, **kwargs):
+    def __init__(self, *args, post, issued=None, **kwargs):
+        """``issued``: the empty form's signed timestamp (default: one issued now; see post_page.py)."""
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.post = post
@@ -223,7 +224,7 @@ class CounterpointForm(forms.ModelForm):
             max_links,
         ) % {"limit": max_links}
         if not self.is_bound:
-            self.initial["issued"] = antispam.issue_token(post)
+            self.initial["issued"] = issued or antispam.issue_token(post)
 
     def clean_author_name(self):
         return _not_the_sites_name(self.cleaned_data["author_name"])

@@ -9,6 +9,7 @@ from functools import partial
 from typing import NamedTuple
 
 from django.db.models import Prefetch
+from django.utils.functional import SimpleLazyObject
 
 from core.caching import csrf_token, filling_page_cache, per_visitor
 
@@ -21,24 +22,35 @@ def counterpoints_section(request, post, context):
     """
     The section's context: ``counterpoints``, ``counterpoint_form`` (the one
     in ``context`` if the counterpoint view re-renders the page with a bound
-    form), and the page's ``verdicts`` with the approved counterpoints they credit.
+    form: ``counterpoint_form_sent``), in a page stored for every reader the
+    placeholders ``csrf_token`` and ``counterpoint_issued``, and the page's
+    ``verdicts`` with the approved counterpoints they credit.
     """
-    form = context.get("counterpoint_form") or CounterpointForm(post=post)
+    sent = context.get("counterpoint_form")  # bound: the reader's rejected or previewed form
     approved = Counterpoint.objects.approved()
     section = {
-        "counterpoints": approved.for_post_page(post).select_related("forecast__claim"),
-        "counterpoint_form": form,
+        # Lazy, as the empty form is: neither is built when the page's cached
+        # parts show them (core/caching.py, post_fragments).
+        "counterpoints": SimpleLazyObject(
+            lambda: approved.for_post_page(post).select_related("forecast__claim")
+        ),
+        "counterpoint_form_sent": sent is not None,
     }
     if "verdicts" in context:
         # Credits unordered (the template sorts the few there are): with an
         # ORDER BY, SQLite walks every approved counterpoint to find them.
         credited = Prefetch("credited", queryset=approved.order_by())
         section["verdicts"] = context["verdicts"].prefetch_related(credited)
-    if filling_page_cache(request) and not form.is_bound:
+    if sent is not None:
+        section["counterpoint_form"] = sent
+    elif filling_page_cache(request):
         section["csrf_token"] = per_visitor(request, csrf_token)
         # Issued when this visitor gets the page, not when it was stored:
         # the form's too-fast and too-old checks keep their meaning.
-        form.initial["issued"] = per_visitor(request, partial(form_token, post.pk))
+        section["counterpoint_issued"] = issued = per_visitor(request, partial(form_token, post.pk))
+        section["counterpoint_form"] = SimpleLazyObject(lambda: CounterpointForm(post=post, issued=issued))
+    else:
+        section["counterpoint_form"] = SimpleLazyObject(lambda: CounterpointForm(post=post))
     return section
 
 

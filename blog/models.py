@@ -281,8 +281,9 @@ class Post(models.Model):
 
     def changes_other_posts_pages(self):
         """Whether saving now changes what other posts' pages show of this post (always, if new)."""
+        # Remembered only when all of them were loaded, and a loaded field stays loaded.
         loaded = getattr(self, "_shown_on_other_posts", None)
-        return loaded is None or not self._shows_all_loaded() or loaded != self._shown_now()
+        return loaded is None or loaded != self._shown_now()
 
     def _new_cover_bytes(self):
         """The bytes of a cover image the admin just checked and re-encoded (see CoverImageField)."""

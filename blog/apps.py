@@ -37,7 +37,8 @@ class BlogConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from django.db.models.signals import m2m_changed, post_delete, post_save
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
         from taggit.models import Tag
 
         from core.caching import Scope, watch_schedule
@@ -99,6 +100,36 @@ class BlogConfig(AppConfig):
         def page_changed(sender, instance, raw=False, **kwargs):
             if not raw:
                 refresh_after_commit(using=kwargs.get("using"))
+
+        # An author's name shows on their posts' pages, in the feeds and on
+        # their own page: a rename, or a deleted account (its posts keep no
+        # author), refreshes those posts. A login saves the user too, with
+        # nothing readers see changed: that refreshes nothing.
+        def author_saving(sender, instance, raw=False, update_fields=None, **kwargs):
+            if raw or instance.pk is None:
+                return
+            if update_fields is not None and not {"first_name", "last_name", sender.USERNAME_FIELD} & set(
+                update_fields
+            ):
+                return
+            before = sender._default_manager.using(kwargs.get("using")).filter(pk=instance.pk).first()
+            instance._name_before = before and (before.get_full_name(), before.get_username())
+
+        def author_saved(sender, instance, raw=False, **kwargs):
+            before = instance.__dict__.pop("_name_before", None)
+            if before is not None and before != (instance.get_full_name(), instance.get_username()):
+                refresh_authors_posts(sender, instance, **kwargs)
+
+        def refresh_authors_posts(sender, instance, **kwargs):
+            posts = Post.objects.using(kwargs.get("using")).filter(author=instance)
+            post_ids = set(posts.values_list("pk", flat=True))
+            if post_ids:
+                refresh_after_commit(post_ids=post_ids, scope=Scope.POSTS, using=kwargs.get("using"))
+
+        User = get_user_model()
+        pre_save.connect(author_saving, sender=User, weak=False, dispatch_uid="fresh-author-saving")
+        post_save.connect(author_saved, sender=User, weak=False, dispatch_uid="fresh-author-saved")
+        pre_delete.connect(refresh_authors_posts, sender=User, weak=False, dispatch_uid="fresh-author-del")
 
         for model in (Page, Series, SeriesPart, TagDescription):
             name = model.__name__

@@ -122,8 +122,9 @@ def _refresh(post_ids, *, scope=Scope.SITE):
         except Exception:
             # The pages must still change even if, say, a search document fails.
             logger.exception("Refreshing %s after a change failed", refresher.__qualname__)
-    if scope is Scope.SITE and len(post_ids) > CONTENT_VERSIONS_MAX:
-        invalidate_pages(paths=None)  # a tag renamed on many posts: every post's content at once
+    if len(post_ids) > CONTENT_VERSIONS_MAX:
+        # A tag renamed, or an author, on many posts: every post's content at once.
+        invalidate_pages(paths=None)
         return
     try:
         paths = {path for paths_for in _post_pages for path in paths_for(post_ids)} if post_ids else set()

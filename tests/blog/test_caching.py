@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from blog.models import Post, Verdict
 from counterpoints.models import Counterpoint
@@ -970,3 +971,69 @@ def test_a_tag_renamed_on_more_posts_than_are_named_one_by_one_shows_on_each(
 
     for post in posts:
         assert "#new-name" in text(client.get(post.get_absolute_url()), "article.post .meta")
+
+
+def test_an_author_renamed_shows_on_their_posts_pages_the_feed_and_their_page_at_once(
+    client, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        author = make_user(first_name="Ada", last_name="Writer")
+        post = make_post(author=author, title="By Ada")
+        other = make_post(title="Someone else's")
+    urls = [post.get_absolute_url(), "/feed/", f"/authors/{author.pk}/"]
+    for url in urls:
+        assert "Ada Writer" in client.get(url).content.decode()
+    client.get(other.get_absolute_url())  # stored too
+
+    with django_capture_on_commit_callbacks(execute=True):
+        author.last_name = "Lovelace"
+        author.save()
+
+    assert text(client.get(post.get_absolute_url()), ".byline") == "by Ada Lovelace"
+    for url in urls:
+        page = client.get(url).content.decode()
+        assert "Ada Lovelace" in page and "Ada Writer" not in page, url
+    with django_assert_num_queries(0):  # no other post's page shows the name: still stored
+        client.get(other.get_absolute_url())
+
+
+def test_a_deleted_authors_posts_lose_the_byline_at_once(client, django_capture_on_commit_callbacks):
+    author = make_user(first_name="Ada", last_name="Writer")
+    post = make_post(author=author)
+    assert "Ada Writer" in client.get(post.get_absolute_url()).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        author.delete()
+
+    assert "Ada Writer" not in client.get(post.get_absolute_url()).content.decode()
+
+
+def test_a_login_or_a_save_that_keeps_the_name_refreshes_nothing(django_capture_on_commit_callbacks):
+    author = make_user(first_name="Ada", last_name="Writer")
+    make_post(author=author)
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        author.last_login = timezone.now()
+        author.save(update_fields=["last_login"])
+        author.email = "ada@example.com"
+        author.save()
+    assert callbacks == []
+
+
+def test_an_author_of_more_posts_than_are_named_one_by_one_renamed_shows_on_each(
+    client, django_capture_on_commit_callbacks, monkeypatch
+):
+    monkeypatch.setattr("core.caching.CONTENT_VERSIONS_MAX", 1)
+    monkeypatch.setattr("core.freshness.CONTENT_VERSIONS_MAX", 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        author = make_user(first_name="Ada", last_name="Writer")
+        posts = [make_post(author=author) for _ in range(3)]
+    for post in posts:
+        client.get(post.get_absolute_url())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        author.first_name = "Augusta"
+        author.save()
+
+    for post in posts:
+        assert text(client.get(post.get_absolute_url()), ".byline") == "by Augusta Writer"

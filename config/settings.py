@@ -12,6 +12,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from config import release
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -262,6 +264,11 @@ def caches_from_urls(cache_url, shared_cache_url):
 
 
 CACHES = caches_from_urls(os.environ.get("CACHE_URL", ""), os.environ.get("SHARED_CACHE_URL", ""))
+# The page cache's keys carry the release (config/release.py): a deploy never
+# serves what the code before it drew. RELEASE (e.g. a commit hash) names it
+# outright; otherwise it is a hash of the code, templates and static manifest.
+RELEASE = os.environ.get("RELEASE") or release.fingerprint(BASE_DIR, STATIC_ROOT)
+CACHES["default"]["KEY_PREFIX"] = RELEASE[:16]
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 PAGE_GENERATION_SECONDS = float(os.environ.get("PAGE_GENERATION_SECONDS", "1"))
 # After a change, while one process re-renders a page, the others serve its

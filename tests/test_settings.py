@@ -107,3 +107,82 @@ def test_collectstatic_writes_hashed_and_compressed_files_for_whitenoise(tmp_pat
     hashed = manifest["paths"]["css/site.css"]
     assert re.fullmatch(r"css/site\.[0-9a-f]{12}\.css", hashed)
     assert (tmp_path / (hashed + ".gz")).exists()
+
+
+def release_tree(root):
+    """A site's files as a deploy has them: templates, code, translations, and what draws no page."""
+    for name, content in {
+        "templates/base.html": "<main>{% block content %}{% endblock %}</main>",
+        "blog/views.py": "def view(request): ...",
+        "locale/de/LC_MESSAGES/django.mo": "compiled",
+        "locale/de/LC_MESSAGES/django.po": "msgid ''",
+        "tests/test_views.py": "def test(): ...",
+        "README.md": "# The site",
+        "staticfiles/staticfiles.json": '{"paths": {"site.css": "site.1234.css"}}',
+    }.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content)
+
+
+def test_the_release_changes_with_what_draws_pages_and_only_with_that(tmp_path):
+    from config.release import fingerprint
+
+    release_tree(tmp_path)
+    static_root = tmp_path / "staticfiles"
+    first = fingerprint(tmp_path, static_root)
+    assert fingerprint(tmp_path, static_root) == first
+
+    # Tests, notes and translation sources draw no page.
+    (tmp_path / "tests/test_views.py").write_text("def test(): assert True")
+    (tmp_path / "README.md").write_text("# The site, documented")
+    (tmp_path / "locale/de/LC_MESSAGES/django.po").write_text("msgid 'x'")
+    assert fingerprint(tmp_path, static_root) == first
+
+    changed = set()
+    for name, content in [
+        ("templates/base.html", "<main id='main'>{% block content %}{% endblock %}</main>"),
+        ("blog/views.py", "def view(request): return None"),
+        ("locale/de/LC_MESSAGES/django.mo", "recompiled"),
+        ("staticfiles/staticfiles.json", '{"paths": {"site.css": "site.5678.css"}}'),
+    ]:
+        (tmp_path / name).write_text(content)
+        changed.add(fingerprint(tmp_path, static_root))
+    assert first not in changed and len(changed) == 4
+
+
+def test_the_page_cache_is_keyed_by_the_release_and_the_shared_cache_is_not(settings):
+    assert settings.CACHES["default"]["KEY_PREFIX"] == settings.RELEASE[:16]
+    assert "KEY_PREFIX" not in settings.CACHES["shared"]  # counters and generations span a rolling deploy
+
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from django.conf import settings; print(settings.CACHES['default']['KEY_PREFIX'])",
+        ],
+        cwd=BASE_DIR,
+        env={**os.environ, "RELEASE": "v2.3.1"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.strip() == "v2.3.1", result.stderr
+
+
+@pytest.mark.django_db
+def test_a_new_release_never_serves_the_pages_the_previous_one_stored(client, settings):
+    from tests.support.factories import make_post
+
+    post = make_post(title="As the old templates drew it")
+    client.get("/")
+    client.get(post.get_absolute_url())
+    # Changed with no refresh: only a page drawn afresh shows it.
+    type(post).objects.filter(pk=post.pk).update(title="As the new ones draw it")
+    assert "As the old templates drew it" in client.get("/").content.decode()
+
+    settings.CACHES = {**settings.CACHES, "default": {**settings.CACHES["default"], "KEY_PREFIX": "next"}}
+
+    for url in ["/", post.get_absolute_url()]:
+        page = client.get(url).content.decode()
+        assert "As the new ones draw it" in page and "As the old templates drew it" not in page

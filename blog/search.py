@@ -9,8 +9,8 @@ dek, above the body), ranked; near misses ("nvdia") by trigram similarity
 
 SQLite: an FTS5 index (porter stemming, prefix indexes) ranked by bm25, the
 same query language (every word also matches as a prefix: "nvid" finds
-Nvidia); near misses by a spelling suggestion from the index's own
-vocabulary.
+Nvidia); near misses by a spelling suggestion from the posts' words as
+written (a second, contentless index holds them: the first holds stems).
 
 Both keep their index in step after each commit (core/freshness.py), show
 a snippet with the matched words highlighted (escaped first, then marked),
@@ -290,10 +290,11 @@ def fts5_expression(query):
 def suggest_spelling(query):
     """
     ``query`` with each word the index does not know replaced by the
-    closest word it does (SQLite), or None if nothing changed. One query:
-    the vocabulary entries sharing a word's first letter, and which words
-    the index finds as they are (its vocabulary holds stems, "storag" for
-    "storage", so a word is known by a MATCH, never by looking it up there).
+    closest word the posts use (SQLite), or None if nothing changed. One
+    query: the posts' words sharing a word's first letter, as written
+    (``blog_post_words``: "inference", where the index holds the stem
+    "infer"), and which words the index finds as they are, by a MATCH (so
+    "storages" is known through its stem, and never corrected).
     """
     words = re.findall(r"\w+", query.lower())[:MAX_TERMS]
     if not words:
@@ -301,7 +302,7 @@ def suggest_spelling(query):
     initials = sorted({word[0] for word in words})
     # One SELECT per letter: SQLite 3.40 answers "range OR range" on an
     # fts5vocab table with the first range's terms only.
-    vocabulary_rows = ["SELECT term, 0 FROM blog_post_fts_vocab WHERE term >= %s AND term < %s"] * len(
+    vocabulary_rows = ["SELECT term, 0 FROM blog_post_words_vocab WHERE term >= %s AND term < %s"] * len(
         initials
     )
     found_rows = [
@@ -393,6 +394,10 @@ def sqlite_index_rows(posts, taggings):
         )
 
 
+# The words of a row of blog_post_fts, as the words table (SQLite) is given them.
+INDEXED_WORDS = "title || ' ' || tags || ' ' || dek || ' ' || body"
+
+
 def refresh_search_index(post_ids, using="default"):
     """Bring the search index of ``post_ids`` (changed or deleted) in step with their rows."""
     post_ids = list(post_ids)
@@ -411,10 +416,21 @@ def refresh_search_index(post_ids, using="default"):
             taggings = TaggedPost.objects.using(using).filter(content_object__in=chunk)
             with transaction.atomic(using=using), connections[using].cursor() as cursor:
                 marks = ", ".join(["%s"] * len(chunk))
+                # The words table keeps no text: a row leaves it by naming the words it was given.
+                cursor.execute(
+                    "INSERT INTO blog_post_words (blog_post_words, rowid, words) "  # noqa: S608
+                    f"SELECT 'delete', rowid, {INDEXED_WORDS} FROM blog_post_fts WHERE rowid IN ({marks})",
+                    chunk,
+                )
                 cursor.execute(f"DELETE FROM blog_post_fts WHERE rowid IN ({marks})", chunk)  # noqa: S608
                 cursor.executemany(
                     "INSERT INTO blog_post_fts (rowid, title, tags, dek, body) VALUES (%s, %s, %s, %s, %s)",
                     list(sqlite_index_rows(posts, taggings)),
+                )
+                cursor.execute(
+                    "INSERT INTO blog_post_words (rowid, words) "  # noqa: S608
+                    f"SELECT rowid, {INDEXED_WORDS} FROM blog_post_fts WHERE rowid IN ({marks})",
+                    chunk,
                 )
 
 

@@ -4,16 +4,31 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from blog.models import Post
 from tests.support.factories import make_post
+from tests.support.html import text
 from tests.support.queries import query_count
 
 # Real commits: the stored search documents are refreshed once a change
 # commits (core/freshness.py), as they are on a running site.
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def empty_sqlite_index():
+    """
+    Start from an empty index, as from an empty site: the tests' flush empties
+    the tables of models, not SQLite's FTS5 tables, which would otherwise keep
+    the words of earlier tests' posts.
+    """
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM blog_post_fts")
+            cursor.execute("INSERT INTO blog_post_words (blog_post_words) VALUES ('delete-all')")
 
 
 def titles(response):
@@ -357,3 +372,39 @@ def test_near_miss_spellings_of_words_with_different_first_letters_are_all_corre
 
     # Each misspelt word is compared with the index's words sharing its first letter.
     assert titles(search(client, "nvdia tarrifs")) == ["Nvidia and tariffs"]
+
+
+def test_a_misspelt_word_is_corrected_to_a_word_the_posts_use_never_to_a_stem(client):
+    make_post(title="Inference costs", body="The cost of inference keeps falling.")
+    make_post(title="Storage prices", body="Storage is cheap.")
+    make_post(title="Other news")
+
+    response = search(client, "storagge")
+
+    assert titles(response) == ["Storage prices"]
+    if connection.vendor != "sqlite":  # PostgreSQL: near matches by trigram similarity to the title's words
+        assert (
+            text(response, ".search-corrected")
+            == "Nothing matched “storagge” as typed: showing near matches."
+        )
+        return
+    # SQLite: a suggestion from the posts' words as written, where the index holds stems ("storag", "infer").
+    assert text(response, ".search-corrected") == (
+        "Nothing matched “storagge” as typed: showing results for “storage”."
+    )
+    response = search(client, "infrence")  # nearer "inference" than its stem "infer"
+    assert titles(response) == ["Inference costs"]
+    assert text(response, ".search-corrected") == (
+        "Nothing matched “infrence” as typed: showing results for “inference”."
+    )
+
+
+def test_the_words_a_post_no_longer_uses_are_never_suggested(client):
+    post = make_post(title="Inference costs", body="The cost of inference keeps falling.")
+    post.title, post.body = "Training costs", "The cost of training keeps rising."
+    post.save()
+
+    response = search(client, "infrence")
+    assert titles(response) == []
+    assert "inference" not in text(response).lower()
+    assert titles(search(client, "trainning")) == ["Training costs"]

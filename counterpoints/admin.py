@@ -347,8 +347,8 @@ class UnsubscribedAdmin(admin.ModelAdmin):
 class OutboxMailAdmin(admin.ModelAdmin):
     """The mail outbox, to see what waits and why (sent by ``manage.py send_mail_outbox``)."""
 
-    list_display = ["subject", "recipients", "created_at", "attempts", "send_after", "sent_at"]
-    list_filter = [("sent_at", admin.EmptyFieldListFilter)]
+    list_display = ["subject", "recipients", "created_at", "attempts", "send_after", "sent_at", "gave_up_at"]
+    list_filter = [("sent_at", admin.EmptyFieldListFilter), ("gave_up_at", admin.EmptyFieldListFilter)]
     search_fields = ["subject", "to"]
     date_hierarchy = "created_at"
     readonly_fields = [field.name for field in OutboxMail._meta.fields]

@@ -375,9 +375,13 @@ class Unsubscribed(models.Model):
 
 
 class OutboxMailQuerySet(models.QuerySet):
+    def waiting(self):
+        """Mail that is neither sent nor given up."""
+        return self.filter(sent_at=None, gave_up_at=None)
+
     def due(self, now=None):
-        """Unsent mail whose next attempt has come, oldest first."""
-        return self.filter(sent_at=None, send_after__lte=now or timezone.now()).order_by("send_after", "pk")
+        """Waiting mail whose next attempt has come, oldest first."""
+        return self.waiting().filter(send_after__lte=now or timezone.now()).order_by("send_after", "pk")
 
 
 class OutboxMail(models.Model):
@@ -397,6 +401,15 @@ class OutboxMail(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    gave_up_at = models.DateTimeField(
+        _("given up"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Not tried again: the mail server refused the address for good, or every attempt "
+            "for about two days failed."
+        ),
+    )
 
     objects = OutboxMailQuerySet.as_manager()
 
@@ -406,7 +419,9 @@ class OutboxMail(models.Model):
         ordering = ["-created_at", "-pk"]
         indexes = [
             # The sender's question, asked every few seconds: what is due?
-            models.Index(fields=["send_after"], condition=Q(sent_at=None), name="outbox_due"),
+            models.Index(
+                fields=["send_after"], condition=Q(sent_at=None, gave_up_at=None), name="outbox_waiting"
+            ),
         ]
 
     def __str__(self):

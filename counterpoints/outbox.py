@@ -6,7 +6,12 @@ and ``manage.py send_mail_outbox`` sends it.
 So a request never waits on SMTP, a rolled-back change sends nothing, and
 an SMTP outage loses nothing: a mail that cannot go out is tried again
 later, waiting twice as long after each failure (one minute, two, four…,
-at most an hour between attempts), until it goes.
+at most an hour between attempts), until it goes. It is given up (kept,
+marked, never tried again) when the mail server refuses its recipients for
+good (a 5xx reply to RCPT TO: no such mailbox), or after MAX_ATTEMPTS
+failures, about two days of trying; a temporary refusal (4xx), a server
+that is down, or one that refuses the sender or the content (the site's
+own configuration, to be fixed) is tried again until then.
 
 Several senders may run at once (a timer and a ``--loop`` process, two
 machines): each claims a batch by pushing its next attempt a few minutes
@@ -16,12 +21,14 @@ sending and recording it.
 """
 
 import logging
+import smtplib
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import OutboxMail
@@ -31,6 +38,7 @@ logger = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)  # longer than any one batch takes to send
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_WAIT = timedelta(hours=1)
+MAX_ATTEMPTS = 48  # the first six within an hour, then one an hour: about two days
 
 
 def queue_mail(*, to, subject, body, headers=None):
@@ -45,20 +53,31 @@ def queue_mail(*, to, subject, body, headers=None):
 
 
 def prune_sent(*, older_than):
-    """Forget mail sent before ``older_than`` (the outbox is not an archive). Returns how many."""
-    deleted, _ = OutboxMail.objects.filter(sent_at__lt=older_than).delete()
+    """Forget mail sent or given up before ``older_than`` (the outbox is not an archive). Returns how many."""
+    done = OutboxMail.objects.filter(Q(sent_at__lt=older_than) | Q(gave_up_at__lt=older_than))
+    deleted, _ = done.delete()
     return deleted
 
 
 def retry_delay(attempts):
     """How long to wait after the ``attempts``-th failure: doubling, capped."""
-    return min(FIRST_RETRY * 2 ** (attempts - 1), LONGEST_WAIT)
+    # The doubling stops once past the cap (a timedelta of 2**40 minutes overflows).
+    doublings = min(attempts - 1, (LONGEST_WAIT // FIRST_RETRY).bit_length())
+    return min(FIRST_RETRY * 2**doublings, LONGEST_WAIT)
+
+
+def refused_for_good(error):
+    """Whether the server refused every recipient with a permanent (5xx) reply: no retry can help."""
+    return isinstance(error, smtplib.SMTPRecipientsRefused) and all(
+        code >= 500 for code, _ in error.recipients.values()
+    )
 
 
 @dataclass(frozen=True)
 class Delivery:
     sent: int
     failed: int
+    given_up: int = 0
 
 
 def _claim(limit, now):
@@ -77,7 +96,7 @@ def deliver_due(*, limit=100):
     claimed = _claim(limit, timezone.now())
     if not claimed:
         return Delivery(sent=0, failed=0)
-    sent = failed = 0
+    sent = failed = given_up = 0
     smtp = get_connection()
     try:
         for mail in claimed:
@@ -92,14 +111,17 @@ def deliver_due(*, limit=100):
             try:
                 message.send()
             except Exception as error:
-                failed += 1
                 attempts = mail.attempts + 1
-                OutboxMail.objects.filter(pk=mail.pk).update(
-                    attempts=attempts,
-                    send_after=timezone.now() + retry_delay(attempts),
-                    last_error=f"{type(error).__name__}: {error}"[:2000],
-                )
-                logger.warning("Could not send mail %s (attempt %s): %s", mail.pk, attempts, error)
+                outcome = {"attempts": attempts, "last_error": f"{type(error).__name__}: {error}"[:2000]}
+                if refused_for_good(error) or attempts >= MAX_ATTEMPTS:
+                    given_up += 1
+                    OutboxMail.objects.filter(pk=mail.pk).update(gave_up_at=timezone.now(), **outcome)
+                    logger.error("Gave up mail %s after %s attempt(s): %s", mail.pk, attempts, error)
+                else:
+                    failed += 1
+                    send_after = timezone.now() + retry_delay(attempts)
+                    OutboxMail.objects.filter(pk=mail.pk).update(send_after=send_after, **outcome)
+                    logger.warning("Could not send mail %s (attempt %s): %s", mail.pk, attempts, error)
                 smtp.close()  # a broken connection is opened afresh for the next mail
             else:
                 sent += 1
@@ -108,4 +130,4 @@ def deliver_due(*, limit=100):
                 )
     finally:
         smtp.close()
-    return Delivery(sent=sent, failed=failed)
+    return Delivery(sent=sent, failed=failed, given_up=given_up)

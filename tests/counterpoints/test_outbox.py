@@ -152,7 +152,7 @@ def test_a_rolled_back_change_queues_no_mail():
 
 def test_retries_wait_twice_as_long_each_time_up_to_an_hour():
     assert [retry_delay(n) for n in (1, 2, 3)] == [timedelta(minutes=m) for m in (1, 2, 4)]
-    assert retry_delay(30) == timedelta(hours=1)
+    assert retry_delay(30) == retry_delay(100) == timedelta(hours=1)
 
 
 def test_a_claimed_mail_is_not_taken_by_a_second_sender(mailoutbox):
@@ -185,3 +185,80 @@ def test_sent_mail_older_than_the_keep_days_is_forgotten_unsent_mail_never():
     call_command("send_mail_outbox", stdout=StringIO())
 
     assert set(OutboxMail.objects.values_list("subject", flat=True)) == {"Stuck", "New"}
+
+
+class PickySMTPHandler(SMTPHandler):
+    """A mail server that refuses one mailbox for good (550) and has another busy (450)."""
+
+    REPLIES = {
+        "nobody@example.com": "550 5.1.1 No such user here",
+        "busy@example.com": "450 4.2.1 Mailbox busy",
+    }
+
+    def reply(self, line):
+        if line == "250 OK" and getattr(self, "refusal", None):
+            line, self.refusal = self.refusal, None
+        super().reply(line)
+
+    def handle(self):
+        original = self.rfile
+
+        class Listening:
+            def __iter__(inner):
+                for raw in original:
+                    command = raw.decode().strip()
+                    if command.upper().startswith("RCPT TO"):
+                        self.refusal = self.REPLIES.get(command.split(":", 1)[1].strip(" <>"))
+                    yield raw
+
+        self.rfile = Listening()
+        super().handle()
+
+
+def test_an_address_the_server_refuses_for_good_is_given_up_and_the_rest_goes(smtp_port, admin_client):
+    gone = queue_mail(to=["nobody@example.com"], subject="To nobody", body="No such mailbox.")
+    busy = queue_mail(to=["busy@example.com"], subject="To busy", body="Try later.")
+    fine = queue_mail(to=["ada@example.com"], subject="To Ada", body="Goes out.")
+    server = serve(smtp_port, PickySMTPHandler)
+    try:
+        output = send_outbox()
+        OutboxMail.objects.update(send_after=timezone.now())  # an hour later, say
+        again = send_outbox()
+    finally:
+        stop(server)
+
+    assert "1 mail(s) given up" in output and "1 mail(s) could not be sent" in output
+    assert [message["to"] for message in server.received] == [["ada@example.com"]]
+    gone.refresh_from_db(), busy.refresh_from_db(), fine.refresh_from_db()
+    # Refused for good: marked, with the server's reason, and never tried again.
+    assert gone.gave_up_at is not None and gone.attempts == 1 and gone.sent_at is None
+    assert "550" in gone.last_error and "No such user" in gone.last_error
+    # Busy for now: tried again, and again.
+    assert busy.gave_up_at is None and busy.attempts == 2
+    assert fine.sent_at is not None
+    assert "given up" not in again
+
+    listed = admin_client.get(
+        reverse("admin:counterpoints_outboxmail_changelist"), {"gave_up_at__isnull": "False"}
+    )
+    assert "To nobody" in listed.content.decode() and "To busy" not in listed.content.decode()
+
+
+def test_a_mail_that_fails_for_two_days_is_given_up(smtp_port):
+    from counterpoints.outbox import MAX_ATTEMPTS
+
+    mail = queue_mail(to=["busy@example.com"], subject="Stuck", body="Busy for days.")
+    OutboxMail.objects.filter(pk=mail.pk).update(attempts=MAX_ATTEMPTS - 2)
+    assert sum((retry_delay(n) for n in range(1, MAX_ATTEMPTS)), timedelta()) > timedelta(days=1, hours=12)
+    server = serve(smtp_port, PickySMTPHandler)
+    try:
+        send_outbox()
+        mail.refresh_from_db()
+        assert mail.gave_up_at is None and mail.attempts == MAX_ATTEMPTS - 1
+        OutboxMail.objects.update(send_after=timezone.now())
+        assert "1 mail(s) given up" in send_outbox()
+    finally:
+        stop(server)
+    mail.refresh_from_db()
+    assert mail.gave_up_at is not None and mail.attempts == MAX_ATTEMPTS
+    assert not OutboxMail.objects.due(timezone.now() + timedelta(days=30)).exists()

@@ -3,7 +3,9 @@ Send the mail waiting in the outbox (counterpoints/outbox.py).
 
 Run it every minute from a timer, or keep one running with ``--loop``.
 A mail that cannot be sent stays in the outbox and is tried again later
-(backing off up to an hour), so an SMTP outage loses nothing. Running
+(backing off up to an hour), so an SMTP outage loses nothing; one whose
+address the server refuses for good, or that fails for two days, is given
+up and stays in the outbox, marked, for the admin to see. Running
 several at once is safe.
 """
 
@@ -64,10 +66,17 @@ class Command(BaseCommand):
                             "and will be tried again."
                         )
                     )
+                if delivery.given_up:
+                    self.stderr.write(
+                        self.style.ERROR(
+                            f"{delivery.given_up} mail(s) given up: refused for good, or failing for "
+                            "two days (see the outbox in the admin)."
+                        )
+                    )
                 if delivery.sent and verbosity:
                     self.stdout.write(self.style.SUCCESS(f"Sent {delivery.sent} mail(s)."))
                 if not loop:
-                    if not (delivery.sent or delivery.failed) and verbosity > 1:
+                    if not (delivery.sent or delivery.failed or delivery.given_up) and verbosity > 1:
                         self.stdout.write("Nothing to send.")
                     return
                 if delivery.sent < limit:  # a full batch: more may be waiting right now

@@ -6,7 +6,8 @@ The whole site in open formats, and back (``export_site``, and
                            and the claims stated in the front matter with theirs)
     claims.jsonl           the verdict history of every judged claim marked in a body, and of
                            withdrawn claims: one claim a line, named by its post and its id
-    counterpoints.jsonl    one counterpoint a line: status, stance, quote, body, response, credits
+    counterpoints.jsonl    one counterpoint a line: status, stance, quote, body, response, credits,
+                           and the reader's forecast (the claim it answers, by id, and their probability)
     tags.jsonl             every tag's name and slug
     redirects.jsonl        old address → new address
     series.jsonl           every series: title, slug, description, its posts' slugs in order
@@ -21,7 +22,10 @@ added twice). It is found by its id (``{#id}`` in the Markdown, or the id it
 was given when first saved), else by its words, and gets its exported id
 back, so its anchor (#claim-…) stays the same. A withdrawn claim, no longer
 in any text, is made again from its line, withdrawn.
-E-mail addresses and moderators' notes are left out unless asked for.
+E-mail addresses and moderators' notes are left out unless asked for, and
+with them a reader's wish to join the public readers' record (which needs
+their address); a listed reader confirms their address again on the new
+site before they are listed there.
 """
 
 import datetime
@@ -37,13 +41,13 @@ from taggit.models import Tag
 
 from blog.models import Hindsight, Post, Series, SeriesPart
 from claims.markup import KEY_LENGTH, KEY_PATTERN, MAX_CONFIDENCE, MIN_CONFIDENCE
-from claims.models import Claim, ClaimVerdict, Outcome
+from claims.models import Claim, ClaimVerdict, Forecast, Outcome
 from claims.services import refresh_claim_verdict
 from counterpoints.models import Counterpoint, body_fingerprint
 from redirects.models import Redirect
 from redirects.services import forget_cached
 
-PRIVATE_FIELDS = ("author_email", "moderator_note")
+PRIVATE_FIELDS = ("author_email", "moderator_note", "record_name")
 COUNTERPOINT_FIELDS = (
     "stance",
     "status",
@@ -179,6 +183,12 @@ def export_site(directory, *, include_private=False):
     ):
         credits.setdefault(counterpoint_id, []).append(iso(decided_at))
     rows = []
+    forecasts = {
+        counterpoint_id: {"claim": key, "probability": probability}
+        for counterpoint_id, key, probability in Forecast.objects.values_list(
+            "counterpoint_id", "claim__key", "probability"
+        )
+    }
     for counterpoint in Counterpoint.objects.select_related("post").order_by("post__slug", "submitted_at"):
         row = {field: getattr(counterpoint, field) for field in COUNTERPOINT_FIELDS}
         row.update(
@@ -186,9 +196,11 @@ def export_site(directory, *, include_private=False):
             submitted_at=iso(counterpoint.submitted_at),
             reviewed_at=iso(counterpoint.reviewed_at) if counterpoint.reviewed_at else None,
             credited_in=sorted(credits.get(counterpoint.pk, [])),
+            forecast=forecasts.get(counterpoint.pk),
         )
         if include_private:
             row.update({field: getattr(counterpoint, field) for field in PRIVATE_FIELDS})
+            row["joins_record"] = counterpoint.joins_record
         rows.append(row)
     rows.sort(key=lambda row: (row["post"], row["submitted_at"], body_fingerprint(row["body"])))
     _write_jsonl(directory / "counterpoints.jsonl", rows)
@@ -290,12 +302,19 @@ def import_rest(directory, tally):
         if Counterpoint.objects.filter(post_id=post_id, body_hash=body_fingerprint(row["body"])).exists():
             continue
         fields = {field: row.get(field, "") for field in (*COUNTERPOINT_FIELDS, *PRIVATE_FIELDS)}
+        forecast, problem = _forecast(post_id, row.get("forecast"))
+        if problem:  # the counterpoint itself is still worth keeping
+            errors.append(f"counterpoints.jsonl line {number}: {problem}; imported without it")
         counterpoint = Counterpoint.objects.create(
             post_id=post_id,
             submitted_at=_moment(row["submitted_at"]),
             reviewed_at=_moment(row.get("reviewed_at")),
+            # Only with the address and the name it is listed under, as on the form.
+            joins_record=bool(row.get("joins_record") and fields["author_email"] and fields["record_name"]),
             **fields,
         )
+        if forecast is not None:
+            Forecast.objects.create(counterpoint=counterpoint, **forecast)
         for decided_at in row.get("credited_in", []):
             verdict = verdicts.get((post_id, _moment(decided_at)))
             if verdict is None:
@@ -333,6 +352,26 @@ def import_rest(directory, tally):
             with path.open("rb") as file:
                 default_storage.save(name, File(file))
     return errors
+
+
+def _forecast(post_id, value):
+    """(Its fields, None) for a counterpoints.jsonl ``forecast``; (None, None) for none; (None, why not)."""
+    if value is None:
+        return None, None
+    if not isinstance(value, dict):
+        return None, "its forecast is not a claim and a probability"
+    claim = Claim.objects.filter(post_id=post_id, key=value.get("claim")).first()
+    if claim is None:
+        return None, f"its forecast answers no claim {value.get('claim')!r} of its post"
+    probability = value.get("probability")
+    if probability is not None and (
+        type(probability) is not int or not MIN_CONFIDENCE <= probability <= MAX_CONFIDENCE
+    ):
+        return (
+            None,
+            f"its forecast's probability is not a whole percent from {MIN_CONFIDENCE} to {MAX_CONFIDENCE}",
+        )
+    return {"claim": claim, "probability": probability}, None
 
 
 def _import_claims(directory, posts, errors, tally):

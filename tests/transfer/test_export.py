@@ -10,7 +10,7 @@ from taggit.models import Tag
 
 from blog.models import Hindsight, Post, Series, SeriesPart, Verdict
 from claims.markup import ParsedClaim
-from claims.models import ClaimVerdict, Outcome
+from claims.models import ClaimVerdict, Forecast, Outcome
 from claims.seeds import SeedClaim, load_seed_claims
 from counterpoints.models import Counterpoint
 from redirects.models import Redirect
@@ -109,6 +109,15 @@ def claims_post():
         published_at=datetime.datetime(2024, 2, 1, tzinfo=UTC),
     )
     jobs, prices, dropped = post.claims.order_by("order")
+    doubter = counterpoint(
+        post,
+        "Hiring stays strong: I give it three in ten.",
+        status=Counterpoint.Status.APPROVED,
+        author_email="doubter@example.com",
+        joins_record=True,
+        record_name="The Doubter",
+    )
+    Forecast.objects.create(counterpoint=doubter, claim=jobs, probability=30)
     judge(jobs, Outcome.OPEN, decided_at=datetime.datetime(2024, 7, 1, tzinfo=UTC), note="Not yet.")
     judge(jobs, Outcome.TRUE, decided_at=datetime.datetime(2024, 12, 1, tzinfo=UTC), note="It rose.\nTwice.")
     judge(prices, Outcome.PARTLY, decided_at=datetime.datetime(2024, 10, 1, 9, 30, tzinfo=UTC))
@@ -284,10 +293,14 @@ def test_email_addresses_and_private_notes_stay_out_unless_asked(site, tmp_path)
     public = (tmp_path / "public" / "counterpoints.jsonl").read_text()
     assert "reader@example.com" not in public
     assert "Regular reader." not in public
+    # Joining the readers' record needs the address: it stays out with it.
+    assert "The Doubter" not in public and "joins_record" not in public
     rows = [
         json.loads(line) for line in (tmp_path / "private" / "counterpoints.jsonl").read_text().splitlines()
     ]
-    assert {row["author_email"] for row in rows} == {"reader@example.com", ""}
+    assert {row["author_email"] for row in rows} == {"reader@example.com", "doubter@example.com", ""}
+    doubter = next(row for row in rows if row["author_email"] == "doubter@example.com")
+    assert (doubter["joins_record"], doubter["record_name"]) == (True, "The Doubter")
     credited = next(row for row in rows if row["credited_in"])
     assert credited["credited_in"] == ["2024-09-18T00:00:00Z"]
     assert credited["quote"] == "Inflation is flat."
@@ -338,3 +351,64 @@ def test_broken_claim_lines_are_named_and_the_rest_is_imported(site, tmp_path):
     post = Post.objects.get(slug="growth-slows")
     assert post.claims.get(key="jobs").verdicts.count() == 2
     assert post.claims.count() == 4
+
+
+def test_the_round_trip_restores_readers_forecasts_on_the_claims_they_answer(site, tmp_path, client):
+    run("export_site", tmp_path / "export", "--include-private")
+    rows = [
+        json.loads(line) for line in (tmp_path / "export" / "counterpoints.jsonl").read_text().splitlines()
+    ]
+    assert [row["forecast"] for row in rows if row["forecast"]] == [{"claim": "jobs", "probability": 30}]
+    empty_the_database()
+
+    run("import_posts", tmp_path / "export")
+
+    forecast = Forecast.objects.select_related("claim", "counterpoint").get()
+    assert (forecast.claim.key, forecast.claim.text, forecast.probability) == (
+        "jobs",
+        "Unemployment rises.",
+        30,
+    )
+    assert forecast.counterpoint.body == "Hiring stays strong: I give it three in ten."
+    assert (forecast.counterpoint.joins_record, forecast.counterpoint.record_name) == (True, "The Doubter")
+    page = client.get("/posts/growth-slows/").content.decode()
+    assert "Hiring stays strong" in page and "30%" in page
+
+
+def test_a_public_export_brings_the_forecast_back_but_not_the_wish_to_be_listed(site, tmp_path):
+    run("export_site", tmp_path / "export")
+    empty_the_database()
+
+    run("import_posts", tmp_path / "export")
+
+    forecast = Forecast.objects.select_related("counterpoint").get()
+    assert forecast.probability == 30
+    assert (forecast.counterpoint.author_email, forecast.counterpoint.joins_record) == ("", False)
+
+
+@pytest.mark.parametrize(
+    ("forecast", "problem"),
+    [
+        (
+            {"claim": "no-such-claim", "probability": 30},
+            "its forecast answers no claim 'no-such-claim' of its post",
+        ),
+        ({"claim": "jobs", "probability": 130}, "its forecast's probability is not a whole percent from"),
+        ({"claim": "jobs", "probability": "30"}, "its forecast's probability is not a whole percent from"),
+        ("jobs at 30%", "its forecast is not a claim and a probability"),
+    ],
+)
+def test_a_broken_forecast_is_named_and_its_counterpoint_still_imported(site, tmp_path, forecast, problem):
+    run("export_site", tmp_path / "export")
+    path = tmp_path / "export" / "counterpoints.jsonl"
+    rows = [json.loads(line) for line in path.read_text().splitlines()]
+    number = next(n for n, row in enumerate(rows, start=1) if row["forecast"])
+    rows[number - 1]["forecast"] = forecast
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    empty_the_database()
+
+    out, err, error = run("import_posts", tmp_path / "export")
+
+    assert f"counterpoints.jsonl line {number}: {problem}" in out + err + str(error or "")
+    assert Counterpoint.objects.filter(body="Hiring stays strong: I give it three in ten.").exists()
+    assert not Forecast.objects.exists()

@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404, render
 from django.utils.decorators import method_decorator
@@ -67,12 +67,12 @@ def related_posts(post, tags, limit=RELATED_POSTS):
     tag_ids = [tag.pk for tag in tags]
     if post.published_at is None or not tag_ids:
         return []
+    # Plain rows, one per shared tag: only the chosen few become Post objects.
     sharing = (
         Post.objects.published()
         .filter(tagged_items__tag__in=tag_ids)
         .exclude(pk=post.pk)
-        .annotate(shared_tag=F("tagged_items__tag"))
-        .only("title", "slug", "dek", "published_at")
+        .values_list("pk", "title", "slug", "published_at", "tagged_items__tag")
     )
     sides = [
         sharing.filter(_earlier_than(post)).order_by("-published_at", "-pk")[:RELATED_CANDIDATES],
@@ -83,14 +83,18 @@ def related_posts(post, tags, limit=RELATED_POSTS):
         rows = list(side)
         if len(rows) == RELATED_CANDIDATES:
             # The furthest post may share more tags past the cut: left out rather than underweighed.
-            rows = [row for row in rows if row.pk != rows[-1].pk]
-        for row in rows:
-            candidates[row.pk] = row
-            tags_of[row.pk].append(row.shared_tag)
-            carriers[row.shared_tag] += 1
+            rows = [row for row in rows if row[0] != rows[-1][0]]
+        for pk, title, slug, published_at, shared_tag in rows:
+            candidates[pk] = (title, slug, published_at)
+            tags_of[pk].append(shared_tag)
+            carriers[shared_tag] += 1
     score = {pk: sum(1 / carriers[tag] for tag in shared) for pk, shared in tags_of.items()}
-    ranked = sorted(candidates.values(), key=lambda other: (score[other.pk], other.published_at, other.pk))
-    return ranked[::-1][:limit]
+    ranked = sorted(candidates, key=lambda pk: (score[pk], candidates[pk][2], pk), reverse=True)
+    return [
+        Post(pk=pk, title=title, slug=slug, published_at=published_at)
+        for pk in ranked[:limit]
+        for title, slug, published_at in [candidates[pk]]
+    ]
 
 
 def archive_months():

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from claims.services import record_forecast
 from core.caching import Scope
 from core.freshness import refresh_after_commit
 
@@ -65,11 +66,15 @@ def submit_counterpoint(
     form_token="",
     joins_record=False,
     record_name="",
+    claim=None,
+    probability=None,
 ):
     """
     Hold a reader's counterpoint for review and e-mail the moderators; hold
     it as spam, silently, if it matches the blocklist (blocklist.py); publish
     it at once if its submitter is trusted and the site says so (trust.py).
+    The ``claim`` of the post it answers, if any, and the reader's
+    ``probability`` for it are stored with it, in the same transaction.
 
     Every submission is answered alike, so the answer tells nobody what
     others have sent:
@@ -134,6 +139,7 @@ def submit_counterpoint(
         try:
             with transaction.atomic():
                 counterpoint.save()
+                record_forecast(counterpoint=counterpoint, claim=claim, probability=probability)
                 if blocked is not None:
                     blocklist.count_hit(blocked)
                 elif counterpoint.status != Counterpoint.Status.SPAM:

@@ -16,7 +16,6 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from blog.views import post_page_queryset, render_post_page
-from claims import services as claim_services
 from core.markup import render_counterpoint_markdown
 
 from . import antispam, notifications, services, trust
@@ -76,6 +75,8 @@ def submit_counterpoint(request, slug):
             ip_address=ip,
             user_agent=request.headers.get("User-Agent", ""),
             form_token=form.cleaned_data["issued"],
+            claim=form.cleaned_data["claim"],
+            probability=form.cleaned_data["probability"],
         )
     except services.CounterpointsClosed:
         # Closed between loading the post and saving it (an edit in the admin).
@@ -85,12 +86,6 @@ def submit_counterpoint(request, slug):
         form.refresh_token()
         return render_post_page(request, post, extra_context={"counterpoint_form": form}, status=400)
     counterpoint = submission.counterpoint
-    if submission.created:
-        claim_services.record_forecast(
-            counterpoint=counterpoint,
-            claim=form.cleaned_data["claim"],
-            probability=form.cleaned_data["probability"],
-        )
     if counterpoint.published_without_review:
         messages.success(request, _with_status_link(PUBLISHED_AT_ONCE, counterpoint))
     else:

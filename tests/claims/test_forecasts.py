@@ -3,7 +3,7 @@
 import pytest
 
 from claims.models import Forecast
-from counterpoints.models import Counterpoint
+from counterpoints.models import Counterpoint, OutboxMail
 from tests.support.factories import make_counterpoint, make_post
 from tests.support.submissions import form_data, submit_url
 
@@ -38,6 +38,22 @@ def test_the_reader_answers_a_claim_with_their_probability(client, post):
     forecast = Forecast.objects.get()
     assert (forecast.claim.key, forecast.probability, forecast.counterpoint.post) == ("prices", 35, post)
     assert forecast.counterpoint.status == Counterpoint.Status.PENDING
+
+
+def test_a_counterpoint_and_its_forecast_are_stored_together_or_not_at_all(
+    client, post, monkeypatch, mailoutbox
+):
+    def fail(forecast, *args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(Forecast, "save", fail)
+
+    with pytest.raises(RuntimeError):
+        client.post(submit_url(post), form_data(post, claim="prices", probability="35"))
+
+    # Not a counterpoint without the forecast its reader gave, nor a moderator mail about it.
+    assert not Counterpoint.objects.exists()
+    assert not OutboxMail.objects.exists()
 
 
 def test_a_probability_without_a_claim_or_out_of_range_is_refused_keeping_the_text(client, post):

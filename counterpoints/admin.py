@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import Count
+from django.template.response import TemplateResponse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -25,6 +26,21 @@ from .models import (
     Unsubscribed,
     can_respond_as_author,
 )
+
+
+class RejectionNoteForm(forms.Form):
+    """What the "reject with a note" action asks before it rejects the selected counterpoints."""
+
+    reason = forms.ChoiceField(
+        label=_("reason"),
+        choices=[("", _("(none: the note says it)")), *RejectionReason.choices],
+        required=False,
+    )
+    note = forms.CharField(
+        label=_("note to the submitters"),
+        widget=forms.Textarea(attrs={"rows": 5, "cols": 80}),
+        help_text=_("Each submitter reads it on their status page and in the mail that tells them."),
+    )
 
 
 class ReviewQueueFilter(admin.SimpleListFilter):
@@ -104,7 +120,7 @@ class CounterpointAdmin(admin.ModelAdmin):
     list_select_related = ["post"]
     search_fields = ["author_name", "author_email", "body"]
     ordering = ["-submitted_at", "-pk"]
-    actions = ["approve", "reject", "mark_spam", "ban_and_mark_spam", "revoke_trust"]
+    actions = ["approve", "reject", "reject_with_note", "mark_spam", "ban_and_mark_spam", "revoke_trust"]
     # What the reader sent is theirs: a moderator approves or rejects it,
     # never rewrites it.
     reader_fields = [
@@ -254,9 +270,9 @@ class CounterpointAdmin(admin.ModelAdmin):
 
         return action
 
-    def _moderate(self, request, queryset, status, verb, reason=None):
+    def _moderate(self, request, queryset, status, verb, reason=None, note=""):
         changed = services.moderate_counterpoints(
-            counterpoints=queryset, status=status, by=request.user, reason=reason
+            counterpoints=queryset, status=status, by=request.user, reason=reason, note=note
         )
         self.message_user(
             request,
@@ -276,6 +292,30 @@ class CounterpointAdmin(admin.ModelAdmin):
     @admin.action(description=_("Reject selected counterpoints"), permissions=["change"])
     def reject(self, request, queryset):
         self._moderate(request, queryset, Status.REJECTED, gettext("rejected"))
+
+    @admin.action(description=_("Reject selected counterpoints with a note…"), permissions=["change"])
+    def reject_with_note(self, request, queryset):
+        """
+        A page asking for the note (and a reason, if one fits) that every
+        selected submitter reads on their status page and in their mail;
+        sent, it rejects them all as the change form would one by one.
+        """
+        form = RejectionNoteForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            reason = form.cleaned_data["reason"] or None
+            self._moderate(
+                request, queryset, Status.REJECTED, gettext("rejected"), reason, form.cleaned_data["note"]
+            )
+            return None  # back to the review queue, with the count
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Reject with a note"),
+            "opts": self.model._meta,
+            "counterpoints": queryset.select_related("post"),
+            "form": form,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/counterpoints/counterpoint/reject_with_note.html", context)
 
     @admin.action(description=_("Mark selected counterpoints as spam"), permissions=["change"])
     def mark_spam(self, request, queryset):

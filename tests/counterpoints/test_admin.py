@@ -372,3 +372,51 @@ def test_approving_refreshes_cached_post_lists(admin_client, client, django_capt
     with django_capture_on_commit_callbacks(execute=True):
         admin_client.post(REVIEW_QUEUE, {"action": "approve", "_selected_action": [counterpoint.pk]})
     assert texts(client.get("/"), "a.counterpoint-count") == ["1 counterpoint"]
+
+
+def test_bulk_reject_with_a_note_asks_for_it_then_every_submitter_reads_it(admin_client, admin_user):
+    from django.contrib.admin.models import LogEntry
+
+    from counterpoints.models import OutboxMail
+
+    post = make_post(title="The argument")
+    chosen = [
+        make_counterpoint(
+            post, status=Status.PENDING, author_name=name, author_email=f"{name.lower()}@example.com"
+        )
+        for name in ("Ada", "Grace")
+    ]
+    untouched = make_counterpoint(post, status=Status.PENDING)
+    selected = {"action": "reject_with_note", "_selected_action": [c.pk for c in chosen]}
+
+    # First the question: who is rejected, and the note they will read. Nothing changes yet.
+    question = admin_client.post(REVIEW_QUEUE, selected)
+    assert question.status_code == 200
+    assert texts(question, ".rejected-counterpoints li") == [
+        f"Ada on “The argument”: {chosen[0].excerpt}",
+        f"Grace on “The argument”: {chosen[1].excerpt}",
+    ]
+    assert not Counterpoint.objects.exclude(status=Status.PENDING).exists()
+
+    # Sent without a note: asked again, still nothing changed.
+    again = admin_client.post(REVIEW_QUEUE, {**selected, "apply": "Reject them", "note": "  "})
+    assert again.status_code == 200
+    assert "Please write the note the submitters will read." in again.content.decode()
+    assert not Counterpoint.objects.exclude(status=Status.PENDING).exists()
+
+    note = "Both of these argue with a claim the post does not make."
+    done = admin_client.post(
+        REVIEW_QUEUE, {**selected, "apply": "Reject them", "note": note, "reason": "off_topic"}, follow=True
+    )
+    assert "2 counterpoints were rejected." in done.content.decode()
+    for counterpoint in chosen:
+        counterpoint.refresh_from_db()
+        assert (counterpoint.status, counterpoint.rejection_note) == (Status.REJECTED, note)
+        assert counterpoint.rejection_reason == "off_topic"
+        assert counterpoint.reviewed_by == admin_user
+        assert LogEntry.objects.filter(object_id=str(counterpoint.pk)).exists()
+    untouched.refresh_from_db()
+    assert untouched.status == Status.PENDING
+    mails = {mail.to[0]: mail.body for mail in OutboxMail.objects.all()}
+    assert set(mails) == {"ada@example.com", "grace@example.com"}
+    assert all(note in body for body in mails.values())

@@ -4,13 +4,16 @@ Search over published posts: title, tag names, dek and body, behind one
 
 PostgreSQL: ``websearch_to_tsquery`` ("quoted phrases", ``-exclusions``,
 ``or``) over a stored, GIN-indexed document (title weighted above tags and
-dek, above the body), ranked; near misses ("nvdia") by trigram similarity
-(``pg_trgm``, GIN-indexed) to tag names and to the words of titles.
+dek, above the body), ranked.
 
 SQLite: an FTS5 index (porter stemming, prefix indexes) ranked by bm25, the
 same query language (every word also matches as a prefix: "nvid" finds
-Nvidia); near misses by a spelling suggestion from the posts' words as
-written (a second, contentless index holds them: the first holds stems).
+Nvidia).
+
+Both: near misses by a spelling suggestion from the posts' words as
+written (``blog_post_words``: on SQLite a second, contentless FTS5 index,
+the first holding stems; on PostgreSQL a table of words with a trigram
+index), then on PostgreSQL by trigram similarity to titles and tag names.
 
 Both keep their index in step after each commit (core/freshness.py), show
 a snippet with the matched words highlighted (escaped first, then marked),
@@ -77,11 +80,14 @@ def search(query):
     results = search_posts(query)
     if results:
         return results
-    if connection.vendor == "postgresql":
-        return near_misses_postgres(query)
     corrected = suggest_spelling(query)
     if corrected:
-        return search_posts(corrected, corrected=corrected)
+        # Offered only if it finds something: the posts that used a word may have let it go.
+        found = search_posts(corrected, corrected=corrected)
+        if found:
+            return found
+    if connection.vendor == "postgresql":
+        return near_misses_postgres(query)
     return results
 
 
@@ -289,16 +295,47 @@ def fts5_expression(query):
 
 def suggest_spelling(query):
     """
-    ``query`` with each word the index does not know replaced by the
-    closest word the posts use (SQLite), or None if nothing changed. One
-    query: the posts' words sharing a word's first letter, as written
-    (``blog_post_words``: "inference", where the index holds the stem
-    "infer"), and which words the index finds as they are, by a MATCH (so
-    "storages" is known through its stem, and never corrected).
+    ``query`` with each word the posts do not use replaced by the closest
+    word they do, as written ("inference", where the index holds the stem
+    "infer"), or None if nothing changed. One query, on either database.
     """
     words = re.findall(r"\w+", query.lower())[:MAX_TERMS]
     if not words:
         return None
+    suggest = _suggest_postgres if connection.vendor == "postgresql" else _suggest_sqlite
+    corrected = suggest(words)
+    return " ".join(corrected) if corrected != words else None
+
+
+def _suggest_postgres(words):
+    """
+    Each word, or the word of ``blog_post_words`` most like it (trigram
+    similarity, read from its GIN index) if the posts do not use it.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT COALESCE(
+                (SELECT word FROM blog_post_words WHERE word = typed.word),
+                (SELECT word FROM blog_post_words WHERE word %% typed.word
+                 ORDER BY similarity(word, typed.word) DESC, word LIMIT 1),
+                typed.word
+            )
+            FROM unnest(%s::text[]) WITH ORDINALITY AS typed(word, n)
+            ORDER BY typed.n
+            """,
+            [words],
+        )
+        return [word for (word,) in cursor.fetchall()]
+
+
+def _suggest_sqlite(words):
+    """
+    Each word, or the closest word of ``blog_post_words`` sharing its first
+    letter: the posts' words with those letters, and which words the index
+    finds as they are, by a MATCH (so "storages" is known through its stem,
+    and never corrected).
+    """
     initials = sorted({word[0] for word in words})
     # One SELECT per letter: SQLite 3.40 answers "range OR range" on an
     # fts5vocab table with the first range's terms only.
@@ -319,7 +356,7 @@ def suggest_spelling(query):
     for word in words:
         close = [] if word in known else difflib.get_close_matches(word, vocabulary, n=1, cutoff=0.7)
         corrected.append(close[0] if close else word)
-    return " ".join(corrected) if corrected != words else None
+    return corrected
 
 
 def near_misses_postgres(query):
@@ -396,6 +433,21 @@ def sqlite_index_rows(posts, taggings):
 
 # The words of a row of blog_post_fts, as the words table (SQLite) is given them.
 INDEXED_WORDS = "title || ' ' || tags || ' ' || dek || ' ' || body"
+# The words of the posts %s (a list of ids) added to the words table
+# (PostgreSQL): title, dek and body as the document has them. The table only
+# grows, so a word a post let go can still be suggested: ``search`` offers a
+# spelling only if it finds something.
+POSTGRES_WORDS = r"""
+    INSERT INTO blog_post_words (word)
+    SELECT DISTINCT word
+    FROM blog_post,
+        regexp_split_to_table(
+            lower(title || ' ' || dek || ' ' || regexp_replace(body, '^:::[^\n]*$', '', 'gn')),
+            '[^[:alnum:]]+'
+        ) AS word
+    WHERE blog_post.id = ANY(%s) AND length(word) BETWEEN 3 AND 40 AND word !~ '^[0-9]+$'
+    ON CONFLICT DO NOTHING
+"""
 
 
 def refresh_search_index(post_ids, using="default"):
@@ -407,6 +459,8 @@ def refresh_search_index(post_ids, using="default"):
         posts = Post.objects.using(using).filter(pk__in=chunk)
         if vendor == "postgresql":
             posts.update(search_document=document_vector())
+            with connections[using].cursor() as cursor:
+                cursor.execute(POSTGRES_WORDS, [chunk])
             # The few posts with claims in their front matter (the seeds) add their words.
             for pk, words in front_matter_claims(chunk).items():
                 posts.filter(pk=pk).update(

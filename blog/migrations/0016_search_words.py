@@ -1,10 +1,11 @@
 from django.db import migrations
 
-# SQLite: the words of every post as written, for spelling suggestions. The
-# search index's own vocabulary holds porter stems ("infer" for "inference"),
-# which a typo resembles less than the word and a reader should never be
-# shown. Contentless and without positions, it holds only which words occur;
-# blog.search keeps it in step with blog_post_fts.
+# The words of every post as written, for spelling suggestions (blog.search
+# keeps them in step). SQLite: the search index's own vocabulary holds porter
+# stems ("infer" for "inference"), which a typo resembles less than the word
+# and a reader should never be shown; this second index is contentless and
+# without positions: it holds only which words occur. PostgreSQL: a table of
+# words with a trigram index, for the word most like a misspelt one.
 SQLITE_CREATE = [
     """CREATE VIRTUAL TABLE blog_post_words USING fts5(
         words, content = '', detail = none, tokenize = 'unicode61 remove_diacritics 2'
@@ -12,22 +13,36 @@ SQLITE_CREATE = [
     "CREATE VIRTUAL TABLE blog_post_words_vocab USING fts5vocab(blog_post_words, row)",
 ]
 SQLITE_DROP = ["DROP TABLE IF EXISTS blog_post_words_vocab", "DROP TABLE IF EXISTS blog_post_words"]
+POSTGRES_CREATE = [
+    "CREATE TABLE blog_post_words (word text PRIMARY KEY)",
+    "CREATE INDEX blog_post_words_trgm ON blog_post_words USING gin (word gin_trgm_ops)",
+]
+POSTGRES_DROP = ["DROP TABLE IF EXISTS blog_post_words"]
 
 
 def create(apps, schema_editor):
-    if schema_editor.connection.vendor != "sqlite":
-        return
-    for statement in SQLITE_CREATE:
-        schema_editor.execute(statement)
-    from blog.search import INDEXED_WORDS
+    from blog.search import INDEXED_WORDS, POSTGRES_WORDS
 
-    schema_editor.execute(f"INSERT INTO blog_post_words (rowid, words) SELECT rowid, {INDEXED_WORDS} FROM blog_post_fts")
+    vendor = schema_editor.connection.vendor
+    if vendor == "sqlite":
+        for statement in SQLITE_CREATE:
+            schema_editor.execute(statement)
+        schema_editor.execute(
+            f"INSERT INTO blog_post_words (rowid, words) SELECT rowid, {INDEXED_WORDS} FROM blog_post_fts"
+        )
+    elif vendor == "postgresql":
+        for statement in POSTGRES_CREATE:
+            schema_editor.execute(statement)
+        post_ids = list(apps.get_model("blog", "Post").objects.values_list("pk", flat=True))
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute(POSTGRES_WORDS, [post_ids])
 
 
 def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "sqlite":
-        for statement in SQLITE_DROP:
-            schema_editor.execute(statement)
+    vendor = schema_editor.connection.vendor
+    statements = POSTGRES_DROP if vendor == "postgresql" else SQLITE_DROP if vendor == "sqlite" else []
+    for statement in statements:
+        schema_editor.execute(statement)
 
 
 class Migration(migrations.Migration):

@@ -5,7 +5,7 @@ import math
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, router
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
-from taggit.managers import TaggableManager
+from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
 from core.markup import countable_text, plain_text, post_problems, render_post_markdown
@@ -127,6 +127,23 @@ class TaggedPost(TaggedItemBase):
         ]
 
 
+class SameAddressTags(_TaggableManager):
+    """
+    A post's tags, where a name typed with the address (slug) of an existing
+    tag is that tag: "AI Capex" beside "AI-Capex" is one tag at
+    /tags/ai-capex/, not a second one at /tags/ai-capex_1/ (as another case
+    of a name already is, TAGGIT_CASE_INSENSITIVE).
+    """
+
+    def _to_tag_model_instances(self, tags, tag_kwargs):
+        slugs = {name: Tag().slugify(name) for name in tags if isinstance(name, str)}
+        if slugs:
+            db = router.db_for_write(self.through, instance=self.instance)
+            existing = {tag.slug: tag for tag in Tag.objects.using(db).filter(slug__in=slugs.values())}
+            tags = [existing.get(slugs[tag], tag) if isinstance(tag, str) else tag for tag in tags]
+        return super()._to_tag_model_instances(tags, tag_kwargs)
+
+
 class TagDescription(models.Model):
     """A few words about a tag, shown on its page (taggit's Tag has no room for them)."""
 
@@ -219,7 +236,7 @@ class Post(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    tags = TaggableManager(through=TaggedPost, blank=True)
+    tags = TaggableManager(through=TaggedPost, blank=True, manager=SameAddressTags)
 
     objects = PostQuerySet.as_manager()
 

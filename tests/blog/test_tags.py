@@ -30,6 +30,31 @@ def test_new_tags_reuse_an_existing_spelling_and_get_lower_case_slugs(admin_clie
     assert sorted(post.tags.names()) == ["AI-Capex", "deepseek"]
 
 
+def test_a_name_typed_with_an_existing_tags_address_is_that_tag(admin_client, client):
+    from tests.support.admin import post_form
+
+    make_post(title="First", tags=["AI-Capex"])
+
+    # In the admin, as an author types it, and through the API seeds and imports use.
+    added = admin_client.post(
+        reverse("admin:blog_post_add"),
+        post_form(admin_client, title="Second", slug="second", tags="AI Capex, Markets"),
+    )
+    assert added.status_code == 302
+    make_post(title="Third", tags=["ai capex", "AI  CAPEX"])
+
+    assert sorted(Tag.objects.values_list("name", "slug")) == [
+        ("AI-Capex", "ai-capex"),
+        ("Markets", "markets"),
+    ]
+    assert [sorted(post.tags.names()) for post in Post.objects.order_by("title")] == [
+        ["AI-Capex"],
+        ["AI-Capex", "Markets"],
+        ["AI-Capex"],
+    ]
+    assert sorted(titles_on(client.get("/tags/ai-capex/"))) == ["First", "Second", "Third"]
+
+
 def test_tag_address_in_another_case_redirects_to_the_canonical_one(client):
     make_post(tags=["nvidia"])
 

@@ -12,8 +12,8 @@ it answers, and stopped.
 
 import contextlib
 import os
+import re
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -63,10 +63,8 @@ def manage(env, *args):
     return python(env, "manage.py", *args)
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+# Gunicorn's own line, naming the port the system gave it for --bind=127.0.0.1:0.
+LISTENING = re.compile(r"Listening at: (http://127\.0\.0\.1:\d+)")
 
 
 @contextlib.contextmanager
@@ -77,14 +75,15 @@ def gunicorn(env, *, workers, log_path, preload=False, ready_within=60):
     ``preload`` imports the app once before forking (many workers on two
     cores start in seconds instead of tens of seconds).
     """
-    port = free_port()
-    command = [sys.executable, "-m", "gunicorn", "config.wsgi", f"--bind=127.0.0.1:{port}"]
+    # Port 0: the system picks a free one as gunicorn binds it (a port
+    # probed free beforehand may be taken by the time gunicorn asks for it).
+    command = [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind=127.0.0.1:0", "--log-level=info"]
     command += [f"--workers={workers}", "--timeout=60", *(["--preload"] if preload else [])]
     with open(log_path, "a") as log:
+        log_start = log.tell()  # the log may hold earlier servers' lines
         server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
-        _wait_until_ready(server, f"http://127.0.0.1:{port}", log_path, ready_within)
-        yield f"http://127.0.0.1:{port}"
+        yield _wait_until_ready(server, log_path, log_start, ready_within)
     finally:
         server.terminate()
         try:
@@ -94,17 +93,24 @@ def gunicorn(env, *, workers, log_path, preload=False, ready_within=60):
             server.wait()
 
 
-def _wait_until_ready(server, base_url, log_path, ready_within):
-    deadline = time.monotonic() + ready_within
+def _wait_until_ready(server, log_path, log_start, ready_within):
+    """The server's base URL, once it has said where it listens and ``/robots.txt`` answers there."""
+    deadline, base_url = time.monotonic() + ready_within, None
     while True:
         if server.poll() is not None:
             raise RuntimeError(f"gunicorn exited early:\n{_tail(log_path)}")
-        with (
-            contextlib.suppress(OSError),
-            urllib.request.urlopen(f"{base_url}/robots.txt", timeout=2) as answer,
-        ):
-            if answer.status == 200:
-                return
+        if base_url is None:
+            with open(log_path, errors="replace") as log:
+                log.seek(log_start)
+                listening = LISTENING.search(log.read())
+            base_url = listening and listening[1]
+        if base_url is not None:
+            with (
+                contextlib.suppress(OSError),
+                urllib.request.urlopen(f"{base_url}/robots.txt", timeout=2) as answer,
+            ):
+                if answer.status == 200:
+                    return base_url
         if time.monotonic() > deadline:
             raise RuntimeError(f"gunicorn did not answer within {ready_within} s:\n{_tail(log_path)}")
         time.sleep(0.2)

@@ -17,21 +17,29 @@ import os
 from pathlib import Path
 
 DRAWN_BY = (".html", ".txt", ".xml", ".py", ".mo")
-# Folders that draw no page: tools, tests, data, and the static sources (the manifest stands for them).
-NOT_SERVED = {
-    *(".git", ".venv", "node_modules", "__pycache__", "tests", "test-artifacts", "bench", "docs"),
-    *("seeds", "var", "media", "static", "staticfiles"),
-}
+# The folders under the project's root that draw pages: its Python packages
+# (the apps and config) and the project's templates and translations; not
+# the tools', the tests' or anything else a deployment keeps there.
+PROJECT_FOLDERS = {"templates", "locale"}
+NOT_SERVED = {"tests", "bench", "__pycache__"}
 MANIFEST = "staticfiles.json"
 
 
 def fingerprint(base_dir, static_root=None):
     """A hex digest of the files under ``base_dir`` that draw pages, and of the static manifest."""
     digest = hashlib.sha256()
-    files = []
-    for folder, subfolders, names in os.walk(base_dir):
-        subfolders[:] = sorted(name for name in subfolders if name not in NOT_SERVED)
-        files += [Path(folder) / name for name in sorted(names) if name.endswith(DRAWN_BY)]
+    files = sorted(Path(base_dir).glob("*.py"))
+    roots = [
+        folder
+        for folder in sorted(Path(base_dir).iterdir())
+        if folder.is_dir()
+        and folder.name not in NOT_SERVED
+        and (folder.name in PROJECT_FOLDERS or (folder / "__init__.py").exists())
+    ]
+    for root in roots:
+        for folder, subfolders, names in os.walk(root):
+            subfolders[:] = sorted(name for name in subfolders if name not in NOT_SERVED)
+            files += [Path(folder) / name for name in sorted(names) if name.endswith(DRAWN_BY)]
     if static_root is not None:
         files.append(Path(static_root) / MANIFEST)
     for path in files:

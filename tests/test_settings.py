@@ -113,7 +113,9 @@ def release_tree(root):
     """A site's files as a deploy has them: templates, code, translations, and what draws no page."""
     for name, content in {
         "templates/base.html": "<main>{% block content %}{% endblock %}</main>",
+        "blog/__init__.py": "",
         "blog/views.py": "def view(request): ...",
+        "exports/wordpress.xml": "<rss>an export kept beside the site</rss>",
         "locale/de/LC_MESSAGES/django.mo": "compiled",
         "locale/de/LC_MESSAGES/django.po": "msgid ''",
         "tests/test_views.py": "def test(): ...",
@@ -133,10 +135,11 @@ def test_the_release_changes_with_what_draws_pages_and_only_with_that(tmp_path):
     first = fingerprint(tmp_path, static_root)
     assert fingerprint(tmp_path, static_root) == first
 
-    # Tests, notes and translation sources draw no page.
+    # Tests, notes, translation sources and files kept beside the site draw no page.
     (tmp_path / "tests/test_views.py").write_text("def test(): assert True")
     (tmp_path / "README.md").write_text("# The site, documented")
     (tmp_path / "locale/de/LC_MESSAGES/django.po").write_text("msgid 'x'")
+    (tmp_path / "exports/wordpress.xml").write_text("<rss>another export</rss>")
     assert fingerprint(tmp_path, static_root) == first
 
     changed = set()

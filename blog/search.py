@@ -310,12 +310,14 @@ def suggest_spelling(query):
 def _suggest_postgres(words):
     """
     Each word, or the word of ``blog_post_words`` most like it (trigram
-    similarity, read from its GIN index) if the posts do not use it.
+    similarity, read from its GIN index) if the posts do not use it and it
+    has the three letters the table's words have at least.
     """
     with connection.cursor() as cursor:
         cursor.execute(
             """
             SELECT COALESCE(
+                (SELECT typed.word WHERE length(typed.word) < 3),  -- too short to tell a typo
                 (SELECT word FROM blog_post_words WHERE word = typed.word),
                 (SELECT word FROM blog_post_words WHERE word %% typed.word
                  ORDER BY similarity(word, typed.word) DESC, word LIMIT 1),

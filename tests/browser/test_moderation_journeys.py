@@ -200,3 +200,52 @@ def test_a_rejected_reader_gets_the_note_by_mail_and_on_their_status_page(new_pa
     expect(status).to_contain_text("personal attack")
     expect(status).to_contain_text("Your second sentence has a real point: send it alone.")
     assert watch.errors == []
+
+
+def test_a_moderator_rejects_several_with_one_note_each_submitter_reads(new_page, mailoutbox, watch):
+    make_moderator(username="mod")
+    post = make_post(title="The argument")
+    reader = new_page()
+    for name, body in [
+        ("Rosa", "The post says rates fall. They rose."),
+        ("Ines", "Rates obviously rose, read it."),
+    ]:
+        send_counterpoint(reader, post, body=body, email=f"{name.lower()}@example.com", name=name)
+    kept = make_counterpoint(post, body="A fair point about wages.", status=Status.PENDING)
+
+    moderator = new_page()
+    log_in(moderator, "mod")
+    moderator.goto("/admin/counterpoints/counterpoint/")
+    for name in ("Rosa", "Ines"):
+        moderator.locator("#result_list tbody tr").filter(has_text=name).get_by_role("checkbox").check()
+    run_action(moderator, "Reject selected counterpoints with a note…")
+
+    # A page of its own asks for the note; nothing is rejected until it is sent.
+    expect(moderator.get_by_role("listitem").filter(has_text="Rosa on “The argument”")).to_have_count(1)
+    note = moderator.get_by_label("Note to the submitters")
+    moderator.get_by_role("button", name="Reject them").click()  # without a note: the browser holds it back
+    expect(note).to_be_focused()
+    assert note.evaluate("field => field.validity.valueMissing")
+    assert not Counterpoint.objects.filter(status=Status.REJECTED).exists()
+    moderator.get_by_label("Reason").select_option(label="unsupported claim")
+    moderator.get_by_label("Note to the submitters").fill(
+        "The post never says rates fall: quote where it does."
+    )
+    moderator.get_by_role("button", name="Reject them").click()
+    expect(moderator.locator(".messagelist")).to_contain_text("2 counterpoints were rejected.")
+
+    kept.refresh_from_db()
+    assert kept.status == Status.PENDING
+    deliver_due()
+    rejected = {
+        mail.to[0]: mail.body for mail in mailoutbox if mail.to[0] in ("rosa@example.com", "ines@example.com")
+    }
+    assert len(rejected) == 2
+    for body in rejected.values():
+        assert "The post never says rates fall: quote where it does." in body
+        status_url = re.search(r"(http://\S+/counterpoints/status/\S+/)", body).group(1)
+        reader.goto(status_url)
+        status = reader.locator(".status-now")
+        expect(status).to_contain_text("unsupported claim")
+        expect(status).to_contain_text("The post never says rates fall: quote where it does.")
+    assert watch.errors == []

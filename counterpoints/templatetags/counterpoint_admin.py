@@ -1,6 +1,6 @@
 from django import template
 
-from ..models import Counterpoint
+from ..models import Counterpoint, OutboxMail
 
 register = template.Library()
 
@@ -11,3 +11,11 @@ def pending_counterpoint_count(user):
     if not user.has_perm("counterpoints.view_counterpoint"):
         return None
     return Counterpoint.objects.pending().count()
+
+
+@register.simple_tag
+def given_up_mail_count(user):
+    """How many mails the outbox gave up (one query), or None if ``user`` may not see the outbox."""
+    if not user.has_perm("counterpoints.view_outboxmail"):
+        return None
+    return OutboxMail.objects.exclude(gave_up_at=None).count()

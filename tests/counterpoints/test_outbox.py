@@ -252,3 +252,23 @@ def test_a_mail_that_fails_for_two_days_is_given_up(smtp_port):
     mail.refresh_from_db()
     assert mail.gave_up_at is not None and mail.attempts == MAX_ATTEMPTS
     assert not OutboxMail.objects.due(timezone.now() + timedelta(days=30)).exists()
+
+
+def test_the_admin_index_says_how_many_mails_were_given_up_and_links_them(admin_client, client):
+    from tests.support.factories import make_user
+    from tests.support.html import one, text
+
+    index = reverse("admin:index")
+    assert admin_client.get(index).content.decode().count('id="given-up-mail"') == 0
+    for n in range(2):
+        mail = queue_mail(to=[f"gone{n}@example.com"], subject="Gone", body="No such mailbox.")
+        OutboxMail.objects.filter(pk=mail.pk).update(gave_up_at=timezone.now())
+    queue_mail(to=["ada@example.com"], subject="Waiting", body="Still to go.")
+
+    notice = one(admin_client.get(index).content.decode(), "#given-up-mail a")
+    assert text(notice).startswith("2 mails were given up")
+    listed = admin_client.get(notice["href"]).content.decode()
+    assert "gone0@example.com" in listed and "gone1@example.com" in listed and "ada@example.com" not in listed
+
+    client.force_login(make_user(staff=True))  # staff who may not see the outbox are not told
+    assert 'id="given-up-mail"' not in client.get(index).content.decode()

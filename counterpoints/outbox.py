@@ -38,7 +38,7 @@ logger = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)  # longer than any one batch takes to send
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_WAIT = timedelta(hours=1)
-MAX_ATTEMPTS = 48  # the first six within an hour, then one an hour: about two days
+MAX_ATTEMPTS = 48  # seven within the first hour, then one an hour: about two days (42 hours)
 
 
 def queue_mail(*, to, subject, body, headers=None):

@@ -187,10 +187,14 @@ def test_sent_mail_older_than_the_keep_days_is_forgotten_unsent_mail_never():
         created_at=long_ago, send_after=timezone.now() + timedelta(hours=1)
     )
     OutboxMail.objects.filter(pk=recent.pk).update(sent_at=timezone.now())
+    old_given_up = queue_mail(to=["d@example.com"], subject="Refused", body="Given up long ago.")
+    recent_given_up = queue_mail(to=["e@example.com"], subject="Refused today", body="Given up today.")
+    OutboxMail.objects.filter(pk=old_given_up.pk).update(gave_up_at=long_ago, created_at=long_ago)
+    OutboxMail.objects.filter(pk=recent_given_up.pk).update(gave_up_at=timezone.now())
 
     call_command("send_mail_outbox", stdout=StringIO())
 
-    assert set(OutboxMail.objects.values_list("subject", flat=True)) == {"Stuck", "New"}
+    assert set(OutboxMail.objects.values_list("subject", flat=True)) == {"Stuck", "New", "Refused today"}
 
 
 class PickySMTPHandler(SMTPHandler):

@@ -85,16 +85,12 @@ def related_posts(post, tags, limit=RELATED_POSTS):
             # The furthest post may share more tags past the cut: left out rather than underweighed.
             rows = [row for row in rows if row[0] != rows[-1][0]]
         for pk, title, slug, published_at, shared_tag in rows:
-            candidates[pk] = (title, slug, published_at)
+            candidates[pk] = {"title": title, "slug": slug, "published_at": published_at}
             tags_of[pk].append(shared_tag)
             carriers[shared_tag] += 1
     score = {pk: sum(1 / carriers[tag] for tag in shared) for pk, shared in tags_of.items()}
-    ranked = sorted(candidates, key=lambda pk: (score[pk], candidates[pk][2], pk), reverse=True)
-    return [
-        Post(pk=pk, title=title, slug=slug, published_at=published_at)
-        for pk in ranked[:limit]
-        for title, slug, published_at in [candidates[pk]]
-    ]
+    ranked = sorted(candidates, key=lambda pk: (score[pk], candidates[pk]["published_at"], pk), reverse=True)
+    return [Post(pk=pk, **candidates[pk]) for pk in ranked[:limit]]
 
 
 def archive_months():

@@ -13,7 +13,7 @@ from counterpoints import trust
 from counterpoints.models import BlockedPattern, ConfirmedAddress, Counterpoint
 from counterpoints.outbox import deliver_due
 from tests.support.admin import make_moderator
-from tests.support.browser import fill_counterpoint_form, log_in
+from tests.support.browser import describe, fill_counterpoint_form, log_in, run_axe
 from tests.support.factories import make_counterpoint, make_post
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -202,7 +202,9 @@ def test_a_rejected_reader_gets_the_note_by_mail_and_on_their_status_page(new_pa
     assert watch.errors == []
 
 
-def test_a_moderator_rejects_several_with_one_note_each_submitter_reads(new_page, mailoutbox, watch):
+def test_a_moderator_rejects_several_with_one_note_each_submitter_reads(
+    new_page, mailoutbox, watch, axe_source
+):
     make_moderator(username="mod")
     post = make_post(title="The argument")
     reader = new_page()
@@ -222,6 +224,7 @@ def test_a_moderator_rejects_several_with_one_note_each_submitter_reads(new_page
 
     # A page of its own asks for the note; nothing is rejected until it is sent.
     expect(moderator.get_by_role("listitem").filter(has_text="Rosa on “The argument”")).to_have_count(1)
+    assert describe(run_axe(moderator, axe_source)) == "[]"
     note = moderator.get_by_label("Note to the submitters")
     moderator.get_by_role("button", name="Reject them").click()  # without a note: the browser holds it back
     expect(note).to_be_focused()

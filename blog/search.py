@@ -230,6 +230,11 @@ def search_posts(query, *, corrected=None):
     return SearchResults(ranked, limit=limit, read_page=read_page, corrected=corrected)
 
 
+# The lines of the claims' markup (``::: claim 70% by 2027-06-30``), whose
+# words the reader never sees (PostgreSQL's regular expression syntax).
+CLAIM_LINES = r"^:::[^\n]*$"
+
+
 def body_words():
     """
     The body as PostgreSQL indexes it: without the ``:::`` lines of the
@@ -238,7 +243,7 @@ def body_words():
     """
     return Func(
         F("body"),
-        Value(r"^:::[^\n]*$"),
+        Value(CLAIM_LINES),
         Value(""),
         Value("gn"),
         function="regexp_replace",
@@ -435,21 +440,28 @@ def sqlite_index_rows(posts, taggings):
 
 # The words of a row of blog_post_fts, as the words table (SQLite) is given them.
 INDEXED_WORDS = "title || ' ' || tags || ' ' || dek || ' ' || body"
-# The words of the posts %s (a list of ids) added to the words table
-# (PostgreSQL): title, dek and body as the document has them. The table only
-# grows, so a word a post let go can still be suggested: ``search`` offers a
-# spelling only if it finds something.
-POSTGRES_WORDS = r"""
-    INSERT INTO blog_post_words (word)
-    SELECT DISTINCT word
-    FROM blog_post,
-        regexp_split_to_table(
-            lower(title || ' ' || dek || ' ' || regexp_replace(body, '^:::[^\n]*$', '', 'gn')),
-            '[^[:alnum:]]+'
-        ) AS word
-    WHERE blog_post.id = ANY(%s) AND length(word) BETWEEN 3 AND 40 AND word !~ '^[0-9]+$'
-    ON CONFLICT DO NOTHING
-"""
+
+
+def add_post_words(cursor, post_ids):
+    """
+    Add the words of ``post_ids`` to the words table (PostgreSQL): title, dek
+    and body as the document has them. The table only grows, so a word a
+    post let go can still be suggested: ``search`` offers a spelling only if
+    it finds something.
+    """
+    cursor.execute(
+        """
+        INSERT INTO blog_post_words (word)
+        SELECT DISTINCT word
+        FROM blog_post,
+            regexp_split_to_table(
+                lower(title || ' ' || dek || ' ' || regexp_replace(body, %s, '', 'gn')), '[^[:alnum:]]+'
+            ) AS word
+        WHERE blog_post.id = ANY(%s) AND length(word) BETWEEN 3 AND 40 AND word !~ '^[0-9]+$'
+        ON CONFLICT DO NOTHING
+        """,
+        [CLAIM_LINES, list(post_ids)],
+    )
 
 
 def refresh_search_index(post_ids, using="default"):
@@ -462,7 +474,7 @@ def refresh_search_index(post_ids, using="default"):
         if vendor == "postgresql":
             posts.update(search_document=document_vector())
             with connections[using].cursor() as cursor:
-                cursor.execute(POSTGRES_WORDS, [chunk])
+                add_post_words(cursor, chunk)
             # The few posts with claims in their front matter (the seeds) add their words.
             for pk, words in front_matter_claims(chunk).items():
                 posts.filter(pk=pk).update(

@@ -21,7 +21,7 @@ POSTGRES_DROP = ["DROP TABLE IF EXISTS blog_post_words"]
 
 
 def create(apps, schema_editor):
-    from blog.search import INDEXED_WORDS, POSTGRES_WORDS
+    from blog.search import INDEXED_WORDS, add_post_words
 
     vendor = schema_editor.connection.vendor
     if vendor == "sqlite":
@@ -33,9 +33,9 @@ def create(apps, schema_editor):
     elif vendor == "postgresql":
         for statement in POSTGRES_CREATE:
             schema_editor.execute(statement)
-        post_ids = list(apps.get_model("blog", "Post").objects.values_list("pk", flat=True))
+        post_ids = apps.get_model("blog", "Post").objects.values_list("pk", flat=True)
         with schema_editor.connection.cursor() as cursor:
-            cursor.execute(POSTGRES_WORDS, [post_ids])
+            add_post_words(cursor, post_ids)
 
 
 def drop(apps, schema_editor):

@@ -8,8 +8,8 @@ tags, a verdict and six approved counterpoints on the profiled post, a
 series) in a temporary directory, then renders one seed's page through
 Django's test client as a reader gets it when its stored copy is stale:
 
-- cold: nothing cached at all (the page cache and its fragments off), as
-  the first reader after a restart gets it;
+- cold: nothing cached or stored at all (the page cache and the stored
+  parts off), as the first reader of a post under a new release gets it;
 - after a change to the post itself (an edit, a verdict, a tag): the page
   and every part of it drawn again;
 - after a change to another post (a new post, another post's verdict): the
@@ -17,6 +17,9 @@ Django's test client as a reader gets it when its stored copy is stale:
   series) drawn again, its own article and counterpoints from the cache;
 - after an approval on this post: the page and its counterpoints drawn
   again. (An approval on another post leaves this page cached.)
+- a process without the page: the page cache empty (another worker, a
+  restart, an evicted copy) and the page's parts stored in the database
+  (blog.StoredPart), as they are once any process has drawn them.
 
 Each request is preceded, outside the timing, by the very invalidation the
 change's refresh makes (core.caching.invalidate_pages). Reports CPU
@@ -160,7 +163,7 @@ def scenarios(post):
         return before
 
     return [
-        ("cold (nothing cached)", cold),
+        ("cold (nothing cached or stored)", cold),
         ("after a change to this post", cached(lambda: invalidate_pages(paths={path}))),
         ("after a change to another post", cached(lambda: invalidate_pages(paths={other}))),
         ("after a verdict on this post", cached(lambda: invalidate_pages(scope=Scope.POSTS, paths={path}))),
@@ -168,7 +171,7 @@ def scenarios(post):
             "after an approval on this post",
             cached(lambda: invalidate_pages(scope=Scope.RESPONSES, paths={path})),
         ),
-        ("cold, then a cleared cache", cached(caches["default"].clear)),
+        ("a process without the page (its parts stored)", cached(caches["default"].clear)),
     ]
 
 

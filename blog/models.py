@@ -566,3 +566,26 @@ class VerdictTally(models.Model):
 
     def __str__(self):
         return f"{self.tag or 'all'} {self.year or 'all years'} {self.verdict or 'unjudged'}: {self.count}"
+
+
+class StoredPart(models.Model):
+    """
+    A part of a post's page as every anonymous reader gets it (its article,
+    meta, navigation, counterpoints…), drawn once and kept for every process
+    and app server, across restarts: a process that has no copy of the page
+    puts it together from its parts (``{% stored_part %}``, blog/parts.py).
+    ``key`` names the versions the part was drawn under (core.caching,
+    ``post_fragments``); a part whose key is not the current one is drawn
+    again and replaced, so a post has at most one row per part.
+    """
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=40)
+    key = models.CharField(max_length=64)
+    html = models.TextField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["post", "name"], name="one_stored_part_per_name")]
+
+    def __str__(self):
+        return f"{self.post_id}: {self.name}"

@@ -14,6 +14,7 @@ from core.markup import render_post_markdown
 
 from .models import Post, Verdict, published_tags
 from .navigation import older_and_newer, related_posts
+from .parts import PostParts
 from .scorecard import judged_posts, tag_breakdown, track_record
 from .search import MAX_QUERY_LENGTH, clean_query, highlight
 from .search import search as search_posts
@@ -119,13 +120,16 @@ def render_post_page(request, post, *, extra_context=None, status=200):
 
     Tags, verdicts and what other apps add (``blog.sections``: claims,
     counterpoints and the form) are passed as unevaluated QuerySets or lazy
-    objects: each runs only when the template renders the cached fragment
-    that shows it. An anonymous reader's page is stored whole, with
-    placeholders for the per-visitor CSRF and form tokens that the page
-    cache fills in for each visitor (core/caching.py).
+    objects: each runs only when the template draws the stored part that
+    shows it (blog/parts.py), read in one query and written back in one. An
+    anonymous reader's page is stored whole, with placeholders for the
+    per-visitor CSRF and form tokens that the page cache fills in for each
+    visitor (core/caching.py).
     """
     neighbours = SimpleLazyObject(lambda: older_and_newer(post))
     tags = post.tags.all()  # one query, shared by the page and its related posts
+    versions = post_fragments(request)
+    parts = PostParts(post) if versions["fragment_content"] else None
     context = {
         "post": post,
         "tags": tags,
@@ -137,11 +141,15 @@ def render_post_page(request, post, *, extra_context=None, status=200):
         "series": SimpleLazyObject(lambda: series_of(post)),
         "older": SimpleLazyObject(lambda: neighbours[0]),
         "newer": SimpleLazyObject(lambda: neighbours[1]),
-        **post_fragments(request),
+        **versions,
+        "stored_parts": parts,
         **(extra_context or {}),
     }
     add_sections(request, post, context)
-    return render(request, "blog/post_detail.html", context, status=status)
+    response = render(request, "blog/post_detail.html", context, status=status)
+    if parts is not None:
+        parts.save()
+    return response
 
 
 @cacheable_for_anonymous(query=[])

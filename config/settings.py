@@ -256,9 +256,12 @@ def caches_from_urls(cache_url, shared_cache_url):
         else {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "shared_cache",
-            # Django's default of 300 entries would cull flood-control slots
-            # under exactly the flood they are counting.
-            "OPTIONS": {"MAX_ENTRIES": 100_000},
+            # Never culled: Django's default of 300 entries would cull
+            # flood-control slots under exactly the flood they are counting,
+            # and a culled version of a post page could bring its old stored
+            # parts back (core/caching.py, new_generation). Slots expire; the
+            # versions are two per post.
+            "OPTIONS": {"MAX_ENTRIES": 1_000_000_000},
         },
     }
 

@@ -138,9 +138,12 @@ def new_generation(*, scope=Scope.SITE, paths=()):
     state = (uuid.uuid4().hex, min(due, default=None))
     shared = caches["shared"]
     # Separate keys, each only ever set whole: no read-modify-write for two
-    # app servers' changes to race on. A version only has to outlive the
-    # copies stored before it: once it expires, a copy stored under it no
-    # longer matches, and none older is left.
+    # app servers' changes to race on. Versions never expire: a post page's
+    # stored parts outlive the page cache (blog.StoredPart), and a version
+    # that went back to "-" (never changed) would let a part drawn before the
+    # first change match again. The shared cache never evicts (settings);
+    # if it is emptied, the generation goes with it, and a new one replaces
+    # the content epoch and per-post generation every part is keyed by.
     keys, versions = {GENERATION_KEY: state}, {}
     if scope is Scope.SITE or paths is None:
         keys[POST_PAGES_KEY] = state[0]
@@ -152,7 +155,7 @@ def new_generation(*, scope=Scope.SITE, paths=()):
         else:
             versions.update((content_key(path), state[0]) for path in paths)
     if versions:
-        shared.set_many(versions, timeout=2 * settings.PAGE_CACHE_SECONDS)
+        shared.set_many(versions, timeout=None)
     shared.set_many(keys, timeout=None)
     return state
 
@@ -176,7 +179,7 @@ def _read_shared(path=None):
     now = time.monotonic()
     _remembered = (*state, per_post, found.get(CONTENT_EPOCH_KEY, "-"), now)
     if path:
-        # "-" until a change touches the post (or after its version expired).
+        # "-" until a change touches the post.
         version, content = found.get(version_key(path), "-"), found.get(content_key(path), "-")
         if len(_remembered_versions) >= REMEMBERED_VERSIONS:
             _remembered_versions.clear()
@@ -243,11 +246,10 @@ def _anonymous_get(request):
 
 def post_fragments(request):
     """
-    Template context for the ``{% cache fragment_ttl name post.pk <version> %}``
-    fragments of the per-post page ``request.path``, for anonymous readers
-    (everyone else gets a zero lifetime: rendered every time). Each part of
-    the page is keyed by what it shows, so a change re-renders only the parts
-    it touched:
+    The versions of the parts of the per-post page ``request.path`` that
+    are stored for anonymous readers (``{% stored_part %}``, blog.StoredPart),
+    or None for everyone else (drawn every time). Each part is keyed by what
+    it shows, so a change draws again only the parts it touched:
 
     - ``fragment_content``: the post's own words, tags, verdicts and claims,
       replaced only by changes that touch this post (Scope.POSTS or SITE);
@@ -259,20 +261,34 @@ def post_fragments(request):
     After an approval only the counterpoints are drawn again; after a verdict
     the article, its meta and the counterpoints (which show the credits); after
     a site-wide change to another post only the navigation. Other posts'
-    approvals and verdicts leave the page stored whole.
+    approvals and verdicts leave the page stored whole. The parts outlive the
+    page cache: a process that has not stored the page (another worker, a
+    restart, an evicted copy) puts it together from them.
     """
     if not (
         _anonymous_get(request) and not request.user.is_authenticated and settings.PAGE_CACHE_SECONDS > 0
     ):
-        return {"fragment_ttl": 0, **dict.fromkeys(POST_FRAGMENTS, "fresh")}
+        return dict.fromkeys(POST_FRAGMENTS)
     (_, _, per_post, epoch, _), (version, content, _) = _generations(request.path)
-    language = get_language()
+    shown = f"{parts_salt()}:{get_language()}"
     return {
-        "fragment_ttl": settings.PAGE_CACHE_SECONDS,
-        "fragment_content": f"{epoch}:{content}:{language}",
-        "fragment_posts": f"{per_post}:{language}",
-        "fragment_responses": f"{epoch}:{content}:{version}:{language}",
+        "fragment_content": f"{epoch}:{content}:{shown}",
+        "fragment_posts": f"{per_post}:{shown}",
+        "fragment_responses": f"{epoch}:{content}:{version}:{shown}",
     }
+
+
+@lru_cache(maxsize=1)
+def parts_salt():
+    """
+    What a post page's stored parts show besides the rows, which no change
+    to the rows announces: the code and templates that drew them (the
+    release) and the settings they print. A deploy that changes any of them
+    draws every part again.
+    """
+    shown = [settings.RELEASE, settings.SITE_NAME, settings.SITE_URL, settings.MEDIA_URL, settings.STATIC_URL]
+    shown += [settings.TIME_ZONE, settings.WORDS_PER_MINUTE]
+    return hashlib.sha256(repr(shown).encode()).hexdigest()[:16]
 
 
 POST_FRAGMENTS = ("fragment_content", "fragment_posts", "fragment_responses")
@@ -324,12 +340,13 @@ def page_cache_rule(path):
     return None if query is None else (query, getattr(view, "page_cache_per_post", False))
 
 
-def _urlconf_changed(*, setting, **kwargs):
+def _setting_changed(*, setting, **kwargs):
     if setting == "ROOT_URLCONF":  # tests that swap the URLconf
         page_cache_rule.cache_clear()
+    parts_salt.cache_clear()
 
 
-setting_changed.connect(_urlconf_changed)
+setting_changed.connect(_setting_changed)
 
 
 def filling_page_cache(request):

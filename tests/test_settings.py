@@ -184,6 +184,8 @@ def test_a_new_release_never_serves_the_pages_the_previous_one_stored(client, se
     type(post).objects.filter(pk=post.pk).update(title="As the new ones draw it")
     assert "As the old templates drew it" in client.get("/").content.decode()
 
+    # As a deploy does: the release, and with it the page cache's keys.
+    settings.RELEASE = "next"
     settings.CACHES = {**settings.CACHES, "default": {**settings.CACHES["default"], "KEY_PREFIX": "next"}}
 
     for url in ["/", post.get_absolute_url()]:

@@ -14,6 +14,7 @@ from core.markup import plain_text
 
 from ..images import card_image
 from ..models import Post, Verdict
+from ..parts import part_key
 
 register = template.Library()
 
@@ -221,3 +222,38 @@ def percent(share):
         return "—"
     pattern = get_format("PERCENT_FORMAT")
     return (pattern if "{}" in pattern else "{}%").format(number_format(round(share * 100)))
+
+
+class StoredPartNode(template.Node):
+    def __init__(self, nodelist, name, vary_on):
+        self.nodelist, self.name, self.vary_on = nodelist, name, vary_on
+
+    def render(self, context):
+        # Every value is read, stored part or not: reading the form's
+        # per-visitor placeholders is what has the page cache fill them in.
+        values = [variable.resolve(context) for variable in self.vary_on]
+        parts = context.get("stored_parts")
+        if parts is None or values[0] is None:  # not a page stored for every reader
+            return self.nodelist.render(context)
+        key = part_key(values)
+        html = parts.get(self.name, key)
+        if html is None:
+            html = self.nodelist.render(context)
+            parts.put(self.name, key, html)
+        return mark_safe(html)  # noqa: S308 -- drawn by this template, escaped as it was drawn
+
+
+@register.tag
+def stored_part(parser, token):
+    """
+    ``{% stored_part name version [value…] %}…{% endstored_part %}``: the
+    part of a post page as stored for every anonymous reader (blog/parts.py),
+    drawn again when ``version`` or any value after it changed; drawn every
+    time when ``version`` is None (not a page stored for every reader).
+    """
+    bits = token.split_contents()
+    if len(bits) < 3:
+        raise template.TemplateSyntaxError(f"'{bits[0]}' takes a part's name and its version at least.")
+    nodelist = parser.parse(("endstored_part",))
+    parser.delete_first_token()
+    return StoredPartNode(nodelist, bits[1], [parser.compile_filter(bit) for bit in bits[2:]])

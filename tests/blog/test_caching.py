@@ -868,23 +868,32 @@ def queries_for(client, url):
     return len(queries), response
 
 
+def forget_every_page():
+    """Neither the page cache nor the post pages' stored parts hold anything: every part is drawn."""
+    from django.core.cache import caches
+
+    from blog.models import StoredPart
+
+    caches["default"].clear()
+    StoredPart.objects.all().delete()
+
+
 def test_after_an_approval_the_answered_post_draws_only_its_counterpoints_again(
     client, two_posts_cached, django_capture_on_commit_callbacks
 ):
-    from django.core.cache import caches
-
     answered, _, pending = two_posts_cached
     url = answered.get_absolute_url()
     approve(pending, django_capture_on_commit_callbacks)
 
     after_approval, response = queries_for(client, url)
 
-    # The shared generations and this page's versions, the post, its counterpoints:
-    # the article, its meta and the navigation come from their cached parts.
-    assert after_approval == 3
+    # The shared generations and this page's versions, the post, its stored
+    # parts, its counterpoints, the counterpoints part written back: the
+    # article, its meta and the navigation come from their stored parts.
+    assert after_approval == 5
     assert text(response, "h1.post-title") == "The answered post"
     assert "A fresh objection, now approved." in text(response, ".counterpoint-list")
-    caches["default"].clear()
+    forget_every_page()
     cold, cold_response = queries_for(client, url)
     assert cold > after_approval
     assert cold_response.content == response.content.replace(
@@ -899,8 +908,6 @@ def test_after_an_approval_the_answered_post_draws_only_its_counterpoints_again(
 def test_after_a_change_to_another_post_its_own_article_comes_from_the_cache(
     client, two_posts_cached, django_capture_on_commit_callbacks
 ):
-    from django.core.cache import caches
-
     answered, other, _ = two_posts_cached
     url = other.get_absolute_url()
     with django_capture_on_commit_callbacks(execute=True):
@@ -912,7 +919,7 @@ def test_after_a_change_to_another_post_its_own_article_comes_from_the_cache(
     # What the page shows of other posts is drawn again, and shows the change.
     assert "A retitled neighbour" in text(response, ".post-neighbours")
     assert text(response, "h1.post-title") == "Another post"
-    caches["default"].clear()
+    forget_every_page()
     cold, _ = queries_for(client, url)
     assert after_change < cold
 

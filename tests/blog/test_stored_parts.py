@@ -1,0 +1,157 @@
+"""
+The post page's stored parts (issue 11, item 7): drawn once per change and
+kept in the database, so that a process without a copy of the page (another
+worker, a restart, an evicted copy) puts it together from them instead of
+drawing it, and never from a part drawn before a change it shows.
+"""
+
+import time
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.core.cache import caches
+from django.utils import timezone
+
+from blog.models import StoredPart
+from tests.blog.test_caching import change_in_open_transaction, file_database  # noqa: F401 (a fixture)
+from tests.support.factories import make_post
+from tests.support.html import field_value, text
+
+pytestmark = pytest.mark.django_db
+
+
+def as_another_process():
+    """The page cache empty, as in a worker that has not served the page (or after a restart)."""
+    caches["default"].clear()
+
+
+def without_tokens(response):
+    """The page with this visitor's own CSRF token and form timestamp left out."""
+    content = response.content.decode()
+    for name in ("csrfmiddlewaretoken", "issued"):
+        content = content.replace(field_value(response, name), "")
+    return content
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run what is made inside it in a transaction that commits, refresh included."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def test_a_process_without_the_page_puts_it_together_from_its_stored_parts(
+    client, committed, django_assert_num_queries
+):
+    with committed():
+        post = make_post(title="Stored once", tags=["ai", "chips"], verdict="wrong")
+    url = post.get_absolute_url()
+    first = client.get(url)
+    assert {part.name for part in StoredPart.objects.filter(post=post)} >= {
+        "post-meta",
+        "post-header",
+        "post-body",
+        "post-navigation",
+        "post-counterpoints",
+        "counterpoint-form",
+    }
+
+    as_another_process()
+    # The post and its stored parts: no tags, verdicts, counterpoints or navigation read, nothing written.
+    with django_assert_num_queries(2):
+        again = client.get(url)
+
+    assert without_tokens(again) == without_tokens(first)
+    # The form still carries this visitor's own token and timestamp.
+    assert field_value(again, "csrfmiddlewaretoken") != field_value(first, "csrfmiddlewaretoken")
+    assert field_value(again, "issued")
+
+
+def test_a_change_draws_again_the_parts_it_shows_in_every_process(client, committed):
+    with committed():
+        post = make_post(title="Before", tags=["ai"])
+    url = post.get_absolute_url()
+    client.get(url)
+
+    with committed():
+        post.title = "After"
+        post.save()
+    as_another_process()
+
+    response = client.get(url)
+    assert text(response, "h1.post-title") == "After"
+    assert 'content="After"' in response.content.decode()  # the meta part
+    assert "Before" not in response.content.decode()
+
+
+def test_a_part_drawn_before_a_change_never_comes_back(client, committed, settings):
+    """
+    A post's versions never expire: they used to last twice the page cache's
+    lifetime, after which the post was "never changed" again and a part
+    drawn before its first change would have matched.
+    """
+    settings.PAGE_CACHE_SECONDS = 1
+    settings.PAGE_GENERATION_SECONDS = 0  # every request asks the shared cache for the versions
+    post = make_post(title="Before")  # in the site's data before any change the cache saw
+    url = post.get_absolute_url()
+    client.get(url)  # its parts stored before any change to the post: under its version "-"
+    with committed():
+        post.title = "After"
+        post.save()
+    time.sleep(2.1)  # past the old versions' lifetime, and the stored page's
+
+    assert text(client.get(url), "h1.post-title") == "After"
+
+
+def test_a_deploy_that_changes_what_parts_print_draws_them_again(client, committed, settings):
+    with committed():
+        post = make_post(title="Named")
+    url = post.get_absolute_url()
+    client.get(url)
+
+    settings.SITE_NAME = "A renamed site"  # read from the environment at start-up
+    as_another_process()
+
+    assert '<meta property="og:site_name" content="A renamed site">' in client.get(url).content.decode()
+
+
+def test_a_due_verdict_turns_overdue_when_its_date_passes_with_no_change_to_the_post(client, committed):
+    today = timezone.localdate()
+    with committed():
+        post = make_post(check_back_by=today + timedelta(days=1))
+    url = post.get_absolute_url()
+    assert text(client.get(url), ".verdict-due").startswith("Verdict due")
+
+    as_another_process()
+    with mock.patch("blog.templatetags.blog_tags.timezone.localdate", return_value=today + timedelta(days=2)):
+        assert text(client.get(url), ".verdict-due").startswith("Verdict overdue")
+
+
+def test_a_reader_never_waits_for_a_writer_to_store_parts(file_database, client):  # noqa: F811
+    """
+    On SQLite one transaction writes at a time: a reader who draws parts while
+    a writer's transaction is open serves the page at once and leaves the
+    storing to a later reader, instead of waiting for the lock. Either way
+    the parts it drew from the old rows never show after the commit.
+    """
+    from django.db import connection
+
+    post = make_post(title="Before the edit")
+    url = post.get_absolute_url()
+
+    def edit():
+        editing = type(post).objects.get(pk=post.pk)
+        editing.title = "After the edit"
+        editing.save()
+
+    def read():
+        started = time.monotonic()
+        assert text(client.get(url), "h1.post-title") == "Before the edit"
+        assert time.monotonic() - started < 2  # the lock's timeout is 20 s
+        if connection.vendor == "sqlite":  # PostgreSQL locks rows, not the database: stored already
+            assert not StoredPart.objects.filter(post=post).exists()
+
+    change_in_open_transaction(edit, while_open=read)
+
+    assert text(client.get(url), "h1.post-title") == "After the edit"
+    assert StoredPart.objects.filter(post=post).exists()

@@ -10,22 +10,25 @@ Django's test client as a reader gets it when its stored copy is stale:
 
 - cold: nothing cached or stored at all (the page cache and the stored
   parts off), as the first reader of a post under a new release gets it;
-- after a change to the post itself (an edit, a verdict, a tag): the page
-  and every part of it drawn again;
-- after a change to another post (a new post, another post's verdict): the
-  page and what it shows of other posts (related posts, neighbours, its
-  series) drawn again, its own article and counterpoints from the cache;
-- after an approval on this post: the page and its counterpoints drawn
-  again. (An approval on another post leaves this page cached.)
+- after a change to the post itself (an edit, a tag), a verdict on it, an
+  approval on it: the change's refresh (core.freshness) has drawn the
+  parts it touched again and stored them (blog.views.redraw_post_pages),
+  and the reader's process puts the page together from them;
+- after a change to another post (a new post, a retitle): the page and
+  what it shows of other posts (related posts, neighbours, its series)
+  drawn again, its own article and counterpoints from their stored parts;
+- after a change to this post that its refresh did not draw (one of more
+  posts than REDRAWN_PER_CHANGE, an import): the page and every part of
+  it drawn again by the reader;
 - a process without the page: the page cache empty (another worker, a
   restart, an evicted copy) and the page's parts stored in the database
   (blog.StoredPart), as they are once any process has drawn them.
 
-Each request is preceded, outside the timing, by the very invalidation the
-change's refresh makes (core.caching.invalidate_pages). Reports CPU
-milliseconds per render (best and median of batches: other work sharing
-the cores inflates wall time more), queries, ``{% include %}`` renders and
-template variable lookups per request. Needs nothing but the project and
+Each request is preceded, outside the timing, by the change's own refresh
+(core.freshness.refresh_after_commit, run as a committed change runs it).
+Reports CPU milliseconds per render (best and median of batches: other work
+sharing the cores inflates wall time more), queries, ``{% include %}``
+renders and template variable lookups per request. Needs nothing but the project and
 its venv; nothing outside the temporary directory is touched.
 """
 
@@ -148,29 +151,32 @@ def scenarios(post):
 
     from blog.models import Post
     from core.caching import Scope, invalidate_pages
+    from core.freshness import refresh_after_commit
 
     path = post.get_absolute_url()
-    other = Post.objects.published().exclude(pk=post.pk).first().get_absolute_url()
+    other = Post.objects.published().exclude(pk=post.pk).first()
 
     def cold():
-        settings.PAGE_CACHE_SECONDS = 0  # read at every request: no page cache, no fragments
+        settings.PAGE_CACHE_SECONDS = 0  # read at every request: no page cache, no stored parts
 
-    def cached(invalidate):
+    def cached(change):
         def before():
             settings.PAGE_CACHE_SECONDS = 600
-            invalidate()
+            change()
 
         return before
 
+    def refreshed(post_id, scope):
+        # Outside a transaction the refresh runs at once, as after a commit.
+        return cached(lambda: refresh_after_commit(post_ids={post_id}, scope=scope))
+
     return [
         ("cold (nothing cached or stored)", cold),
-        ("after a change to this post", cached(lambda: invalidate_pages(paths={path}))),
-        ("after a change to another post", cached(lambda: invalidate_pages(paths={other}))),
-        ("after a verdict on this post", cached(lambda: invalidate_pages(scope=Scope.POSTS, paths={path}))),
-        (
-            "after an approval on this post",
-            cached(lambda: invalidate_pages(scope=Scope.RESPONSES, paths={path})),
-        ),
+        ("after a change to this post", refreshed(post.pk, Scope.SITE)),
+        ("after a verdict on this post", refreshed(post.pk, Scope.POSTS)),
+        ("after an approval on this post", refreshed(post.pk, Scope.RESPONSES)),
+        ("after a change to another post", refreshed(other.pk, Scope.SITE)),
+        ("after a change to this post, not drawn again", cached(lambda: invalidate_pages(paths={path}))),
         ("a process without the page (its parts stored)", cached(caches["default"].clear)),
     ]
 

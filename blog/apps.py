@@ -25,6 +25,12 @@ def refresh_search_documents(post_ids):
     refresh_search_index(post_ids)
 
 
+def redraw_post_pages(post_ids):
+    from .views import redraw_post_pages
+
+    redraw_post_pages(post_ids)
+
+
 def mark_tallies_stale(using):
     from .tallies import mark_stale
 
@@ -42,7 +48,7 @@ class BlogConfig(AppConfig):
         from taggit.models import Tag
 
         from core.caching import Scope, watch_schedule
-        from core.freshness import on_change, on_post_pages, on_refresh, refresh_after_commit
+        from core.freshness import after_refresh, on_change, on_post_pages, on_refresh, refresh_after_commit
 
         from .models import (
             Hindsight,
@@ -59,6 +65,7 @@ class BlogConfig(AppConfig):
         on_refresh(refresh_search_documents)
         on_post_pages(post_page_paths)
         on_change(mark_tallies_stale)
+        after_refresh(redraw_post_pages)
 
         # Freshness is the one place signals beat a plain call: every way a
         # post, its verdicts or its tags change must reach the page cache and

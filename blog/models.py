@@ -583,6 +583,10 @@ class StoredPart(models.Model):
     name = models.CharField(max_length=40)
     key = models.CharField(max_length=64)
     html = models.TextField()
+    # Drawn again once older than PAGE_PARTS_SECONDS whatever its key: a
+    # change made behind the refresh's back (a fix in the database shell)
+    # shows within that time, as it does on a page-cache copy.
+    drawn_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["post", "name"], name="one_stored_part_per_name")]

@@ -15,8 +15,11 @@ the render, which the writer's commit replaces: it never matches again.
 import hashlib
 import logging
 from contextlib import contextmanager
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import OperationalError, connection
+from django.utils import timezone
 
 from .models import StoredPart
 
@@ -33,13 +36,14 @@ class PostParts:
 
     def get(self, name, key):
         if self._stored is None:
-            rows = StoredPart.objects.filter(post=self.post).values_list("name", "key", "html")
-            self._stored = {name: (key, html) for name, key, html in rows}
+            drawn_since = timezone.now() - timedelta(seconds=settings.PAGE_PARTS_SECONDS)
+            rows = StoredPart.objects.filter(post=self.post, drawn_at__gte=drawn_since)
+            self._stored = {name: (key, html) for name, key, html in rows.values_list("name", "key", "html")}
         stored_key, html = self._stored.get(name, (None, None))
         return html if stored_key == key else None
 
     def put(self, name, key, html):
-        self._drawn[name] = StoredPart(post=self.post, name=name, key=key, html=html)
+        self._drawn[name] = StoredPart(post=self.post, name=name, key=key, html=html, drawn_at=timezone.now())
 
     def save(self):
         """
@@ -57,7 +61,7 @@ class PostParts:
                     parts,
                     update_conflicts=True,
                     unique_fields=["post", "name"],
-                    update_fields=["key", "html"],
+                    update_fields=["key", "html", "drawn_at"],
                 )
         except OperationalError:  # "database is locked"
             logger.info("Post %s's page parts not stored: the database is busy.", self.post.pk)

@@ -3,7 +3,7 @@ What other apps add to the post page (issue 12): the blog renders the page
 and imports no app that answers a post. Counterpoints and claims register a
 *section* in their ``AppConfig.ready()``: a function that, given the request,
 the post and the page's context so far, returns the context its part of the
-page needs (unevaluated QuerySets, so a fragment cache hit runs no query).
+page needs (unevaluated QuerySets, so a stored part runs no query: blog/parts.py).
 Their templates are included by name from ``blog/post_detail.html``.
 """
 

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,7 +10,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import ListView
 
-from core.caching import cacheable_for_anonymous, post_fragments
+from core.caching import cacheable_for_anonymous, post_fragments, reader_request
 from core.markup import render_post_markdown
 
 from .models import Post, Verdict, published_tags
@@ -150,6 +151,25 @@ def render_post_page(request, post, *, extra_context=None, status=200):
     if parts is not None:
         parts.save()
     return response
+
+
+# A change to more posts than this (an import, a tag renamed) leaves their
+# pages to their readers: the writer would wait on every one.
+REDRAWN_PER_CHANGE = 5
+
+
+def redraw_post_pages(post_ids):
+    """
+    After a change to a few posts, draw their pages once, as an anonymous
+    reader gets them, so that their stored parts (blog/parts.py) are current:
+    readers in every process then put the page together from the parts
+    instead of each drawing what the change touched. The writer's request
+    pays for it, once the change has committed (core/freshness.py).
+    """
+    if not post_ids or len(post_ids) > REDRAWN_PER_CHANGE or settings.PAGE_CACHE_SECONDS <= 0:
+        return
+    for post in post_page_queryset(AnonymousUser()).filter(pk__in=post_ids):
+        render_post_page(reader_request(post.get_absolute_url()), post)
 
 
 @cacheable_for_anonymous(query=[])

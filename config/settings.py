@@ -277,6 +277,9 @@ PAGE_GENERATION_SECONDS = float(os.environ.get("PAGE_GENERATION_SECONDS", "1"))
 # After a change, while one process re-renders a page, the others serve its
 # previous copy for at most this long (0: every process renders at once).
 PAGE_STALE_SECONDS = int(os.environ.get("PAGE_STALE_SECONDS", "1"))
+# The post pages' stored parts (blog.StoredPart) are drawn again when a change
+# touches what they show, and at the latest after this long (a day).
+PAGE_PARTS_SECONDS = int(os.environ.get("PAGE_PARTS_SECONDS", "86400"))
 # How long a CDN or reverse proxy may keep a page that is the same for every
 # reader (s-maxage), and serve it stale while it fetches a fresh one.
 # Browsers always revalidate (max-age=0) and get a 304 when nothing changed.

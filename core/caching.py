@@ -28,9 +28,11 @@ is stored whole all the same, with a placeholder for each per-visitor value
 (``per_visitor``): the middleware fills fresh values in for every visitor,
 on the way out, from the stored copy (and sets the CSRF cookie as Django's
 CSRF middleware would). The stored copy never holds a token or a cookie,
-so no visitor can receive another's. Its parts are cached too, each keyed
-by what it shows (``post_fragments``), so a re-render after a change draws
-only the parts the change touched.
+so no visitor can receive another's. Its parts are stored too, in the
+database (blog.StoredPart), each keyed by what it shows (``post_fragments``):
+a process without the page puts it together from them, and a re-render
+after a change draws only the parts the change touched (a change to a few
+posts draws them itself once it commits: ``core.freshness.after_refresh``).
 
 Pages of one post (the post page, marked ``per_post=True``) show no other
 post's counterpoints or verdicts, so a change narrower than the whole site
@@ -68,6 +70,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.cache import caches
 from django.core.signals import setting_changed
+from django.http import HttpRequest
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, CsrfViewMiddleware
 from django.urls import Resolver404, resolve
 from django.utils import timezone
@@ -352,6 +355,23 @@ setting_changed.connect(_setting_changed)
 def filling_page_cache(request):
     """Whether the page being rendered will be stored for every anonymous reader."""
     return getattr(request, "per_visitor", None) is not None
+
+
+def reader_request(path):
+    """
+    A GET of ``path`` as an anonymous reader with no cookies makes it, for a
+    page stored for every reader (per-visitor values as placeholders): to
+    draw such a page outside a request, after a change, so that readers get
+    it stored (blog.views.redraw_post_pages).
+    """
+    from django.contrib.auth.models import AnonymousUser  # models: not before the apps are ready
+
+    request = HttpRequest()
+    request.method = "GET"
+    request.path = request.path_info = path
+    request.user = AnonymousUser()
+    request.per_visitor = {}
+    return request
 
 
 def per_visitor(request, make_value):

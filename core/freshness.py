@@ -11,7 +11,9 @@ that writes through the ORM need not remember; code that writes with
 Inside a transaction the calls are collected, and one refresh runs after the
 commit: the refreshers apps registered with ``on_refresh`` (the blog's
 search documents) get every touched post at once, then the page generation
-(core/caching.py) is replaced once. A rolled-back transaction refreshes
+(core/caching.py) is replaced once, then ``after_refresh`` functions draw
+again what a few readers would otherwise each draw (the touched posts' page
+parts). A rolled-back transaction refreshes
 nothing. Refreshing *before* the commit, as signal receivers did until
 issue 11, let a reader who arrived in between cache the old rows under the
 new generation for the page cache's whole lifetime; and one admin "add
@@ -37,6 +39,8 @@ _refreshers = []
 _post_pages = []
 # Functions called with the database alias inside the writer's transaction, at each change.
 _changers = []
+# Functions called with the set of touched post ids once the generation has changed.
+_redrawers = []
 
 
 def on_change(changer):
@@ -56,6 +60,17 @@ def on_refresh(refresher):
     if refresher not in _refreshers:
         _refreshers.append(refresher)
     return refresher
+
+
+def after_refresh(redrawer):
+    """
+    Have ``redrawer(post_ids)`` run at the end of every refresh, once the
+    pages are stale: to draw and store again what readers would otherwise
+    each draw (the blog's post page parts).
+    """
+    if redrawer not in _redrawers:
+        _redrawers.append(redrawer)
+    return redrawer
 
 
 def on_post_pages(paths_for):
@@ -133,3 +148,9 @@ def _refresh(post_ids, *, scope=Scope.SITE):
         invalidate_pages(paths=None)
         return
     invalidate_pages(scope=scope, paths=paths)
+    for redrawer in _redrawers:
+        try:
+            redrawer(post_ids)
+        except Exception:
+            # The change is committed and its pages stale: readers draw them.
+            logger.exception("Drawing again after a change failed in %s", redrawer.__qualname__)

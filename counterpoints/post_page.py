@@ -29,8 +29,8 @@ def counterpoints_section(request, post, context):
     sent = context.get("counterpoint_form")  # bound: the reader's rejected or previewed form
     approved = Counterpoint.objects.approved()
     section = {
-        # Lazy, as the empty form is: neither is built when the page's cached
-        # parts show them (core/caching.py, post_fragments).
+        # Lazy, as the empty form is: neither is built when the page's stored
+        # parts show them (blog/parts.py).
         "counterpoints": SimpleLazyObject(
             lambda: approved.for_post_page(post).select_related("forecast__claim")
         ),

@@ -67,7 +67,9 @@ def test_a_process_without_the_page_puts_it_together_from_its_stored_parts(
     assert field_value(again, "issued")
 
 
-def test_a_change_draws_again_the_parts_it_shows_in_every_process(client, committed):
+def test_a_change_draws_again_the_parts_it_shows_in_every_process(
+    client, committed, django_assert_num_queries
+):
     with committed():
         post = make_post(title="Before", tags=["ai"])
     url = post.get_absolute_url()
@@ -78,10 +80,84 @@ def test_a_change_draws_again_the_parts_it_shows_in_every_process(client, commit
         post.save()
     as_another_process()
 
-    response = client.get(url)
+    # The change's refresh drew the parts again: the reader's process draws nothing.
+    with django_assert_num_queries(2):
+        response = client.get(url)
     assert text(response, "h1.post-title") == "After"
     assert 'content="After"' in response.content.decode()  # the meta part
     assert "Before" not in response.content.decode()
+
+
+@pytest.mark.parametrize("change", ["verdict", "approval"])
+def test_after_a_verdict_or_an_approval_readers_get_the_page_from_parts_the_change_drew(
+    client, committed, django_assert_num_queries, change
+):
+    from counterpoints.models import Counterpoint
+    from counterpoints.services import moderate_counterpoints
+    from tests.support.factories import make_counterpoint, make_hindsight, make_user
+
+    with committed():
+        post = make_post(title="Judged and answered")
+        pending = make_counterpoint(post, status=Counterpoint.Status.PENDING, body="An objection, approved.")
+    url = post.get_absolute_url()
+    client.get(url)
+
+    with committed():
+        if change == "verdict":
+            make_hindsight(post, verdict="wrong", note="It did not hold.")
+        else:
+            moderate_counterpoints(
+                counterpoints=Counterpoint.objects.filter(pk=pending.pk),
+                status=Counterpoint.Status.APPROVED,
+                by=make_user(staff=True),
+            )
+    as_another_process()
+
+    with django_assert_num_queries(2):
+        page = client.get(url).content.decode()
+    assert ("It did not hold." if change == "verdict" else "An objection, approved.") in page
+
+
+def test_a_change_to_many_posts_leaves_drawing_their_parts_to_readers(
+    client, committed, django_assert_num_queries
+):
+    from blog.views import REDRAWN_PER_CHANGE
+
+    with committed():
+        posts = [make_post(title=f"Post {n}") for n in range(REDRAWN_PER_CHANGE + 1)]
+    for post in posts:
+        client.get(post.get_absolute_url())
+    stored = dict(StoredPart.objects.filter(name="post-header").values_list("post", "key"))
+
+    with committed():  # an import, a tag renamed: the writer does not wait on every page
+        for post in posts:
+            post.title += " retitled"
+            post.save()
+
+    assert dict(StoredPart.objects.filter(name="post-header").values_list("post", "key")) == stored
+    as_another_process()
+    assert text(client.get(posts[0].get_absolute_url()), "h1.post-title") == "Post 0 retitled"
+
+
+def test_a_failed_redraw_leaves_the_change_committed_and_its_pages_fresh(
+    client, committed, monkeypatch, caplog
+):
+    with committed():
+        post = make_post(title="Before")
+    url = post.get_absolute_url()
+    client.get(url)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a template that fails")
+
+    monkeypatch.setattr("blog.views.render_post_page", broken)
+    with committed():
+        post.title = "After"
+        post.save()
+    monkeypatch.undo()
+
+    assert "Drawing again after a change failed" in caplog.text
+    assert text(client.get(url), "h1.post-title") == "After"
 
 
 def test_a_part_drawn_before_a_change_never_comes_back(client, committed, settings):
@@ -138,6 +214,7 @@ def test_a_reader_never_waits_for_a_writer_to_store_parts(file_database, client)
 
     post = make_post(title="Before the edit")
     url = post.get_absolute_url()
+    StoredPart.objects.filter(post=post).delete()  # drawn by its creation's refresh: as if never drawn
 
     def edit():
         editing = type(post).objects.get(pk=post.pk)
@@ -155,3 +232,20 @@ def test_a_reader_never_waits_for_a_writer_to_store_parts(file_database, client)
 
     assert text(client.get(url), "h1.post-title") == "After the edit"
     assert StoredPart.objects.filter(post=post).exists()
+
+
+def test_a_change_made_behind_the_refreshs_back_shows_once_its_parts_are_a_day_old(client, committed):
+    from blog.models import Post
+
+    with committed():
+        post = make_post(title="As drawn")
+    url = post.get_absolute_url()
+    client.get(url)
+    Post.objects.filter(pk=post.pk).update(title="Fixed in the database shell")  # no signal, no refresh
+
+    as_another_process()
+    assert text(client.get(url), "h1.post-title") == "As drawn"  # its stored parts still match
+
+    StoredPart.objects.filter(post=post).update(drawn_at=timezone.now() - timedelta(days=1, seconds=1))
+    as_another_process()
+    assert text(client.get(url), "h1.post-title") == "Fixed in the database shell"

@@ -4,6 +4,8 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from core.caching import Scope
+from core.freshness import refresh_after_commit
 from counterpoints import services
 from counterpoints.models import Counterpoint
 from tests.support.browser import PHONE, describe, fill_counterpoint_form, run_axe, serious
@@ -64,6 +66,8 @@ def post_with_counterpoints():
     Counterpoint.objects.filter(author_name="Ann").update(
         author_reply="Fair.", reply_html="<p>Fair, and I said so.</p>"
     )
+    # update() sends no signal: refresh as code that writes with it does (core/freshness.py).
+    refresh_after_commit(post_ids={post.pk}, scope=Scope.RESPONSES)
     return post
 
 

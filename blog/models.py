@@ -575,7 +575,7 @@ class StoredPart(models.Model):
     and app server, across restarts: a process that has no copy of the page
     puts it together from its parts (``{% stored_part %}``, blog/parts.py).
     ``key`` names the versions the part was drawn under (core.caching,
-    ``post_fragments``); a part whose key is not the current one is drawn
+    ``post_part_versions``); a part whose key is not the current one is drawn
     again and replaced, so a post has at most one row per part.
     """
 

@@ -3,10 +3,10 @@ The post page's stored parts (``StoredPart``): read in one query when the
 page is drawn, the ones whose versions changed drawn again and written back
 in one query after it.
 
-    {% stored_part "post-body" fragment_content post.check_back_by|is_past %}…{% endstored_part %}
+    {% stored_part post-body content_version post.check_back_by|is_past %}…{% endstored_part %}
 
 A part is keyed by its name and the values after it: the versions of what it
-shows (``core.caching.post_fragments``), and anything else it depends on that
+shows (``core.caching.post_part_versions``), and anything else it depends on that
 no change to the rows announces (a date passing). A reader who renders it
 while a writer's transaction is open stores it under the versions read before
 the render, which the writer's commit replaces: it never matches again.

@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import ListView
 
-from core.caching import cacheable_for_anonymous, post_fragments, reader_request
+from core.caching import cacheable_for_anonymous, post_part_versions, reader_request
 from core.markup import render_post_markdown
 
 from .models import Post, Verdict, published_tags
@@ -129,8 +129,8 @@ def render_post_page(request, post, *, extra_context=None, status=200):
     """
     neighbours = SimpleLazyObject(lambda: older_and_newer(post))
     tags = post.tags.all()  # one query, shared by the page and its related posts
-    versions = post_fragments(request)
-    parts = PostParts(post) if versions["fragment_content"] else None
+    versions = post_part_versions(request)
+    parts = PostParts(post) if versions["content_version"] else None
     context = {
         "post": post,
         "tags": tags,

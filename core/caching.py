@@ -29,7 +29,7 @@ is stored whole all the same, with a placeholder for each per-visitor value
 on the way out, from the stored copy (and sets the CSRF cookie as Django's
 CSRF middleware would). The stored copy never holds a token or a cookie,
 so no visitor can receive another's. Its parts are stored too, in the
-database (blog.StoredPart), each keyed by what it shows (``post_fragments``):
+database (blog.StoredPart), each keyed by what it shows (``post_part_versions``):
 a process without the page puts it together from them, and a re-render
 after a change draws only the parts the change touched (a change to a few
 posts draws them itself once it commits: ``core.freshness.after_refresh``).
@@ -81,7 +81,7 @@ from django.utils.translation import get_language
 
 GENERATION_KEY = "pages:generation"  # every page but per-post ones: replaced by every change
 POST_PAGES_KEY = "pages:generation:per-post"  # per-post pages: replaced by every site-wide change
-# The posts' own content (see post_fragments): replaced for all of them at
+# The posts' own content (see post_part_versions): replaced for all of them at
 # once when a change touches more posts than are worth naming one by one.
 CONTENT_EPOCH_KEY = "pages:content-epoch"
 CONTENT_VERSIONS_MAX = 100
@@ -134,7 +134,7 @@ def new_generation(*, scope=Scope.SITE, paths=()):
     whose pages are at ``paths`` (None: any post's): every cached page is
     stale (see ``core.freshness``), but for a change narrower than SITE,
     which leaves other posts' pages fresh; and the stored parts of a post
-    page that show the post's own content (``post_fragments``) only if the
+    page that show the post's own content (``post_part_versions``) only if the
     change touched that post's content.
     """
     due = [when for when in (next_due() for next_due in _schedules) if when is not None]
@@ -247,18 +247,18 @@ def _anonymous_get(request):
     )
 
 
-def post_fragments(request):
+def post_part_versions(request):
     """
     The versions of the parts of the per-post page ``request.path`` that
     are stored for anonymous readers (``{% stored_part %}``, blog.StoredPart),
     or None for everyone else (drawn every time). Each part is keyed by what
     it shows, so a change draws again only the parts it touched:
 
-    - ``fragment_content``: the post's own words, tags, verdicts and claims,
+    - ``content_version``: the post's own words, tags, verdicts and claims,
       replaced only by changes that touch this post (Scope.POSTS or SITE);
-    - ``fragment_posts``: what it shows of other posts (related posts, the
+    - ``posts_version``: what it shows of other posts (related posts, the
       previous and next post, its series), replaced by every site-wide change;
-    - ``fragment_responses``: its counterpoints, replaced by any change to
+    - ``responses_version``: its counterpoints, replaced by any change to
       this post, its counterpoints included (Scope.RESPONSES).
 
     After an approval only the counterpoints are drawn again; after a verdict
@@ -271,13 +271,13 @@ def post_fragments(request):
     if not (
         _anonymous_get(request) and not request.user.is_authenticated and settings.PAGE_CACHE_SECONDS > 0
     ):
-        return dict.fromkeys(POST_FRAGMENTS)
+        return dict.fromkeys(PART_VERSIONS)
     (_, _, per_post, epoch, _), (version, content, _) = _generations(request.path)
     shown = f"{parts_salt()}:{get_language()}"
     return {
-        "fragment_content": f"{epoch}:{content}:{shown}",
-        "fragment_posts": f"{per_post}:{shown}",
-        "fragment_responses": f"{epoch}:{content}:{version}:{shown}",
+        "content_version": f"{epoch}:{content}:{shown}",
+        "posts_version": f"{per_post}:{shown}",
+        "responses_version": f"{epoch}:{content}:{version}:{shown}",
     }
 
 
@@ -294,7 +294,7 @@ def parts_salt():
     return hashlib.sha256(repr(shown).encode()).hexdigest()[:16]
 
 
-POST_FRAGMENTS = ("fragment_content", "fragment_posts", "fragment_responses")
+PART_VERSIONS = ("content_version", "posts_version", "responses_version")
 
 
 def cacheable_for_anonymous(view=None, *, query=None, per_post=False):

@@ -233,7 +233,7 @@ class StoredPartNode(template.Node):
         # per-visitor placeholders is what has the page cache fill them in.
         values = [variable.resolve(context) for variable in self.vary_on]
         parts = context.get("stored_parts")
-        if parts is None or values[0] is None:  # not a page stored for every reader
+        if parts is None:  # not a page stored for every reader
             return self.nodelist.render(context)
         key = part_key(values)
         html = parts.get(self.name, key)
@@ -249,7 +249,7 @@ def stored_part(parser, token):
     ``{% stored_part name version [value…] %}…{% endstored_part %}``: the
     part of a post page as stored for every anonymous reader (blog/parts.py),
     drawn again when ``version`` or any value after it changed; drawn every
-    time when ``version`` is None (not a page stored for every reader).
+    time in a page not stored for every reader (no ``stored_parts``).
     """
     bits = token.split_contents()
     if len(bits) < 3:

@@ -9,6 +9,7 @@ from counterpoints.models import Counterpoint
 from counterpoints.services import moderate_counterpoint
 from tests.support.factories import make_hindsight, make_post, make_user
 from tests.support.html import field_value, links, text
+from tests.support.transactions import change_in_open_transaction
 
 pytestmark = pytest.mark.django_db
 
@@ -212,64 +213,6 @@ def test_a_rejected_form_shows_the_readers_text_after_the_empty_form_was_cached(
 
 
 # Freshness on commit (issue 11 item 1) -----------------------------------------
-
-
-@pytest.fixture
-def file_database(transactional_db, tmp_path):
-    """
-    The default database on a file (SQLite) so that a second thread reads the
-    last committed rows while a writer's transaction is open, as a second
-    app-server process would. The in-memory test database cannot: its
-    shared-cache locks make the reader fail instead. PostgreSQL needs nothing.
-    """
-    from django.core.management import call_command
-    from django.db import connections
-
-    if connections["default"].vendor != "sqlite":
-        yield
-        return
-    original_settings, original_connection = connections.settings["default"], connections["default"]
-    connections.settings["default"] = {**original_settings, "NAME": str(tmp_path / "race.sqlite3")}
-    connections["default"] = connections.create_connection("default")
-    try:
-        call_command("migrate", verbosity=0)
-        call_command("createcachetable", verbosity=0)
-        yield
-    finally:
-        connections["default"].close()
-        connections.settings["default"] = original_settings
-        connections["default"] = original_connection
-
-
-def change_in_open_transaction(change, while_open):
-    """Run ``change`` in a transaction on another thread; call ``while_open`` before it commits."""
-    import threading
-
-    from django.db import connection, transaction
-
-    changed, release, failures = threading.Event(), threading.Event(), []
-
-    def writer():
-        try:
-            with transaction.atomic():
-                change()
-                changed.set()
-                assert release.wait(10)
-        except Exception as error:  # reported by the test thread
-            failures.append(error)
-            changed.set()
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=writer)
-    thread.start()
-    try:
-        assert changed.wait(10)
-        while_open()
-    finally:
-        release.set()
-        thread.join(10)
-    assert not failures, failures
 
 
 def test_a_reader_during_the_writers_transaction_does_not_cache_old_rows_as_new(file_database, client):

@@ -14,9 +14,9 @@ from django.core.cache import caches
 from django.utils import timezone
 
 from blog.models import StoredPart
-from tests.blog.test_caching import change_in_open_transaction, file_database  # noqa: F401 (a fixture)
 from tests.support.factories import make_post
 from tests.support.html import field_value, text
+from tests.support.transactions import change_in_open_transaction
 
 pytestmark = pytest.mark.django_db
 
@@ -203,7 +203,7 @@ def test_a_due_verdict_turns_overdue_when_its_date_passes_with_no_change_to_the_
         assert text(client.get(url), ".verdict-due").startswith("Verdict overdue")
 
 
-def test_a_reader_never_waits_for_a_writer_to_store_parts(file_database, client):  # noqa: F811
+def test_a_reader_never_waits_for_a_writer_to_store_parts(file_database, client):
     """
     On SQLite one transaction writes at a time: a reader who draws parts while
     a writer's transaction is open serves the page at once and leaves the

@@ -229,13 +229,10 @@ class StoredPartNode(template.Node):
         self.nodelist, self.name, self.vary_on = nodelist, name, vary_on
 
     def render(self, context):
-        # Every value is read, stored part or not: reading the form's
-        # per-visitor placeholders is what has the page cache fill them in.
-        values = [variable.resolve(context) for variable in self.vary_on]
         parts = context.get("stored_parts")
         if parts is None:  # not a page stored for every reader
             return self.nodelist.render(context)
-        key = part_key(values)
+        key = part_key([variable.resolve(context) for variable in self.vary_on])
         html = parts.get(self.name, key)
         if html is None:
             html = self.nodelist.render(context)

@@ -249,3 +249,24 @@ def test_a_change_made_behind_the_refreshs_back_shows_once_its_parts_are_a_day_o
     StoredPart.objects.filter(post=post).update(drawn_at=timezone.now() - timedelta(days=1, seconds=1))
     as_another_process()
     assert text(client.get(url), "h1.post-title") == "Fixed in the database shell"
+
+
+def test_a_visitor_of_a_page_put_together_from_its_parts_can_send_the_form(committed, settings):
+    """The stored form holds placeholders: each visitor still gets, and sends, tokens of their own."""
+    from counterpoints.models import Counterpoint
+    from tests.blog.test_caching import send_counterpoints_as_visitors
+
+    settings.COUNTERPOINT_MIN_SECONDS = 0
+    with committed():
+        post = make_post()
+    assert StoredPart.objects.filter(post=post, name="counterpoint-form").exists()  # drawn by the refresh
+
+    as_another_process()
+    send_counterpoints_as_visitors(post, ["Ada"])
+    as_another_process()
+    send_counterpoints_as_visitors(post, ["Grace"])
+
+    assert set(Counterpoint.objects.filter(post=post).values_list("author_name", flat=True)) == {
+        "Ada",
+        "Grace",
+    }

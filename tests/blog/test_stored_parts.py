@@ -50,7 +50,7 @@ def test_a_process_without_the_page_puts_it_together_from_its_stored_parts(
     assert {part.name for part in StoredPart.objects.filter(post=post)} >= {
         "post-meta",
         "post-header",
-        "post-body",
+        "post-lead",
         "post-navigation",
         "post-counterpoints",
         "counterpoint-form",

@@ -166,7 +166,8 @@ def redraw_post_pages(post_ids):
     instead of each drawing what the change touched. The writer's request
     pays for it, once the change has committed (core/freshness.py).
     """
-    if not post_ids or len(post_ids) > REDRAWN_PER_CHANGE or settings.PAGE_CACHE_SECONDS <= 0:
+    stored = settings.PAGE_CACHE_SECONDS > 0 and not settings.DEBUG  # as core.caching.post_part_versions
+    if not stored or not post_ids or len(post_ids) > REDRAWN_PER_CHANGE:
         return
     for post in post_page_queryset(AnonymousUser()).filter(pk__in=post_ids):
         render_post_page(reader_request(post.get_absolute_url()), post)

@@ -267,8 +267,12 @@ def post_part_versions(request):
     approvals and verdicts leave the page stored whole. The parts outlive the
     page cache: a process that has not stored the page (another worker, a
     restart, an evicted copy) puts it together from them.
+
+    With DEBUG on, nothing is stored: the development server takes a changed
+    template without restarting, so the release the parts are keyed by
+    (``parts_salt``) would not change with it.
     """
-    if not (
+    if settings.DEBUG or not (
         _anonymous_get(request) and not request.user.is_authenticated and settings.PAGE_CACHE_SECONDS > 0
     ):
         return dict.fromkeys(PART_VERSIONS)

@@ -270,3 +270,14 @@ def test_a_visitor_of_a_page_put_together_from_its_parts_can_send_the_form(commi
         "Ada",
         "Grace",
     }
+
+
+def test_nothing_is_stored_while_templates_may_change_under_the_development_server(
+    client, committed, settings
+):
+    settings.DEBUG = True
+    with committed():
+        post = make_post(title="In development")
+
+    assert text(client.get(post.get_absolute_url()), "h1.post-title") == "In development"
+    assert not StoredPart.objects.exists()

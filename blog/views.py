@@ -158,19 +158,34 @@ def render_post_page(request, post, *, extra_context=None, status=200):
 REDRAWN_PER_CHANGE = 5
 
 
+def parts_are_stored():
+    """Whether post pages' parts are stored (as core.caching.post_part_versions decides)."""
+    return settings.PAGE_CACHE_SECONDS > 0 and not settings.DEBUG
+
+
+def draw_post_pages(posts):
+    """
+    Draw ``posts``' pages as an anonymous reader gets them, so that their
+    stored parts (blog/parts.py) are current: readers in every process then
+    put each page together from its parts. Drafts and scheduled posts,
+    which no reader sees, are left out. Returns how many were drawn.
+    """
+    drawn = 0
+    visible = post_page_queryset(AnonymousUser()).filter(pk__in=posts).order_by("-published_at", "-pk")
+    for post in visible.iterator(chunk_size=100):
+        render_post_page(reader_request(post.get_absolute_url()), post)
+        drawn += 1
+    return drawn
+
+
 def redraw_post_pages(post_ids):
     """
-    After a change to a few posts, draw their pages once, as an anonymous
-    reader gets them, so that their stored parts (blog/parts.py) are current:
-    readers in every process then put the page together from the parts
-    instead of each drawing what the change touched. The writer's request
-    pays for it, once the change has committed (core/freshness.py).
+    After a change to a few posts, draw their pages once, so that readers do
+    not each draw what the change touched. The writer's request pays for it,
+    once the change has committed (core/freshness.py).
     """
-    stored = settings.PAGE_CACHE_SECONDS > 0 and not settings.DEBUG  # as core.caching.post_part_versions
-    if not stored or not post_ids or len(post_ids) > REDRAWN_PER_CHANGE:
-        return
-    for post in post_page_queryset(AnonymousUser()).filter(pk__in=post_ids):
-        render_post_page(reader_request(post.get_absolute_url()), post)
+    if parts_are_stored() and post_ids and len(post_ids) <= REDRAWN_PER_CHANGE:
+        draw_post_pages(post_ids)
 
 
 @cacheable_for_anonymous(query=[])

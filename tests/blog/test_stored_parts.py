@@ -5,6 +5,7 @@ worker, a restart, an evicted copy) puts it together from them instead of
 drawing it, and never from a part drawn before a change it shows.
 """
 
+import io
 import time
 from datetime import timedelta
 from unittest import mock
@@ -281,3 +282,36 @@ def test_nothing_is_stored_while_templates_may_change_under_the_development_serv
 
     assert text(client.get(post.get_absolute_url()), "h1.post-title") == "In development"
     assert not StoredPart.objects.exists()
+
+
+def test_after_a_deploy_one_command_draws_every_published_post_page(
+    client, settings, django_assert_num_queries
+):
+    from django.core.management import call_command
+
+    from blog.models import Post
+
+    posts = [make_post(title=f"Published {n}") for n in range(3)]
+    draft = make_post(title="A draft", status=Post.Status.DRAFT)
+    settings.RELEASE = "the next release"  # every part stored before it is stale
+
+    call_command("draw_post_pages", stdout=(output := io.StringIO()))
+
+    assert "Drew 3 post pages" in output.getvalue()
+    assert set(StoredPart.objects.values_list("post", flat=True)) == {post.pk for post in posts}
+    assert not StoredPart.objects.filter(post=draft).exists()
+    with django_assert_num_queries(2):  # the post and its parts: nothing drawn
+        assert text(client.get(posts[0].get_absolute_url()), "h1.post-title") == "Published 0"
+
+
+def test_the_command_draws_the_newest_posts_first_and_stops_at_its_limit(settings):
+    from django.core.management import call_command
+
+    oldest, newest = make_post(title="Older"), make_post(title="Newer")
+    oldest.published_at = newest.published_at - timedelta(days=30)
+    oldest.save()
+    StoredPart.objects.all().delete()
+
+    call_command("draw_post_pages", limit=1, stdout=io.StringIO())
+
+    assert set(StoredPart.objects.values_list("post", flat=True)) == {newest.pk}

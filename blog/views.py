@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import ListView
 
-from core.caching import cacheable_for_anonymous, post_part_versions, reader_request
+from core.caching import cacheable_for_anonymous, post_part_versions, post_parts_stored, reader_request
 from core.markup import render_post_markdown
 
 from .models import Post, Verdict, published_tags
@@ -158,11 +158,6 @@ def render_post_page(request, post, *, extra_context=None, status=200):
 REDRAWN_PER_CHANGE = 5
 
 
-def parts_are_stored():
-    """Whether post pages' parts are stored (as core.caching.post_part_versions decides)."""
-    return settings.PAGE_CACHE_SECONDS > 0 and not settings.DEBUG
-
-
 def draw_post_pages(posts):
     """
     Draw ``posts``' pages as an anonymous reader gets them, so that their
@@ -184,7 +179,7 @@ def redraw_post_pages(post_ids):
     not each draw what the change touched. The writer's request pays for it,
     once the change has committed (core/freshness.py).
     """
-    if parts_are_stored() and post_ids and len(post_ids) <= REDRAWN_PER_CHANGE:
+    if post_parts_stored() and post_ids and len(post_ids) <= REDRAWN_PER_CHANGE:
         draw_post_pages(post_ids)
 
 

@@ -272,9 +272,7 @@ def post_part_versions(request):
     template without restarting, so the release the parts are keyed by
     (``parts_salt``) would not change with it.
     """
-    if settings.DEBUG or not (
-        _anonymous_get(request) and not request.user.is_authenticated and settings.PAGE_CACHE_SECONDS > 0
-    ):
+    if not (post_parts_stored() and _anonymous_get(request) and not request.user.is_authenticated):
         return dict.fromkeys(PART_VERSIONS)
     (_, _, per_post, epoch, _), (version, content, _) = _generations(request.path)
     shown = f"{parts_salt()}:{get_language()}"
@@ -283,6 +281,11 @@ def post_part_versions(request):
         "posts_version": f"{per_post}:{shown}",
         "responses_version": f"{epoch}:{content}:{version}:{shown}",
     }
+
+
+def post_parts_stored():
+    """Whether post pages' parts are stored at all: with the page cache on and DEBUG off."""
+    return settings.PAGE_CACHE_SECONDS > 0 and not settings.DEBUG
 
 
 @lru_cache(maxsize=1)

@@ -10,7 +10,8 @@ import time
 from django.core.management.base import BaseCommand
 
 from blog.models import Post
-from blog.views import draw_post_pages, parts_are_stored
+from blog.views import draw_post_pages
+from core.caching import post_parts_stored
 
 
 class Command(BaseCommand):
@@ -22,7 +23,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, limit=None, **options):
-        if not parts_are_stored():
+        if not post_parts_stored():
             self.stdout.write(
                 "Nothing to store: the page cache is off (PAGE_CACHE_SECONDS=0) or DEBUG is on."
             )

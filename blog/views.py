@@ -158,15 +158,16 @@ def render_post_page(request, post, *, extra_context=None, status=200):
 REDRAWN_PER_CHANGE = 5
 
 
-def draw_post_pages(posts):
+def draw_post_pages(post_ids):
     """
-    Draw ``posts``' pages as an anonymous reader gets them, so that their
-    stored parts (blog/parts.py) are current: readers in every process then
-    put each page together from its parts. Drafts and scheduled posts,
-    which no reader sees, are left out. Returns how many were drawn.
+    Draw the pages of the posts ``post_ids`` (ids, or a query of them) as an
+    anonymous reader gets them, newest first, so that their stored parts
+    (blog/parts.py) are current: readers in every process then put each page
+    together from its parts. Drafts and scheduled posts, which no reader
+    sees, are left out. Returns how many were drawn.
     """
     drawn = 0
-    visible = post_page_queryset(AnonymousUser()).filter(pk__in=posts).order_by("-published_at", "-pk")
+    visible = post_page_queryset(AnonymousUser()).filter(pk__in=post_ids).order_by("-published_at", "-pk")
     for post in visible.iterator(chunk_size=100):
         render_post_page(reader_request(post.get_absolute_url()), post)
         drawn += 1

@@ -3,7 +3,7 @@ The post page's stored parts (``StoredPart``): read in one query when the
 page is drawn, the ones whose versions changed drawn again and written back
 in one query after it.
 
-    {% stored_part post-body content_version post.check_back_by|is_past %}…{% endstored_part %}
+    {% stored_part post-lead content_version post.check_back_by|is_past %}…{% endstored_part %}
 
 A part is keyed by its name and the values after it: the versions of what it
 shows (``core.caching.post_part_versions``), and anything else it depends on that
